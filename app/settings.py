@@ -1,0 +1,44 @@
+"""Every setting declared once: name, type, default and what it is for (ui/ stores them)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    type: type
+    default: Any
+    label: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("security/idle_lock_minutes", int, 10, "无操作自动锁屏（分钟，0 为不锁）"),
+    Setting("deadlines/yellow_workdays", int, 3, "临近办结期限提醒（工作日）"),
+    Setting("intake/close_unanswered_workdays", int, 60, "一次性告知后未补正自动办结（工作日）"),
+    Setting("ratings/follow_up_workdays", int, 5, "差评整改期限（工作日）"),
+    Setting("printing/receipt_printer", str, "", "回执打印机（80 毫米）"),
+    Setting("printing/a4_printer", str, "", "A4 打印机"),
+    Setting("sync/server_url", str, "", "中心服务器地址"),
+)
+
+BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def default(name: str) -> Any:
+    return BY_NAME[name].default
+
+
+def coerce(name: str, value: Any) -> Any:
+    """A stored value (QSettings returns strings on some platforms) as the declared type."""
+    spec = BY_NAME[name]
+    if value is None or value == "":
+        return spec.default
+    try:
+        if spec.type is bool:
+            return str(value).lower() in {"1", "true", "yes"}
+        return spec.type(value)
+    except (TypeError, ValueError):
+        return spec.default

@@ -1,0 +1,45 @@
+"""All OneWindow tables; importing this module registers them on Base.metadata."""
+
+from db.base import Base
+from db.models.audit import AuditEntry
+from db.models.cases import (
+    Attachment,
+    Case,
+    CaseEvent,
+    CaseMaterial,
+    DeadlineChange,
+    Extension,
+    IntakeDraft,
+    Rating,
+    Review,
+    Suspension,
+)
+from db.models.certificates import Certificate, CertificateNumber, Delivery, NumberBlock
+from db.models.documents import Document, DocumentCounter, PrintJob, SealUse
+from db.models.reference import (
+    CalendarDay,
+    CalendarVersion,
+    CatalogVersion,
+    CertificateType,
+    Delegation,
+    Department,
+    Deputy,
+    Hall,
+    Item,
+    ItemMaterial,
+    Seal,
+    SealAuthorization,
+    Setting,
+    Staff,
+    Window,
+)
+from db.models.sync import BlobUpload, CaseCounter, OutboxOp, SyncRun
+
+__all__ = [
+    "Attachment", "AuditEntry", "Base", "BlobUpload", "CalendarDay", "CalendarVersion", "Case",
+    "CaseCounter", "CaseEvent", "CaseMaterial", "CatalogVersion", "Certificate", "CertificateNumber",
+    "CertificateType", "DeadlineChange", "Delegation", "Delivery", "Department", "Deputy", "Document",
+    "DocumentCounter", "Extension", "Hall", "IntakeDraft", "Item", "ItemMaterial", "NumberBlock",
+    "OutboxOp", "PrintJob", "Rating", "Review", "Seal", "SealAuthorization", "SealUse", "Setting",
+    "Staff", "Suspension", "SyncRun", "Window",
+]

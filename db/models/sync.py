@@ -1,0 +1,64 @@
+"""The sync side of the workstation: outbox, counters, cursors, blob uploads, history."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, DateTime, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from db.base import Base, utcnow
+
+
+class OutboxOp(Base):
+    """A state change waiting for (or acknowledged by) the central server.
+
+    `device_seq` is AUTOINCREMENT so a number is never reused, even after the
+    row with the highest number is deleted.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = {"sqlite_autoincrement": True}
+    device_seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    op_id: Mapped[str] = mapped_column(String(36), unique=True)
+    epoch: Mapped[int] = mapped_column(Integer, default=0)
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[str] = mapped_column(String(36), index=True)
+    op: Mapped[str] = mapped_column(String(32))
+    payload_json: Mapped[str] = mapped_column(Text)
+    schema_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    state: Mapped[str] = mapped_column(String(16), default="pending", index=True)  # pending | acked | rejected
+    result_json: Mapped[str] = mapped_column(Text, default="")
+    acked_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class CaseCounter(Base):
+    """The per-day counter behind case numbers made at this workstation."""
+
+    __tablename__ = "case_counter"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    epoch: Mapped[int] = mapped_column(Integer, primary_key=True)
+    next_value: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class BlobUpload(Base):
+    """A content-addressed file (document PDF, attachment) and whether the server has it."""
+
+    __tablename__ = "blob_upload"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    path: Mapped[str] = mapped_column(String(400))
+    uploaded_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class SyncRun(Base):
+    """One sync attempt: what went up and came down, or why it failed."""
+
+    __tablename__ = "sync_run"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+    pushed: Mapped[int] = mapped_column(Integer, default=0)
+    pulled: Mapped[int] = mapped_column(Integer, default=0)
+    rejected: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str] = mapped_column(Text, default="")

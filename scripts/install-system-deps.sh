@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# One-time prerequisites on Debian/Ubuntu (run as root): the libraries Qt needs, printing,
+# and the tools the tests use to read what OneWindow prints (poppler, zbar, CUPS PDF printer).
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+packages=(
+  # Qt (offscreen and a real X11 window)
+  libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3
+  libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxcb-image0 libxcb-render-util0 libxcb-shape0
+  libxcb-randr0 libxcb-xinerama0 libxcb-xkb1 libxcb-xfixes0 libcups2
+  # screenshots, reading PDFs and barcodes, real printing
+  xvfb xauth poppler-utils zbar-tools cups printer-driver-cups-pdf
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

@@ -1,0 +1,69 @@
+"""The main window in Chinese: status bar, navigation, and the catalog browser driven by keyboard."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
+from pytestqt.qtbot import QtBot
+
+from app.auth import login
+from app.bootstrap import DEMO_PASSWORD
+from app.context import AppContext
+from app.hall import hall_info
+from ui.catalog_view import CatalogView, ItemTableModel
+from ui.login_dialog import LoginDialog
+from ui.main_window import SECTIONS, MainWindow
+
+
+def _user(ctx: AppContext, role: str) -> str:
+    from app.auth import Role
+    import sqlite3
+
+    con = sqlite3.connect(ctx.data.database)
+    try:
+        return con.execute("SELECT username FROM staff WHERE role=? ORDER BY id", (str(Role(role)),)).fetchone()[0]
+    finally:
+        con.close()
+
+
+def test_status_bar_and_navigation(qtbot: QtBot, ctx: AppContext) -> None:
+    actor = login(ctx, _user(ctx, "clerk"), DEMO_PASSWORD)
+    win = MainWindow(ctx, actor, hall_info(ctx))
+    qtbot.addWidget(win)
+    texts = [w.text() for w in win.statusBar().findChildren(QLabel)]
+    assert hall_info(ctx).name in texts and f"值班：{actor.name}" in texts and "窗口工作人员" in texts
+    assert actor.window_name in texts and actor.department_name in texts
+    assert [win.nav.item(i).text() for i in range(win.nav.count())] == [t for _k, t in SECTIONS]
+
+
+def test_catalog_search_by_initials(qtbot: QtBot, ctx: AppContext) -> None:
+    actor = login(ctx, _user(ctx, "clerk"), DEMO_PASSWORD)
+    view = CatalogView(ctx, actor)
+    qtbot.addWidget(view)
+    qtbot.keyClicks(view.search, "spjy")
+    qtbot.waitUntil(lambda: bool(view.model.items) and view.model.items[0].name.startswith("食品经营"))
+    html = view.guide.toHtml()
+    assert "申请材料" in html and "设定依据" in html and "投诉电话" in html
+
+
+def test_item_model_passes_qt_model_tester(qtmodeltester, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+    from app.catalog import search_items
+
+    actor = login(ctx, _user(ctx, "clerk"), DEMO_PASSWORD)
+    model = ItemTableModel()
+    model.set_items(search_items(ctx, actor, ""))
+    qtmodeltester.check(model)
+
+
+def test_login_dialog_shows_error_at_password(qtbot: QtBot, ctx: AppContext) -> None:
+    dialog = LoginDialog(ctx)
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.username, _user(ctx, "clerk"))
+    qtbot.keyClick(dialog.username, Qt.Key.Key_Tab)
+    qtbot.keyClicks(dialog.password, "wrong-password")
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert dialog.error.text() == "用户名或密码错误" and dialog.actor is None
+    dialog.password.clear()
+    qtbot.keyClicks(dialog.password, DEMO_PASSWORD)
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert dialog.actor is not None and dialog.result() == LoginDialog.DialogCode.Accepted

@@ -1,0 +1,95 @@
+"""Starting the window: one instance per data directory, open the data off the UI thread, sign in."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEventLoop, QLockFile, Qt
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
+
+from app.bootstrap import DEMO_PASSWORD, open_data_dir
+from app.context import AppContext
+from app.errors import AppError
+from app.hall import hall_info
+from app.paths import DataDir
+from ui.crash import install_excepthook, setup_logging
+from ui.fonts import install_fonts
+from ui.login_dialog import IdleLock, LoginDialog
+from ui.main_window import MainWindow
+from ui.preferences import Preferences
+from ui.tasks import TaskRunner
+
+DEMO_HINT = ("演示模式：窗口人员 zhangmin，首席代表与管理员见 README；所有演示账号密码均为 "
+             + DEMO_PASSWORD)
+
+
+def open_in_background(root: Path, demo: bool, splash: QLabel) -> AppContext:
+    """Integrity check, migration and first-start seeding can take seconds: keep the UI alive."""
+    loop = QEventLoop()
+    box: dict[str, Any] = {}
+    runner = TaskRunner(splash)
+
+    def work(*, report: Any, cancel: Any) -> AppContext:
+        report(0, 0, "正在检查并打开数据…")
+        return open_data_dir(root, demo=demo)
+
+    def done(ctx: AppContext) -> None:
+        box["ctx"] = ctx
+        loop.quit()
+
+    def failed(exc: BaseException) -> None:
+        box["error"] = exc
+        loop.quit()
+
+    runner.run(work, title="正在打开数据…", on_done=done, on_error=failed)
+    loop.exec()
+    if "error" in box:
+        raise box["error"]
+    return box["ctx"]
+
+
+def run_gui(root: Path, *, demo: bool, as_user: str | None = None) -> int:
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setApplicationName("OneWindow")
+    app.setOrganizationName("OneWindow")
+    install_fonts(app)
+    data = DataDir(root)
+    data.ensure()
+    install_excepthook(setup_logging(data.logs))
+    lock = QLockFile(str(data.lock_file))
+    if not lock.tryLock(200):
+        QMessageBox.warning(None, "OneWindow", f"另一个 OneWindow 正在使用数据目录：\n{root}\n请切换到已打开的窗口。")
+        return 2
+    splash = QLabel("OneWindow 正在启动…")
+    splash.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    splash.resize(360, 120)
+    splash.show()
+    try:
+        ctx = open_in_background(root, demo, splash)
+    except AppError as exc:
+        splash.close()
+        QMessageBox.critical(None, "无法打开数据", exc.message)
+        return 1
+    splash.close()
+    prefs = Preferences(demo)
+    actor = None
+    if as_user and demo:
+        from app.auth import login
+
+        actor = login(ctx, as_user, DEMO_PASSWORD)
+    else:
+        dialog = LoginDialog(ctx, hint=DEMO_HINT if demo else "")
+        if dialog.exec() != LoginDialog.DialogCode.Accepted or dialog.actor is None:
+            return 0
+        actor = dialog.actor
+    window = MainWindow(ctx, actor, hall_info(ctx))
+    window.resize(1280, 800)
+    idle = IdleLock(window, ctx, actor, int(prefs.get("security/idle_lock_minutes")))
+    app.installEventFilter(idle)
+    window.show()
+    code = app.exec()
+    ctx.dispose()
+    lock.unlock()
+    return code

@@ -1,0 +1,39 @@
+"""The entry point: `onewindow [--demo]` starts the window; doctor / samples / verify are subcommands.
+
+This module is the composition root: it may import everything, and it keeps Qt out of the
+subcommands that do not need a window (doctor imports Qt only for the printer list).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from app.paths import default_data_dir
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="onewindow", description="OneWindow 窗口受理客户端")
+    p.add_argument("--demo", action="store_true", help="使用内置演示大厅数据（独立的数据目录）")
+    p.add_argument("--data-dir", type=Path, help="数据目录（默认按用户，演示模式另用一个）")
+    p.add_argument("--as", dest="as_user", help="仅演示模式：以该演示账号直接登录")
+    sub = p.add_subparsers(dest="command")
+    sub.add_parser("doctor", help="检查本机是否就绪")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    root = args.data_dir or default_data_dir(args.demo)
+    if args.command == "doctor":
+        from ui.doctor_cli import run_doctor
+
+        return run_doctor(root, demo=args.demo)
+    from ui.gui import run_gui
+
+    return run_gui(root, demo=args.demo, as_user=args.as_user)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

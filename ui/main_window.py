@@ -1,0 +1,70 @@
+"""The main window: navigation for the window's work, the status bar with who is on duty."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QSplitter,
+    QStackedWidget,
+    QWidget,
+)
+
+from app.auth import ROLE_LABELS, Role
+from app.context import Actor, AppContext
+from app.hall import HallInfo
+from ui.catalog_view import CatalogView
+
+SECTIONS = (
+    ("intake", "受理"),
+    ("cases", "办件"),
+    ("signoff", "签批"),
+    ("certificates", "发证"),
+    ("stats", "统计"),
+    ("sync", "同步"),
+    ("catalog", "事项目录"),
+)
+
+
+def _pending_page(title: str) -> QWidget:
+    label = QLabel(f"<h2>{title}</h2><p style='color:#666'>此功能尚未开放。</p>")
+    label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+    label.setMargin(24)
+    return label
+
+
+class MainWindow(QMainWindow):
+    """Left navigation, one page per section, the status bar with hall / window / staff / role."""
+
+    def __init__(self, ctx: AppContext, actor: Actor, hall: HallInfo) -> None:
+        super().__init__()
+        self.ctx, self.actor = ctx, actor
+        self.setWindowTitle(f"OneWindow — {hall.name}{'（演示）' if ctx.demo else ''}")
+        self.nav = QListWidget(objectName="nav")
+        self.nav.setFixedWidth(120)
+        self.pages = QStackedWidget()
+        self.section_index: dict[str, int] = {}
+        for key, title in SECTIONS:
+            page = CatalogView(ctx, actor) if key == "catalog" else _pending_page(title)
+            self.section_index[key] = self.pages.addWidget(page)
+            QListWidgetItem(title, self.nav)
+        self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
+        split = QSplitter()
+        split.addWidget(self.nav)
+        split.addWidget(self.pages)
+        split.setStretchFactor(1, 1)
+        self.setCentralWidget(split)
+        bar = self.statusBar()
+        for text in (hall.name, actor.department_name or "大厅", actor.window_name or "—",
+                     f"值班：{actor.name}", ROLE_LABELS[Role(actor.role)]):
+            bar.addPermanentWidget(QLabel(text))
+        self.sync_label = QLabel("离线 · 待同步 0")
+        self.sync_label.setObjectName("syncStatus")
+        bar.addPermanentWidget(self.sync_label)
+        self.show_section("catalog")
+
+    def show_section(self, key: str) -> None:
+        self.nav.setCurrentRow(self.section_index[key])

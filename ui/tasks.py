@@ -1,0 +1,110 @@
+"""Background work: core functions run on a QThreadPool; results and progress come back as signals.
+
+The core's long functions take `report(done, total, text)` and a cancel event; this module
+turns them into Qt signals. A busy cursor appears after 300 ms and a progress dialog after 600 ms,
+so quick work never flickers.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
+
+BUSY_CURSOR_MS = 300
+PROGRESS_DIALOG_MS = 600
+
+
+class _Signals(QObject):
+    progress = Signal(int, int, str)
+    finished = Signal(object)
+    failed = Signal(object)
+
+
+class _Job(QRunnable):
+    def __init__(self, fn: Callable[..., Any], args: tuple[Any, ...], signals: _Signals,
+                 cancel: threading.Event) -> None:
+        super().__init__()
+        self.fn, self.args, self.signals, self.cancel = fn, args, signals, cancel
+
+    def run(self) -> None:
+        def report(done: int, total: int, text: str = "") -> None:
+            self.signals.progress.emit(done, total, text)
+
+        try:
+            result = self.fn(*self.args, report=report, cancel=self.cancel)
+        except BaseException as exc:  # handed to the UI thread, which decides known vs bug
+            self.signals.failed.emit(exc)
+        else:
+            self.signals.finished.emit(result)
+
+
+class TaskRunner(QObject):
+    """Runs one core call at a time per runner (database writes are serialised anyway)."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self._parent = parent
+        self._pool = QThreadPool.globalInstance()
+        self._keep: set[_Signals] = set()
+
+    def run(self, fn: Callable[..., Any], *args: Any, title: str = "请稍候…",
+            on_done: Callable[[Any], None] | None = None,
+            on_error: Callable[[BaseException], None] | None = None) -> threading.Event:
+        """Start `fn(*args, report=, cancel=)` in the pool; returns the cancel event."""
+        cancel = threading.Event()
+        signals = _Signals()
+        self._keep.add(signals)
+        dialog: list[QProgressDialog] = []
+        cursor = QTimer(self, singleShot=True, interval=BUSY_CURSOR_MS)
+        cursor.timeout.connect(lambda: QApplication.setOverrideCursor(Qt.CursorShape.BusyCursor))
+        show = QTimer(self, singleShot=True, interval=PROGRESS_DIALOG_MS)
+
+        def show_dialog() -> None:
+            d = QProgressDialog(title, "取消", 0, 0, self._parent)
+            d.setWindowModality(Qt.WindowModality.WindowModal)
+            d.canceled.connect(cancel.set)
+            d.show()
+            dialog.append(d)
+
+        show.timeout.connect(show_dialog)
+
+        def on_progress(done: int, total: int, text: str) -> None:
+            if dialog:
+                dialog[0].setMaximum(total)
+                dialog[0].setValue(done)
+                if text:
+                    dialog[0].setLabelText(text)
+
+        def cleanup() -> None:
+            if cursor.isActive():
+                cursor.stop()
+            else:
+                QApplication.restoreOverrideCursor()
+            show.stop()
+            for d in dialog:
+                d.close()
+            self._keep.discard(signals)
+
+        def done(result: Any) -> None:
+            cleanup()
+            if on_done:
+                on_done(result)
+
+        def failed(exc: BaseException) -> None:
+            cleanup()
+            if on_error:
+                on_error(exc)
+            else:
+                raise exc
+
+        signals.progress.connect(on_progress)
+        signals.finished.connect(done)
+        signals.failed.connect(failed)
+        cursor.start()
+        show.start()
+        self._pool.start(_Job(fn, args, signals, cancel))
+        return cancel
