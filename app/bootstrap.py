@@ -7,12 +7,14 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from app import audit, reference_data, workdays
 from app.auth import hash_password
 from app.context import AppContext, utc_now
 from app.errors import AppError
 from app.paths import DataDir, resources_dir
+from app.seals import provision_demo_credentials
 from db.engine import make_engine, quick_check
 from db.errors import StorageError
 from db.migrate import backup_file, upgrade
@@ -47,11 +49,11 @@ def open_data_dir(root: Path, *, demo: bool = False,
     with ctx.write() as s:
         workdays.seed_if_empty(s)
         if demo and s.execute(select(Hall.id)).first() is None:
-            load_demo(s)
+            load_demo(s, data)
     return ctx
 
 
-def load_demo(session) -> None:  # type: ignore[no-untyped-def]
+def load_demo(session: Session, data: DataDir) -> None:
     """The embedded demo hall (resources/demo); every demo account gets DEMO_PASSWORD."""
     demo_dir = resources_dir() / "demo"
     reference_data.load_hall(session, reference_data.read_json(demo_dir / "hall.json"),
@@ -61,6 +63,7 @@ def load_demo(session) -> None:  # type: ignore[no-untyped-def]
     if types.exists():
         reference_data.load_certificate_types(session, reference_data.read_json(types))
     session.merge(Setting(key="device_code", value="0001"))
+    provision_demo_credentials(session, data)
     audit.record(session, None, "demo_loaded", "resources/demo")
 
 

@@ -85,9 +85,11 @@ def check_fonts() -> Check:
         report = default_chain().coverage_report()
     except Exception as exc:
         return Check("字体 / fonts", True, False, f"字体不可用：{exc}", "重新安装程序（resources/fonts 缺失）")
-    missing = [ch for ch, font in report.get("rare", {}).items() if not font]
-    detail = "；".join(f"{ch}→{font}" for ch, font in report.get("rare", {}).items())
-    fonts = ", ".join(report.get("fonts", []))
+    missing = report["missing"]
+    detail = "；".join(f"{ch}→{font}" for ch, font in report["sample"].items())
+    fonts = ", ".join(f"{f['family']}（{f['glyphs']} 字）" for f in report["fonts"])
+    if not report["fonts"]:
+        return Check("字体 / fonts", True, False, "没有可用的中文字体", "重新安装程序（resources/fonts 缺失）")
     if missing:
         return Check("字体 / fonts", True, False, f"{fonts}；生僻字无字形：{''.join(missing)}",
                      "补齐 resources/fonts 中的扩展字库（花园明朝 A/B）")

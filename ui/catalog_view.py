@@ -25,7 +25,7 @@ Index = QModelIndex | QPersistentModelIndex
 class ItemTableModel(QAbstractTableModel):
     """A read-only table over the ItemSummary DTOs the core returns."""
 
-    HEADERS = ("事项编码", "事项名称", "实施部门", "办件类型", "审批方式", "承诺/法定（工作日）")
+    HEADERS = ("事项名称", "办件类型", "审批方式", "承诺/法定", "事项编码")
 
     def __init__(self) -> None:
         super().__init__()
@@ -46,8 +46,8 @@ class ItemTableModel(QAbstractTableModel):
         if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
             return None
         it = self.items[index.row()]
-        return (it.code, it.name, it.department, PROCESSING_LABELS.get(it.processing_type, ""),
-                REVIEW_LABELS.get(it.review_mode, ""), f"{it.promised_days} / {it.legal_days}")[index.column()]
+        return (it.name, PROCESSING_LABELS.get(it.processing_type, ""), REVIEW_LABELS.get(it.review_mode, ""),
+                f"{it.promised_days} / {it.legal_days} 日", it.code)[index.column()]
 
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
                    role: int = Qt.ItemDataRole.DisplayRole) -> object:
@@ -87,7 +87,7 @@ def guide_html(g: ItemGuide) -> str:
 </table>
 <h3>申请材料（共 {len(g.materials)} 项）</h3>
 <table border='1' cellspacing='0' cellpadding='4' width='100%'>
-<tr><th>序号</th><th>材料名称</th><th>形式</th><th>份数</th><th>容缺</th><th>示范文本</th></tr>
+<tr><th width='6%'>序号</th><th width='40%'>材料名称</th><th>形式</th><th>份数</th><th>容缺</th><th>示范文本</th></tr>
 {materials}
 </table>"""
 
@@ -107,12 +107,15 @@ class CatalogView(QWidget):
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.setWordWrap(False)
         self.guide = QTextBrowser(objectName="catalogGuide")
         split = QSplitter()
         split.addWidget(self.table)
         split.addWidget(self.guide)
-        split.setSizes([560, 640])
+        split.setSizes([620, 700])
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
         top.addWidget(self.search)

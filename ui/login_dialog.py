@@ -49,7 +49,10 @@ class LoginDialog(QDialog):
             layout.addWidget(note)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("登录" if locked_for is None else "解锁")
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setDefault(True)
         buttons.accepted.connect(self._try)
+        # Enter in the username field moves on; Enter in the password field signs in.
+        self.username.returnPressed.connect(self.password.setFocus)
         layout.addWidget(buttons)
         if locked_for is not None:
             self.username.setText(locked_for.username)

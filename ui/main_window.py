@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
-    QSplitter,
     QStackedWidget,
     QWidget,
 )
@@ -52,15 +52,19 @@ class MainWindow(QMainWindow):
             self.section_index[key] = self.pages.addWidget(page)
             QListWidgetItem(title, self.nav)
         self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
-        split = QSplitter()
-        split.addWidget(self.nav)
-        split.addWidget(self.pages)
-        split.setStretchFactor(1, 1)
-        self.setCentralWidget(split)
+        self.nav.setStyleSheet("QListWidget { font-size: 15px; } QListWidget::item { padding: 10px 14px; }")
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.nav)
+        row.addWidget(self.pages, 1)
+        self.setCentralWidget(central)
         bar = self.statusBar()
         for text in (hall.name, actor.department_name or "大厅", actor.window_name or "—",
                      f"值班：{actor.name}", ROLE_LABELS[Role(actor.role)]):
-            bar.addPermanentWidget(QLabel(text))
+            label = QLabel(text)
+            label.setStyleSheet("padding: 0 8px; border-left: 1px solid #bbb;")
+            bar.addPermanentWidget(label)
         self.sync_label = QLabel("离线 · 待同步 0")
         self.sync_label.setObjectName("syncStatus")
         bar.addPermanentWidget(self.sync_label)

@@ -16,8 +16,9 @@ from ui.main_window import SECTIONS, MainWindow
 
 
 def _user(ctx: AppContext, role: str) -> str:
-    from app.auth import Role
     import sqlite3
+
+    from app.auth import Role
 
     con = sqlite3.connect(ctx.data.database)
     try:
@@ -58,6 +59,8 @@ def test_item_model_passes_qt_model_tester(qtmodeltester, ctx: AppContext) -> No
 def test_login_dialog_shows_error_at_password(qtbot: QtBot, ctx: AppContext) -> None:
     dialog = LoginDialog(ctx)
     qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
     qtbot.keyClicks(dialog.username, _user(ctx, "clerk"))
     qtbot.keyClick(dialog.username, Qt.Key.Key_Tab)
     qtbot.keyClicks(dialog.password, "wrong-password")

@@ -1,0 +1,1 @@
+"""OneWindow app documents package."""

@@ -1,0 +1,190 @@
+"""What a document renderer is given: plain frozen data, already worded, no database rows.
+
+Renderers are pure: DocumentData in, PDF bytes out. Everything a document prints comes
+from here, so the legal content of each kind can be checked against DOMAIN.md's table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+
+class DocKind(StrEnum):
+    RECEIPT = "receipt"  # 材料接收凭证 / 受理回执 (80 mm roll, no seal)
+    ACCEPTANCE = "acceptance_notice"  # 受理通知书 (A4, sealed)
+    CORRECTION = "correction_notice"  # 一次性告知书 / 补正材料通知书 (A4, sealed)
+    REFUSAL = "refusal_notice"  # 不予受理通知书 (A4, sealed)
+    SPECIAL_PROCEDURE = "special_procedure_notice"  # 特别程序告知书 (A4, sealed)
+    EXTENSION = "extension_notice"  # 延期告知书 (A4, sealed)
+    APPROVAL = "approval_decision"  # 准予行政许可决定书 (A4, sealed)
+    DENIAL = "denial_decision"  # 不予行政许可决定书 (A4, sealed)
+    DELIVERY_PROOF = "delivery_proof"  # 送达回证 (A4, not sealed: signed by both sides)
+
+
+KIND_TITLES: dict[DocKind, str] = {
+    DocKind.RECEIPT: "材料接收凭证",
+    DocKind.ACCEPTANCE: "受理通知书",
+    DocKind.CORRECTION: "一次性告知书",
+    DocKind.REFUSAL: "不予受理通知书",
+    DocKind.SPECIAL_PROCEDURE: "特别程序告知书",
+    DocKind.EXTENSION: "延期告知书",
+    DocKind.APPROVAL: "准予行政许可决定书",
+    DocKind.DENIAL: "不予行政许可决定书",
+    DocKind.DELIVERY_PROOF: "送达回证",
+}
+
+# Which kinds carry the window's special seal (DESIGN §5; the receipt and proof of delivery do not).
+SEALED_KINDS = frozenset({DocKind.ACCEPTANCE, DocKind.CORRECTION, DocKind.REFUSAL, DocKind.SPECIAL_PROCEDURE,
+                          DocKind.EXTENSION, DocKind.APPROVAL, DocKind.DENIAL})
+
+
+@dataclass(frozen=True)
+class Issuer:
+    """Who issues: the hall, the department and its window."""
+
+    hall_name: str
+    department_name: str  # also the seal's organisation
+    department_short: str  # 机关简称, for document numbers
+    window_name: str  # e.g. "A01 市场监管综合窗口"
+    window_phone: str
+    hall_address: str
+    complaint_phone: str
+    query_hint: str  # how to query progress, e.g. "凭受理编号在大厅自助机、政务服务网或拨打 0589-… 查询"
+
+
+@dataclass(frozen=True)
+class Party:
+    """The applicant (person or organisation) and an optional agent."""
+
+    kind: str  # person | org
+    name: str
+    id_label: str  # 居民身份证 / 统一社会信用代码 / …
+    id_number: str
+    phone: str = ""
+    address: str = ""
+    legal_rep: str = ""
+    agent_name: str = ""
+    agent_id_label: str = ""
+    agent_id_number: str = ""
+    agent_phone: str = ""
+
+
+@dataclass(frozen=True)
+class MaterialLine:
+    """One line of the materials list as checked at the counter."""
+
+    seq: int
+    name: str
+    form_label: str  # 原件 / 复印件 / 原件及复印件
+    copies_required: int
+    status: str  # received | missing | defective | deferred
+    copies_received: int = 0
+    original_checked: bool = False
+    defect: str = ""  # what is wrong and what is required (correction notice)
+    deferred_due: date | None = None  # 容缺: due date of the applicant's written commitment
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    """The case as documents print it."""
+
+    case_no: str
+    item_code: str
+    item_name: str
+    item_basis: str
+    processing_label: str  # 即办件 / 承诺件 / 上报件
+    applicant: Party
+    received_at: datetime  # hall local time
+    clerk_name: str
+    clerk_phone: str
+    materials: tuple[MaterialLine, ...] = ()
+    accepted_at: datetime | None = None
+    legal_days: int = 0
+    promised_days: int = 0
+    promised_deadline: date | None = None
+    legal_deadline: date | None = None
+    deadline_provisional: bool = False
+    fee: str = "不收费"
+    fee_basis: str = ""
+    delivery_method: str = "窗口领取"
+
+
+@dataclass(frozen=True)
+class SealImpression:
+    """The seal drawn into the page: organisation name, purpose, 13-digit code."""
+
+    org_name: str
+    purpose: str
+    code: str
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """不予受理 / 不予许可: reasons, basis, competent authority, and the rights the applicant has."""
+
+    reasons: str
+    basis: str
+    competent_authority: str = ""  # when it is another body's matter (art. 32 (1)(2))
+    reconsideration_body: str = ""  # 行政复议机关, e.g. "云岫市人民政府"
+    court: str = ""  # 人民法院 for 行政诉讼
+
+
+@dataclass(frozen=True)
+class Suspension:
+    """特别程序 (art. 45) or 延期 (art. 42)."""
+
+    kind_label: str  # 专家评审 / 检验 / … or 延期
+    reason: str
+    expected_days: int = 0
+    start: date | None = None
+    approver: str = ""
+    new_deadline: date | None = None
+    basis: str = ""
+
+
+@dataclass(frozen=True)
+class Decision:
+    """准予 / 不予行政许可 content."""
+
+    approved: bool
+    content: str  # licence scope / conditions, or the finding
+    validity: str = ""  # e.g. "2026年11月22日至2031年11月21日"
+    certificate_name: str = ""
+    certificate_no: str = ""
+    refusal: Refusal | None = None
+
+
+@dataclass(frozen=True)
+class DeliveryFacts:
+    """送达: what was delivered to whom, how, when (to the minute) and where."""
+
+    document_name: str
+    document_no: str
+    recipient: str
+    recipient_id: str
+    relation: str  # 本人 / 代理人 / 同住成年家属 …
+    method_label: str  # 直接送达 / 留置送达 / 邮寄送达 / 委托送达 / 电子送达 / 公告送达
+    at: datetime | None  # None: to be filled by hand on the printed form
+    place: str
+    server_name: str  # 送达人
+    tracking_no: str = ""
+
+
+@dataclass(frozen=True)
+class DocumentData:
+    """Everything one document prints."""
+
+    kind: DocKind
+    number: str  # e.g. 云市监受〔2026〕0001-00012
+    issued_on: date
+    issuer: Issuer
+    case: CaseFacts
+    seal: SealImpression | None = None  # None: not sealed (receipt, proof of delivery, unsealed preview)
+    notice_due_days: int = 0  # correction notice: supplement within N working days (0 = not stated)
+    refusal: Refusal | None = None
+    suspension: Suspension | None = None
+    decision: Decision | None = None
+    delivery: DeliveryFacts | None = None
+    notes: tuple[str, ...] = field(default_factory=tuple)

@@ -1,0 +1,43 @@
+"""Take the README screenshot: the demo window under a real X server (run with xvfb-run).
+
+    xvfb-run -a -s "-screen 0 1366x820x24" uv run python scripts/screenshot.py docs/screenshot-catalog.png
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from app.auth import login
+from app.bootstrap import DEMO_PASSWORD, open_data_dir
+from app.hall import hall_info
+from ui.fonts import install_fonts
+from ui.main_window import MainWindow
+
+
+def main(out: str, user: str = "wangyan", query: str = "spjy") -> None:
+    app = QApplication(sys.argv)
+    install_fonts(app)
+    ctx = open_data_dir(Path(tempfile.mkdtemp()), demo=True)
+    actor = login(ctx, user, DEMO_PASSWORD)
+    win = MainWindow(ctx, actor, hall_info(ctx))
+    win.resize(1366, 820)
+    win.move(0, 0)
+    win.show()
+    catalog = win.pages.currentWidget()
+    catalog.search.setText(query)  # type: ignore[attr-defined]
+
+    def shoot() -> None:
+        app.primaryScreen().grabWindow(0).save(out)
+        app.quit()
+
+    QTimer.singleShot(1500, shoot)
+    app.exec()
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])
