@@ -14,7 +14,7 @@ from app.auth import hash_password
 from app.context import AppContext, utc_now
 from app.errors import AppError
 from app.paths import DataDir, resources_dir
-from app.seals import provision_demo_credentials
+from app.seals import grant_demo_authorisations, provision_demo_credentials
 from db.engine import make_engine, quick_check
 from db.errors import StorageError
 from db.migrate import backup_file, upgrade
@@ -64,6 +64,7 @@ def load_demo(session: Session, data: DataDir) -> None:
         reference_data.load_certificate_types(session, reference_data.read_json(types))
     session.merge(Setting(key="device_code", value="0001"))
     provision_demo_credentials(session, data)
+    grant_demo_authorisations(session)
     audit.record(session, None, "demo_loaded", "resources/demo")
 
 

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.faults import fault_point
 from app.paths import DataDir
 from db.engine import make_session_factory, session_scope
 
@@ -72,10 +73,17 @@ class AppContext:
         return to_local(self.clock()).date()
 
     @contextmanager
-    def write(self) -> Iterator[Session]:
-        """One write transaction (BEGIN IMMEDIATE); hooks run after it commits."""
+    def write(self, label: str = "") -> Iterator[Session]:
+        """One write transaction (BEGIN IMMEDIATE); hooks run after it commits.
+
+        A `label` names the fault points `label.before_commit` / `label.after_commit` (app.faults).
+        """
         with session_scope(self._writer) as session:
             yield session
+            if label:
+                fault_point(f"{label}.before_commit")
+        if label:
+            fault_point(f"{label}.after_commit")
         for hook in self.after_commit:
             hook(session)
 

@@ -18,6 +18,8 @@ class HallInfo:
     phone: str
     complaint_phone: str
     verify_base_url: str
+    reconsideration_body: str = ""
+    court: str = ""
 
 
 def hall_info(ctx: AppContext) -> HallInfo:
@@ -26,4 +28,5 @@ def hall_info(ctx: AppContext) -> HallInfo:
         h = s.execute(select(Hall)).scalar_one_or_none()
         if h is None:
             return HallInfo("", "（未载入大厅数据）", "", "", "", "")
-        return HallInfo(h.code, h.name, h.short_name, h.phone, h.complaint_phone, h.verify_base_url)
+        return HallInfo(h.code, h.name, h.short_name, h.phone, h.complaint_phone, h.verify_base_url,
+                        h.reconsideration_body, h.court)

@@ -46,7 +46,7 @@ def load_hall(session: Session, doc: Doc, password_hash: Callable[[str], str]) -
     h = doc["hall"]
     hall = session.execute(select(Hall)).scalar_one_or_none() or Hall(code=h["code"])
     for key in ("code", "name", "short_name", "region_code", "address", "phone", "complaint_phone",
-                "verify_base_url"):
+                "verify_base_url", "reconsideration_body", "court"):
         setattr(hall, key, h.get(key, ""))
     session.add(hall)
     depts = {d.code: d for d in session.execute(select(Department)).scalars()}

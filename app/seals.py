@@ -85,3 +85,20 @@ def provision_demo_credentials(session: Session, data: DataDir) -> None:
         seal.cert_fingerprint = issue_seal_credential(
             paths, seal.code, seal.org_name, f"{window.number} {window.name}" if window else "", passphrase)
     session.flush()
+
+
+def grant_demo_authorisations(session: Session) -> None:
+    """Demo: each custodian has given the clerks of their window the standing authorisation."""
+    from datetime import date
+
+    from db.models import SealAuthorization, Staff
+
+    for seal in session.execute(select(Seal)).scalars():
+        if seal.custodian_id is None:
+            continue
+        clerks = session.execute(select(Staff.id).where(Staff.window_id == seal.window_id,
+                                                        Staff.role == "clerk")).scalars()
+        for staff_id in clerks:
+            session.add(SealAuthorization(seal_id=seal.id, staff_id=staff_id, granted_by_id=seal.custodian_id,
+                                          valid_from=date(2024, 1, 1), valid_to=None))
+    session.flush()

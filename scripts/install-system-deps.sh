@@ -10,6 +10,8 @@ packages=(
   libxcb-randr0 libxcb-xinerama0 libxcb-xkb1 libxcb-xfixes0 libcups2
   # screenshots, reading PDFs and barcodes, real printing
   xvfb xauth poppler-utils zbar-tools cups printer-driver-cups-pdf
+  # named although cups pulls them in: the printing tests call lpadmin/lpstat, cups-pdf runs gs
+  cups-client ghostscript
 )
 missing=()
 for p in "${packages[@]}"; do

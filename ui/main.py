@@ -20,6 +20,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--as", dest="as_user", help="仅演示模式：以该演示账号直接登录")
     sub = p.add_subparsers(dest="command")
     sub.add_parser("doctor", help="检查本机是否就绪")
+    v = sub.add_parser("verify", help="核验一份电子签章文书（PDF）")
+    v.add_argument("file", type=Path)
+    sm = sub.add_parser("samples", help="为模板审核生成每一种文书的样张")
+    sm.add_argument("outdir", type=Path)
+    sm.add_argument("--name", default="王䶮", help="申请人姓名（可用长名或生僻字）")
+    sm.add_argument("--org", default="", help="申请单位名称（给出时以单位为申请人）")
     return p
 
 
@@ -30,6 +36,14 @@ def main(argv: list[str] | None = None) -> int:
         from ui.doctor_cli import run_doctor
 
         return run_doctor(root, demo=args.demo)
+    if args.command == "verify":
+        from ui.verify_cli import run_verify
+
+        return run_verify(root, args.file, demo=args.demo)
+    if args.command == "samples":
+        from ui.samples_cli import run_samples
+
+        return run_samples(root, args.outdir, name=args.name, org=args.org, demo=True)
     from ui.gui import run_gui
 
     return run_gui(root, demo=args.demo, as_user=args.as_user)

@@ -13,10 +13,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.auth import ROLE_LABELS, Role
+from app.auth import ROLE_LABELS, Action, Role, may
 from app.context import Actor, AppContext
 from app.hall import HallInfo
+from app.id_reader import IdCardReader, NoReader, SimulatedReader
 from ui.catalog_view import CatalogView
+from ui.intake_view import IntakeView
 
 SECTIONS = (
     ("intake", "受理"),
@@ -39,7 +41,7 @@ def _pending_page(title: str) -> QWidget:
 class MainWindow(QMainWindow):
     """Left navigation, one page per section, the status bar with hall / window / staff / role."""
 
-    def __init__(self, ctx: AppContext, actor: Actor, hall: HallInfo) -> None:
+    def __init__(self, ctx: AppContext, actor: Actor, hall: HallInfo, reader: IdCardReader | None = None) -> None:
         super().__init__()
         self.ctx, self.actor = ctx, actor
         self.setWindowTitle(f"OneWindow — {hall.name}{'（演示）' if ctx.demo else ''}")
@@ -48,7 +50,13 @@ class MainWindow(QMainWindow):
         self.pages = QStackedWidget()
         self.section_index: dict[str, int] = {}
         for key, title in SECTIONS:
-            page = CatalogView(ctx, actor) if key == "catalog" else _pending_page(title)
+            if key == "catalog":
+                page: QWidget = CatalogView(ctx, actor)
+            elif key == "intake" and may(actor, Action.INTAKE):
+                self.intake = IntakeView(ctx, actor, reader or (SimulatedReader() if ctx.demo else NoReader()))
+                page = self.intake
+            else:
+                page = _pending_page(title)
             self.section_index[key] = self.pages.addWidget(page)
             QListWidgetItem(title, self.nav)
         self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
@@ -68,7 +76,7 @@ class MainWindow(QMainWindow):
         self.sync_label = QLabel("离线 · 待同步 0")
         self.sync_label.setObjectName("syncStatus")
         bar.addPermanentWidget(self.sync_label)
-        self.show_section("catalog")
+        self.show_section("intake" if may(actor, Action.INTAKE) else "catalog")
 
     def show_section(self, key: str) -> None:
         self.nav.setCurrentRow(self.section_index[key])

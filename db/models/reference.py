@@ -23,6 +23,9 @@ class Hall(Base):
     phone: Mapped[str] = mapped_column(String(50), default="")
     complaint_phone: Mapped[str] = mapped_column(String(50), default="")
     verify_base_url: Mapped[str] = mapped_column(String(300), default="")
+    # Named in every refusal and denial: where the applicant may seek reconsideration or sue.
+    reconsideration_body: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    court: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
 
 class Department(Base):

@@ -1,0 +1,107 @@
+"""受理通知书: the A4 acceptance notice, with the case number as a barcode and the materials received."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.documents import official as o
+from app.documents.barcode import QUIET_MODULES, code128_width_mm, draw_code128, module_width_pt
+from app.documents.data import DocumentData, MaterialLine
+from app.documents.fonts import FontChain
+from app.documents.legal_text import ACCEPTANCE_EXCLUDED, BASIS_ACCEPT, PROVISIONAL, SIGN_RECEIPT, cn_date
+
+MM = o.MM
+# 3 dots at 300 dpi = 0.254 mm modules: whole pixels at 300/600 dpi, wide enough for any scanner.
+BARCODE_DOTS, BARCODE_DPI = 3, 300
+LABEL_MM = 25
+
+
+def fields(doc: DocumentData) -> dict[str, str]:
+    return o.base_fields(doc)
+
+
+def render(doc: DocumentData, chain: FontChain) -> bytes:
+    chain.check_all(fields(doc))
+    st = o.make_styles(chain, o.CELL_PT)  # 小四: the notice is mostly table and must fit one sheet
+    return o.build(doc, lambda: _story(doc, st, chain), chain, first_page=lambda c: _barcode(c, doc, chain))
+
+
+def _barcode(c: Any, doc: DocumentData, chain: FontChain) -> None:
+    """Top right, in the margin above the title, where counters and scanners expect it."""
+    width = code128_width_mm(doc.case.case_no, BARCODE_DOTS, BARCODE_DPI) * MM
+    quiet = QUIET_MODULES * module_width_pt(BARCODE_DOTS, BARCODE_DPI)  # bars, not the quiet zone, meet the margin
+    draw_code128(c, o.PAGE_W - o.MARGIN - width + quiet, o.PAGE_H - 22 * MM, doc.case.case_no,
+                 module_dots=BARCODE_DOTS, dpi=BARCODE_DPI, height_mm=9, font_chain=chain)
+
+
+def _limit(days: int, deadline: Any, provisional: bool) -> str:
+    text = f"{days}个工作日"
+    if deadline is not None:
+        text += f"\n{cn_date(deadline)}前" + ("（暂定）" if provisional else "")
+    return text
+
+
+def _rows(doc: DocumentData, chain: FontChain) -> list[tuple[str, ...]]:
+    c, i, a = doc.case, doc.issuer, doc.case.applicant
+    # The ID's kind is the label of its number (居民身份证 / 统一社会信用代码 …): one row, not two,
+    # unless the name is too long for half a row.
+    if chain.string_width(a.name, o.CELL_PT) <= 2 * LABEL_MM * MM:
+        rows: list[tuple[str, ...]] = [("申请人", a.name, a.id_label, a.id_number)]
+    else:
+        rows = [("申请人", a.name), (a.id_label, a.id_number)]
+    if a.legal_rep:
+        rows.append(("法定代表人", a.legal_rep, "联系电话", a.phone))
+        if a.address:
+            rows.append(("联系地址", a.address))
+    else:
+        rows.append(("联系电话", a.phone, "联系地址", a.address))
+    if a.agent_name:
+        rows.append(("代理人", f"{a.agent_name}（{a.agent_id_label} {a.agent_id_number}，电话 {a.agent_phone}）"))
+    fee = c.fee + (f"（依据：{c.fee_basis}）" if c.fee_basis else "")
+    return rows + [
+        ("事项名称", c.item_name, "事项编码", c.item_code),
+        ("设定依据", c.item_basis),
+        ("收件时间", o.cn_datetime(c.received_at), "受理时间", o.cn_datetime(c.accepted_at) if c.accepted_at else ""),
+        ("法定时限", _limit(c.legal_days, c.legal_deadline, c.deadline_provisional),
+         "承诺时限", _limit(c.promised_days, c.promised_deadline, c.deadline_provisional)),
+        ("办件类型", c.processing_label, "收费", fee),
+        ("结果送达", c.delivery_method, "承办人", f"{c.clerk_name} {c.clerk_phone}"),
+        ("进度查询", f"{i.query_hint}；投诉电话：{i.complaint_phone}"),
+    ]
+
+
+def material_note(m: MaterialLine) -> str:
+    notes = []
+    if m.original_checked:
+        notes.append("原件已核验")
+    if m.status == "deferred":
+        notes.append("容缺受理" + (f"\n{cn_date(m.deferred_due)}前补交" if m.deferred_due else ""))
+    return "；".join(notes)
+
+
+def _materials(doc: DocumentData, st: o.Styles, chain: FontChain) -> Any:
+    rows = [["序号", "已收取的申请材料", "形式", "份数", "备注"]]
+    for m in doc.case.materials:
+        rows.append([str(m.seq), m.name, m.form_label, f"{m.copies_received}/{m.copies_required}",
+                     material_note(m)])
+    widths = [14 * MM, 68 * MM, 30 * MM, 14 * MM, o.FRAME_W - 126 * MM]
+    return o.grid(rows, widths, chain, st, centred=(0, 2, 3))
+
+
+def _story(doc: DocumentData, st: o.Styles, chain: FontChain) -> list[Any]:
+    c = doc.case
+    story = o.title_block(doc, st, chain)
+    story.append(o.paragraph(
+        f"{o.you(doc)}于{cn_date(c.received_at)}提交的{c.item_name}申请，经审查，申请材料齐全、符合法定形式。"
+        f"根据{BASIS_ACCEPT}的规定，本机关决定予以受理。", st.body, chain))
+    story += [o.kv_table(_rows(doc, chain), chain, st, label_mm=LABEL_MM), o.spacer(2)]
+    excluded = ACCEPTANCE_EXCLUDED
+    if c.deadline_provisional:
+        excluded += PROVISIONAL
+    story.append(_materials(doc, st, chain))  # may break over pages (its header repeats)
+    # The closing statement goes with the seal, which never stands on a page of its own.
+    tail = [o.spacer(1), o.paragraph(excluded, st.body, chain)]
+    tail += [o.paragraph(note, st.body, chain) for note in doc.notes]
+    sign = [[(SIGN_RECEIPT, 40)], [("签收日期：", 0), *o.date_blanks()]]
+    story.append(o.keep([*tail, o.issuer_block(doc, st, chain, sign)]))
+    return story

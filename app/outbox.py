@@ -1,0 +1,35 @@
+"""Every state change leaves an outbox entry in the same transaction; sync sends them in order."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from db.models import OutboxOp, Setting
+
+SCHEMA_VERSION = 1
+
+
+def current_epoch(session: Session) -> int:
+    row = session.get(Setting, "epoch")
+    return int(row.value) if row else 0
+
+
+def enqueue(session: Session, entity: str, entity_id: str, op: str, payload: dict[str, Any],
+            at: datetime) -> OutboxOp:
+    """Append one op; device_seq comes from SQLite AUTOINCREMENT and is never reused."""
+    entry = OutboxOp(op_id=str(uuid.uuid4()), epoch=current_epoch(session), entity=entity, entity_id=entity_id,
+                     op=op, payload_json=json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str),
+                     schema_version=SCHEMA_VERSION, created_at=at, state="pending")
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def pending_count(session: Session) -> int:
+    return session.execute(select(func.count()).select_from(OutboxOp).where(OutboxOp.state == "pending")).scalar_one()

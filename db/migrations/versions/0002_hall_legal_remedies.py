@@ -1,0 +1,27 @@
+"""hall: the reconsideration body and court named in refusals and denials
+
+Revision ID: 0002
+Revises: 0001
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0002"
+down_revision: str | None = "0001"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("hall") as batch:
+        batch.add_column(sa.Column("reconsideration_body", sa.String(200), nullable=False, server_default=""))
+        batch.add_column(sa.Column("court", sa.String(200), nullable=False, server_default=""))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("hall") as batch:
+        batch.drop_column("court")
+        batch.drop_column("reconsideration_body")

@@ -1,0 +1,46 @@
+"""Error messages shown under the field that caused them (ValidationError.field → widget)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QWidget
+
+
+def error_label() -> QLabel:
+    label = QLabel()
+    label.setStyleSheet("color: #c00; font-size: 12px;")
+    label.setWordWrap(True)
+    label.hide()
+    return label
+
+
+class FieldErrors:
+    """Maps field names to (input widget, error label); shows one error and focuses its field."""
+
+    def __init__(self) -> None:
+        self._fields: dict[str, tuple[QWidget, QLabel]] = {}
+
+    def add(self, name: str, widget: QWidget, label: QLabel) -> None:
+        self._fields[name] = (widget, label)
+
+    def clear(self) -> None:
+        for _w, label in self._fields.values():
+            label.clear()
+            label.hide()
+
+    def show(self, name: str | None, message: str) -> bool:
+        """Show the message at the field; False when no such field (the caller shows it elsewhere)."""
+        self.clear()
+        target = self._fields.get(name or "")
+        if target is None and name:
+            # "materials.12" falls back to "materials" when the row has no own label
+            target = self._fields.get(name.split(".")[0])
+        if target is None:
+            return False
+        widget, label = target
+        label.setText(message)
+        label.show()
+        widget.setFocus()
+        return True
+
+    def message(self, name: str) -> str:
+        return self._fields[name][1].text()
