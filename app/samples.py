@@ -36,11 +36,14 @@ from db.models import Item, Seal, Staff
 SAMPLE_CASE_NO = "000120261122000017"
 
 
-def _materials(item: Item) -> tuple[MaterialLine, ...]:
+def _materials(item: Item, problems: bool) -> tuple[MaterialLine, ...]:
+    """All received (acceptance and after), or with a missing, a defective and a deferred one (notice)."""
     lines = []
     for m in item.materials:
         status, defect = "received", ""
-        if m.seq == 2:
+        if not problems:
+            pass
+        elif m.seq == 2:
             status, defect = "missing", "未提交。须提交营业执照复印件一份，加盖公章"
         elif m.seq == 3:
             status, defect = "defective", "身份证复印件模糊不清，无法辨认号码。须提交清晰的正反面复印件"
@@ -77,7 +80,7 @@ def make_samples(ctx: AppContext, outdir: Path, *, name: str = "王䶮", org: st
         facts = CaseFacts(
             case_no=SAMPLE_CASE_NO, item_code=item.code, item_name=item.name, item_basis=item.basis,
             processing_label="承诺件", applicant=party, received_at=received, clerk_name=clerk.name,
-            clerk_phone=issuer.window_phone, materials=_materials(item), accepted_at=received,
+            clerk_phone=issuer.window_phone, materials=_materials(item, problems=False), accepted_at=received,
             legal_days=item.legal_days, promised_days=item.promised_days,
             promised_deadline=date(2026, 11, 27), legal_deadline=date(2026, 12, 4), fee=item.fee or "不收费",
             fee_basis=item.fee_basis)
@@ -87,10 +90,12 @@ def make_samples(ctx: AppContext, outdir: Path, *, name: str = "王䶮", org: st
         plans: list[tuple[DocKind, dict[str, object]]] = [
             (DocKind.RECEIPT, {}),
             (DocKind.ACCEPTANCE, {}),
-            (DocKind.CORRECTION, {"notice_due_days": 5}),
+            (DocKind.CORRECTION, {"notice_due_days": 5, "case": replace(facts, materials=_materials(item, True))}),
             (DocKind.REFUSAL, {"refusal": refusal}),
             (DocKind.SPECIAL_PROCEDURE, {"suspension": Suspension("专家评审", "经营场所涉及高风险食品品种，需组织专家评审",
-                                                                   10, date(2026, 11, 24))}),
+                                                                   10, date(2026, 11, 24), custodian.name,
+                                                                   date(2026, 12, 18),
+                                                                   "《中华人民共和国行政许可法》第四十五条")}),
             (DocKind.EXTENSION, {"suspension": Suspension("延期", "现场核查发现需补充检测报告，二十日内不能作出决定",
                                                            10, None, custodian.name, date(2026, 12, 18),
                                                            "《中华人民共和国行政许可法》第四十二条第一款")}),
@@ -107,8 +112,9 @@ def make_samples(ctx: AppContext, outdir: Path, *, name: str = "王䶮", org: st
         for kind, extra in plans:
             def build(number: str, seal_impr: SealImpression | None, kind: DocKind = kind,
                       extra: dict[str, object] = extra) -> DocumentData:
-                return DocumentData(kind=kind, number=number, issued_on=ctx.today(), issuer=issuer, case=facts,
-                                    seal=seal_impr, **extra)  # type: ignore[arg-type]
+                fields = {"case": facts, **extra}
+                return DocumentData(kind=kind, number=number, issued_on=ctx.today(), issuer=issuer,
+                                    seal=seal_impr, **fields)  # type: ignore[arg-type]
 
             password = None if kind in sealing.ROUTINE_KINDS else DEMO_PASSWORD
             docs.append(sealing.issue(s, ctx, actor, kind=kind, case_id=None, dept_short=short, build=build,

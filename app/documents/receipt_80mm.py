@@ -85,6 +85,15 @@ def _blocks(doc: DocumentData, chain: FontChain) -> list[_Block]:
     title = para_style("rc-title", 14, 19, alignment=1, chain=chain)
 
     def para(text: str, style: Any = body) -> _Block:
+        # Most receipt lines fit on one line: draw those directly (a Paragraph's CJK line breaking
+        # is most of a receipt's rendering time); the baseline matches a one-line Paragraph's.
+        if "\n" not in text and not style.leftIndent and not style.firstLineIndent:
+            size = style.fontSize
+            if chain.string_width(text, size) <= CONTENT_W:
+                align, x = {0: ("left", LEFT), 1: ("centre", LEFT + CONTENT_W / 2),
+                            2: ("right", LEFT + CONTENT_W)}[style.alignment]
+                return _Block(style.leading, lambda cv, y: chain.draw_string(cv, x, y - size, text, size,
+                                                                             align=align))
         p = paragraph(text, style, chain)
         _, h = p.wrap(CONTENT_W, 10_000)
         return _Block(h, lambda cv, y: p.drawOn(cv, LEFT, y - h))

@@ -1,0 +1,130 @@
+"""Document pipeline benchmarks (run by hand; prints numbers, never fails).
+
+    uv run python bench/bench_documents.py [N]
+
+1. The 80 mm receipt: OneWindow's renderer (font-chain checks, CJK wrapping, vector Code128) beside
+   the same receipt drawn with bare reportlab (one TTFont, drawString lines, reportlab's own Code128),
+   median of N, and the ratio (goal ≤ 3×).
+2. Seal + sign: OneWindow's PAdES signer on a rendered acceptance notice beside bare pyHanko signing
+   the same PDF with the same key (goal ≤ 1.2×).
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from io import BytesIO
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from app.bootstrap import open_data_dir  # noqa: E402
+from app.documents.data import DocKind, DocumentData  # noqa: E402
+from app.documents.render import render  # noqa: E402
+from app.paths import resources_dir  # noqa: E402
+
+
+def median_ms(fn: Callable[[], object], n: int) -> float:
+    fn()  # warm: fonts, imports, caches
+    times = []
+    for _ in range(n):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times) * 1000
+
+
+def sample_receipt() -> DocumentData:
+    from datetime import date, datetime
+
+    from app.documents.data import CaseFacts, Issuer, MaterialLine, Party
+
+    issuer = Issuer("云岫市行政审批服务中心", "云岫市市场监督管理局", "云市监", "A01 市场监管综合窗口", "0589-87096101",
+                    "云岫市凤栖路 1 号", "12345", "凭受理编号在大厅自助查询机查询")
+    mats = tuple(MaterialLine(i, f"第{i}项申请材料（原件及复印件）", "原件及复印件", 1, "received", 1, True)
+                 for i in range(1, 7))
+    case = CaseFacts("000120261122000017", "330999-SJ-XK-001", "食品经营许可", "《中华人民共和国食品安全法》第三十五条",
+                     "承诺件", Party("person", "王䶮", "居民身份证", "11010519491231002X", "13800005678"),
+                     datetime(2026, 11, 20, 10, 5), "张敏", "0589-87096101", mats, datetime(2026, 11, 20, 10, 5),
+                     10, 5, date(2026, 11, 27), date(2026, 12, 4))
+    return DocumentData(DocKind.RECEIPT, "云市监收〔2026〕0001-00001", date(2026, 11, 20), issuer, case)
+
+
+def bare_receipt(doc: DocumentData) -> bytes:
+    """The same receipt's content with nothing but reportlab: fixed lines, one font, its own barcode."""
+    from reportlab.graphics.barcode.code128 import Code128
+    from reportlab.lib.units import mm
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    if "BareSong" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont("BareSong", str(resources_dir() / "fonts" / "uming.ttc"), subfontIndex=0))
+    buf = BytesIO()
+    c = canvas.Canvas(buf, pagesize=(80 * mm, 200 * mm))
+    c.setFont("BareSong", 9)
+    y = 190 * mm
+    lines = [doc.issuer.hall_name, doc.issuer.window_name, "材料接收凭证", doc.number, f"申请人：{doc.case.applicant.name}",
+             f"事项：{doc.case.item_name}"] + [f"{m.seq}. {m.name} 已收 {m.copies_received} 份" for m in doc.case.materials]
+    lines += [f"收件时间：{doc.case.received_at:%Y年%m月%d日%H时%M分}", f"承诺时限：{doc.case.promised_days} 个工作日",
+              f"承办人：{doc.case.clerk_name}", "申请人签字："]
+    for line in lines:
+        c.drawString(4 * mm, y, line)
+        y -= 12.5
+    Code128(doc.case.case_no, barWidth=0.375 * mm, barHeight=12 * mm).drawOn(c, 4 * mm, y - 14 * mm)
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def main(n: int = 200) -> None:
+    doc = sample_receipt()
+    ours = median_ms(lambda: render(doc), n)
+    bare = median_ms(lambda: bare_receipt(doc), n)
+    print(f"receipt PDF      OneWindow {ours:7.2f} ms   bare reportlab {bare:7.2f} ms   ratio {ours / bare:4.2f}× "
+          f"(goal ≤ 3×, median of {n})")
+
+    from dataclasses import replace
+
+    from app.documents.credentials import passphrase_for
+    from app.documents.data import SealImpression
+    from app.documents.signing import Pkcs12Signer
+    from app.seals import credential_paths
+
+    ctx = open_data_dir(Path(tempfile.mkdtemp()), demo=True)
+    with ctx.read() as s:
+        from sqlalchemy import select
+
+        from db.models import Seal
+
+        code = s.execute(select(Seal.code).order_by(Seal.id)).scalars().first()
+    notice = replace(doc, kind=DocKind.ACCEPTANCE, number="云市监受〔2026〕0001-00001",
+                     seal=SealImpression(doc.issuer.department_name, "行政审批服务专用章", code))
+    pdf_unsigned = render(notice)  # the seal is drawn into the page by the renderer
+    p12 = credential_paths(ctx.data).seal_p12(code)
+    ours_signer = Pkcs12Signer(p12, passphrase_for(code, demo=True))
+
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+
+    bare_signer = signers.SimpleSigner.load_pkcs12(str(p12), passphrase=passphrase_for(code, demo=True).encode())
+
+    def bare_sign() -> bytes:
+        w = IncrementalPdfFileWriter(BytesIO(pdf_unsigned))
+        meta = signers.PdfSignatureMetadata(field_name="Sig", md_algorithm="sha256",
+                                            subfilter=fields.SigSeedSubFilter.PADES)
+        return signers.sign_pdf(w, meta, signer=bare_signer, new_field_spec=fields.SigFieldSpec("Sig")).getvalue()
+
+    m = max(20, n // 10)
+    ours_sign = median_ms(lambda: ours_signer.sign(pdf_unsigned, reason="受理通知书", location="云岫市"), m)
+    bare_s = median_ms(bare_sign, m)
+    print(f"seal + sign      OneWindow {ours_sign:7.2f} ms   bare pyHanko   {bare_s:7.2f} ms   ratio "
+          f"{ours_sign / bare_s:4.2f}× (goal ≤ 1.2×, median of {m})")
+    ctx.dispose()
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 200)
