@@ -84,7 +84,7 @@ def run_gui(root: Path, *, demo: bool, as_user: str | None = None) -> int:
         if dialog.exec() != LoginDialog.DialogCode.Accepted or dialog.actor is None:
             return 0
         actor = dialog.actor
-    window = MainWindow(ctx, actor, hall_info(ctx))
+    window = MainWindow(ctx, actor, hall_info(ctx), prefs=prefs)
     window.resize(1280, 800)
     idle = IdleLock(window, ctx, actor, int(prefs.get("security/idle_lock_minutes")))
     app.installEventFilter(idle)

@@ -18,7 +18,10 @@ from app.context import Actor, AppContext
 from app.hall import HallInfo
 from app.id_reader import IdCardReader, NoReader, SimulatedReader
 from ui.catalog_view import CatalogView
+from ui.document_actions import DocumentPrinter
 from ui.intake_view import IntakeView
+from ui.preferences import Preferences
+from ui.settings_dialog import SettingsDialog
 
 SECTIONS = (
     ("intake", "受理"),
@@ -41,9 +44,12 @@ def _pending_page(title: str) -> QWidget:
 class MainWindow(QMainWindow):
     """Left navigation, one page per section, the status bar with hall / window / staff / role."""
 
-    def __init__(self, ctx: AppContext, actor: Actor, hall: HallInfo, reader: IdCardReader | None = None) -> None:
+    def __init__(self, ctx: AppContext, actor: Actor, hall: HallInfo, reader: IdCardReader | None = None,
+                 prefs: Preferences | None = None) -> None:
         super().__init__()
         self.ctx, self.actor = ctx, actor
+        self.prefs = prefs or Preferences(ctx.demo)
+        self.printer = DocumentPrinter(ctx, actor, self.prefs, self)
         self.setWindowTitle(f"OneWindow — {hall.name}{'（演示）' if ctx.demo else ''}")
         self.nav = QListWidget(objectName="nav")
         self.nav.setFixedWidth(120)
@@ -54,6 +60,7 @@ class MainWindow(QMainWindow):
                 page: QWidget = CatalogView(ctx, actor)
             elif key == "intake" and may(actor, Action.INTAKE):
                 self.intake = IntakeView(ctx, actor, reader or (SimulatedReader() if ctx.demo else NoReader()))
+                self.intake.completed.connect(lambda r: self.printer.print_all(r.document_ids))
                 page = self.intake
             else:
                 page = _pending_page(title)
@@ -76,6 +83,8 @@ class MainWindow(QMainWindow):
         self.sync_label = QLabel("离线 · 待同步 0")
         self.sync_label.setObjectName("syncStatus")
         bar.addPermanentWidget(self.sync_label)
+        menu = self.menuBar().addMenu("系统")
+        menu.addAction("设置…", lambda: SettingsDialog(self.prefs, actor, self).exec())
         self.show_section("intake" if may(actor, Action.INTAKE) else "catalog")
 
     def show_section(self, key: str) -> None:

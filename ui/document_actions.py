@@ -1,0 +1,62 @@
+"""Printing registered documents: the right printer and paper per kind, 副本 on reprints, every print logged."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from app.auth import Action, may
+from app.context import Actor, AppContext
+from app.doc_register import read_document, record_print
+from app.documents.data import DocKind
+from app.errors import AppError
+from ui.preferences import Preferences
+from ui.print_dialogs import PrintPreviewDialog, print_with_retry
+from ui.printing import PrintResult, print_pdf, printer_for, printer_label
+
+
+def printer_setting(kind: str) -> tuple[str, str]:
+    """(settings key, paper) for a document kind: the receipt goes to the 80 mm roll, the rest to A4."""
+    if kind == DocKind.RECEIPT:
+        return "printing/receipt_printer", "roll80"
+    return "printing/a4_printer", "A4"
+
+
+class DocumentPrinter:
+    """Prints stored documents exactly as registered; a reprint carries 副本 and is audited."""
+
+    def __init__(self, ctx: AppContext, actor: Actor, prefs: Preferences, parent: QWidget | None = None) -> None:
+        self.ctx, self.actor, self.prefs, self.parent = ctx, actor, prefs, parent
+
+    def print_document(self, document_id: str, *, preview: bool = False) -> PrintResult | None:
+        try:
+            info, pdf = read_document(self.ctx, document_id)
+        except AppError as exc:
+            QMessageBox.warning(self.parent, "无法打印", exc.message)
+            return None
+        if info.void:
+            QMessageBox.warning(self.parent, "无法打印", f"{info.title} {info.number} 已作废，不能打印")
+            return None
+        reprint = info.print_count > 0
+        if reprint and not may(self.actor, Action.REPRINT):
+            QMessageBox.warning(self.parent, "无法打印", "您无权补打文书")
+            return None
+        key, paper = printer_setting(info.kind)
+        printer = printer_for(self.prefs.get(key), paper)  # type: ignore[arg-type]
+        printer.setDocName(f"{info.title} {info.number}" + ("（副本）" if reprint else ""))
+        if preview:
+            dialog = PrintPreviewDialog(pdf, printer, copy_mark=reprint, parent=self.parent)
+            results: list[PrintResult] = []
+            dialog.printed.connect(results.append)
+            dialog.exec()
+            if not results:
+                return None
+            result = results[-1]
+        else:
+            result = print_with_retry(lambda: print_pdf(pdf, printer, copy_mark=reprint), self.parent)
+        record_print(self.ctx, self.actor, document_id, printer_label(printer), result.ok, result.message)
+        return result
+
+    def print_all(self, document_ids: Iterable[str]) -> list[PrintResult | None]:
+        return [self.print_document(d) for d in document_ids]
