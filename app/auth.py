@@ -121,6 +121,14 @@ def hash_password(password: str) -> str:
     return _HASHER.hash(password)
 
 
+def password_matches(staff: Staff | None, password: str) -> bool:
+    """Check a password against a member of staff's hash (a missing person simply does not match)."""
+    try:
+        return staff is not None and _HASHER.verify(staff.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
 def actor_for(session: Session, staff: Staff) -> Actor:
     """The Actor DTO of a staff row."""
     window = session.get(Window, staff.window_id) if staff.window_id else None

@@ -9,13 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from app import audit, outbox, workdays
-from app.auth import Action, require
+from app.auth import Action, password_matches, require
 from app.case_documents import issue_for_case
 from app.case_states import State
 from app.context import Actor, AppContext, to_local
@@ -39,11 +37,8 @@ def _verify_override(session: Session, case: Case, override: Override) -> Staff:
     if not override.reason.strip():
         raise ValidationError("override.reason", "请填写追加要求的理由")
     chief = session.execute(select(Staff).where(Staff.username == override.chief_username.strip())).scalar_one_or_none()
-    try:
-        PasswordHasher().verify(chief.password_hash if chief else "", override.chief_password)
-    except (VerificationError, InvalidHashError):
-        raise AppError("bad_override", "首席代表用户名或密码错误", "override.password") from None
-    assert chief is not None
+    if chief is None or not password_matches(chief, override.chief_password):
+        raise AppError("bad_override", "首席代表用户名或密码错误", "override.password")
     if chief.role != "chief" or chief.department_id != case.department_id:
         raise PermissionDenied("只有本部门首席代表可以批准追加补正要求")
     return chief

@@ -12,12 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from app import audit, doc_register
+from app.auth import password_matches
 from app.context import Actor, AppContext
 from app.documents.data import KIND_TITLES, SEALED_KINDS, DocKind, DocumentData, SealImpression
 from app.errors import AppError, PermissionDenied
@@ -69,12 +68,9 @@ def authorise(session: Session, actor: Actor, kind: DocKind, now: datetime,
     if seal.custodian_id is None:
         raise AppError("no_custodian", "印章没有登记保管人，不能用印")
     if custodian_password is not None:
-        custodian = session.get(Staff, seal.custodian_id)
-        try:
-            PasswordHasher().verify(custodian.password_hash if custodian else "", custodian_password)
-        except (VerificationError, InvalidHashError):
+        if not password_matches(session.get(Staff, seal.custodian_id), custodian_password):
             audit.record(session, actor.staff_id, "seal_password_failed", seal.code, {"kind": str(kind)}, at=now)
-            raise AppError("bad_custodian_password", "印章保管人密码不正确", "custodian_password") from None
+            raise AppError("bad_custodian_password", "印章保管人密码不正确", "custodian_password")
         return SealGrant(seal, seal.custodian_id, "password")
     if kind not in ROUTINE_KINDS:
         raise AppError("custodian_password_needed",

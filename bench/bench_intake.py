@@ -9,10 +9,8 @@ receipt PDF written, median of N, beside bare reportlab drawing the same receipt
 
 from __future__ import annotations
 
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -25,26 +23,16 @@ from app.bootstrap import open_data_dir  # noqa: E402
 from app.intake import accept_case, receive_case  # noqa: E402
 
 
-def timed(fn, n: int) -> float:  # type: ignore[no-untyped-def]
-    fn()
-    times = []
-    for _ in range(n):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times) * 1000
-
-
 def main(n: int = 200) -> None:
     ctx = open_data_dir(Path(tempfile.mkdtemp()), demo=True)
     actor = clerk(ctx)
     data = complete(item_named(ctx, "食品经营许可"))
-    ours = timed(lambda: receive_case(ctx, actor, data), n)
+    ours = median_ms(lambda: receive_case(ctx, actor, data), n)
     bare = median_ms(lambda: bare_receipt(sample_receipt()), n)
     print(f"intake commit + receipt   OneWindow {ours:7.2f} ms   bare reportlab receipt {bare:6.2f} ms   "
           f"ratio {ours / bare:4.2f}× (goal ≤ 4×, median of {n})")
     m = max(20, n // 5)
-    full = timed(lambda: accept_case(ctx, actor, data), m)
+    full = median_ms(lambda: accept_case(ctx, actor, data), m)
     print(f"full acceptance (receipt + sealed, signed notice)  {full:7.2f} ms (median of {m})")
     ctx.dispose()
 

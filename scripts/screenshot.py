@@ -1,6 +1,8 @@
 """Take the README screenshot: the demo window under a real X server (run with xvfb-run).
 
     xvfb-run -a -s "-screen 0 1366x820x24" uv run python scripts/screenshot.py docs/screenshot-catalog.png
+    xvfb-run -a -s "-screen 0 1366x820x24" uv run python scripts/screenshot.py docs/screenshot-intake.png \
+        wangyan spjy intake
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from ui.fonts import install_fonts
 from ui.main_window import MainWindow
 
 
-def main(out: str, user: str = "wangyan", query: str = "spjy") -> None:
+def main(out: str, user: str = "wangyan", query: str = "spjy", section: str = "catalog") -> None:
     app = QApplication(sys.argv)
     install_fonts(app)
     ctx = open_data_dir(Path(tempfile.mkdtemp()), demo=True)
@@ -28,8 +30,16 @@ def main(out: str, user: str = "wangyan", query: str = "spjy") -> None:
     win.resize(1366, 820)
     win.move(0, 0)
     win.show()
-    catalog = win.pages.currentWidget()
-    catalog.search.setText(query)  # type: ignore[attr-defined]
+    win.show_section(section)
+    page = win.pages.currentWidget()
+    if section == "catalog":
+        page.search.setText(query)  # type: ignore[attr-defined]
+    elif section == "intake":
+        page.read_card()  # type: ignore[attr-defined]
+        page.phone.setText("13800001234")  # type: ignore[attr-defined]
+        page.item_search.setText(query)  # type: ignore[attr-defined]
+        page._search_items(query)  # type: ignore[attr-defined]
+        page._choose_current()  # type: ignore[attr-defined]
 
     def shoot() -> None:
         app.primaryScreen().grabWindow(0).save(out)

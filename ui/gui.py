@@ -6,13 +6,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEventLoop, QLockFile, Qt
+from PySide6.QtCore import QEventLoop, QLockFile, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
 from app.bootstrap import DEMO_PASSWORD, open_data_dir
 from app.context import AppContext
 from app.errors import AppError
 from app.hall import hall_info
+from app.housekeeping import run_housekeeping
 from app.paths import DataDir
 from ui.crash import install_excepthook, setup_logging
 from ui.fonts import install_fonts
@@ -48,6 +49,22 @@ def open_in_background(root: Path, demo: bool, splash: QLabel) -> AppContext:
     if "error" in box:
         raise box["error"]
     return box["ctx"]
+
+
+def start_housekeeping(window: MainWindow, ctx: AppContext, close_after: int) -> None:
+    """Deemed acceptances, unanswered notices and the daily backup: now, then every hour, off the UI thread."""
+    runner = TaskRunner(window)
+
+    def run() -> None:
+        runner.run(run_housekeeping, ctx, close_after, title="正在整理办件…",
+                   on_done=lambda r: window.statusBar().showMessage(
+                       f"依法视为受理 {len(r.deemed_accepted)} 件；逾期未补正办结 {len(r.closed_unanswered)} 件", 10000)
+                   if r.deemed_accepted or r.closed_unanswered else None)
+
+    timer = QTimer(window, interval=3_600_000)
+    timer.timeout.connect(run)
+    timer.start()
+    run()
 
 
 def run_gui(root: Path, *, demo: bool, as_user: str | None = None) -> int:
@@ -89,6 +106,7 @@ def run_gui(root: Path, *, demo: bool, as_user: str | None = None) -> int:
     idle = IdleLock(window, ctx, actor, int(prefs.get("security/idle_lock_minutes")))
     app.installEventFilter(idle)
     window.show()
+    start_housekeeping(window, ctx, int(prefs.get("intake/close_unanswered_workdays")))
     code = app.exec()
     ctx.dispose()
     lock.unlock()

@@ -50,6 +50,7 @@ class MaterialRow:
         self.defect.setMinimumWidth(220)
         self.due = QDateEdit(objectName=f"due_{spec.seq}")
         self.due.setCalendarPopup(True)
+        self.due.setDisplayFormat("yyyy-MM-dd")
         self.due.setDate(QDate.currentDate().addDays(10))
         self.error = error_label()
         for col, w in enumerate((name, form, self.status, self.original, self.copies, self.defect, self.due)):

@@ -65,8 +65,10 @@ class IntakeView(QWidget):
         self.body = QVBoxLayout(body)
         scroll.setWidget(body)
         outer.addWidget(scroll)
-        self._build_applicant()
-        self._build_item()
+        top = QHBoxLayout()
+        self.body.addLayout(top)
+        top.addWidget(self._build_applicant(), 3)
+        top.addWidget(self._build_item(), 2)
         self.materials = MaterialsPanel(self.errors)
         box = QGroupBox("材料核验（按事项清单，不得要求清单以外的材料）")
         QVBoxLayout(box).addWidget(self.materials)
@@ -90,7 +92,7 @@ class IntakeView(QWidget):
             widget.textEdited.connect(self._touched)
         return widget
 
-    def _build_applicant(self) -> None:
+    def _build_applicant(self) -> QGroupBox:
         box = QGroupBox("申请人")
         form = QFormLayout(box)
         kinds = QHBoxLayout()
@@ -124,7 +126,7 @@ class IntakeView(QWidget):
         self.agent_phone = self._field(form, "代理人电话", QLineEdit(objectName="agentPhone"), "agent.phone")
         self.kind_org.toggled.connect(lambda org: self._fill_id_types(person=not org))
         self.legal_rep.setEnabled(False)
-        self.body.addWidget(box)
+        return box
 
     def _fill_id_types(self, person: bool) -> None:
         self.id_type.clear()
@@ -136,26 +138,29 @@ class IntakeView(QWidget):
         if hasattr(self, "legal_rep"):
             self.legal_rep.setEnabled(not person)
 
-    def _build_item(self) -> None:
+    def _build_item(self) -> QGroupBox:
         box = QGroupBox("办理事项")
         lay = QVBoxLayout(box)
         self.item_search = QLineEdit(objectName="itemSearch")
         self.item_search.setPlaceholderText("输入事项名称、编码或拼音首字母，回车选定第一项（↓ 选择其他）")
         self.item_list = QListWidget(objectName="itemList")
-        self.item_list.setMaximumHeight(120)
+        self.item_list.setMaximumHeight(220)
+        self.item_list.hide()  # shown while there are matches
         self.item_list.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.item_chosen = QLabel("未选择事项", objectName="itemChosen")
+        self.item_chosen.setWordWrap(True)
         err = error_label()
         self.errors.add("item", self.item_search, err)
         lay.addWidget(self.item_search)
         lay.addWidget(self.item_list)
         lay.addWidget(self.item_chosen)
         lay.addWidget(err)
+        lay.addStretch(1)
         self.item_search.textEdited.connect(self._search_items)
         self.item_search.returnPressed.connect(self._choose_current)
         self.item_list.itemActivated.connect(lambda it: self._choose(it.data(Qt.ItemDataRole.UserRole)))
         self.item_search.installEventFilter(self)
-        self.body.addWidget(box)
+        return box
 
     def _build_buttons(self, outer: QVBoxLayout) -> None:
         row = QHBoxLayout()
@@ -195,6 +200,7 @@ class IntakeView(QWidget):
             self.item_list.addItem(entry)
         if self.item_list.count():
             self.item_list.setCurrentRow(0)
+        self.item_list.setVisible(self.item_list.count() > 0)
 
     def _choose_current(self) -> None:
         current = self.item_list.currentItem()
@@ -209,9 +215,11 @@ class IntakeView(QWidget):
         self.guide = get_item(self.ctx, self.actor, item_id) if item_id else None
         self.materials.set_item(self.guide)
         g = self.guide
-        self.item_chosen.setText(f"已选：{g.name}（{g.code}）· {g.processing_label} · {g.review_label} · "
-                                 f"承诺 {g.promised_days} / 法定 {g.legal_days} 个工作日" if g else "未选择事项")
+        self.item_chosen.setText(f"已选：{g.name}（{g.code}）\n{g.department} · {g.processing_label} · "
+                                 f"{g.review_label} · 承诺 {g.promised_days} / 法定 {g.legal_days} 个工作日"
+                                 if g else "未选择事项")
         self.item_list.clear()
+        self.item_list.hide()
         if not restoring:
             self._touched()
 
