@@ -48,7 +48,8 @@ def case_facts(session: Session, case: Case, materials: list[CaseMaterial] | Non
 
 
 def issue_for_case(session: Session, ctx: AppContext, actor: Actor, case: Case, kind: DocKind, *,
-                   issued_on: date, custodian_password: str | None = None, **extra: Any) -> Document:
+                   issued_on: date, custodian_password: str | None = None, replaces_id: str | None = None,
+                   **extra: Any) -> Document:
     """Number, seal, sign and register one document of this case (caller's transaction)."""
     session.flush()
     facts = case_facts(session, case)
@@ -59,7 +60,7 @@ def issue_for_case(session: Session, ctx: AppContext, actor: Actor, case: Case, 
                             **extra)
 
     return sealing.issue(session, ctx, actor, kind=kind, case_id=case.id, dept_short=short, build=build,
-                         custodian_password=custodian_password)
+                         custodian_password=custodian_password, replaces_id=replaces_id)
 
 
 def case_documents(session: Session, case_id: str) -> list[Document]:

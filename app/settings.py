@@ -24,6 +24,20 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("sync/server_url", str, "", "中心服务器地址"),
 )
 
+
+def _per_kind_printing() -> tuple[Setting, ...]:
+    """Per document kind: a printer ("" = the receipt or A4 printer above) and its paper."""
+    from app.documents.data import KIND_TITLES, DocKind
+
+    out: list[Setting] = []
+    for kind, title in KIND_TITLES.items():
+        paper = "roll80" if kind == DocKind.RECEIPT else "A4"
+        out.append(Setting(f"printing/kind/{kind}", str, "", f"{title}：打印机"))
+        out.append(Setting(f"printing/paper/{kind}", str, paper, f"{title}：纸张"))
+    return tuple(out)
+
+
+SETTINGS = SETTINGS + _per_kind_printing()
 BY_NAME = {s.name: s for s in SETTINGS}
 
 

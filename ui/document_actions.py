@@ -11,16 +11,23 @@ from app.context import Actor, AppContext
 from app.doc_register import read_document, record_print
 from app.documents.data import DocKind
 from app.errors import AppError
+from app.settings import BY_NAME
 from ui.preferences import Preferences
 from ui.print_dialogs import PrintPreviewDialog, print_with_retry
 from ui.printing import PrintResult, print_pdf, printer_for, printer_label
 
 
-def printer_setting(kind: str) -> tuple[str, str]:
-    """(settings key, paper) for a document kind: the receipt goes to the 80 mm roll, the rest to A4."""
-    if kind == DocKind.RECEIPT:
-        return "printing/receipt_printer", "roll80"
-    return "printing/a4_printer", "A4"
+def printer_choice(prefs: Preferences, kind: str) -> tuple[str, str]:
+    """(printer name, paper) for a document kind, set once in settings.
+
+    A kind without its own printer uses the receipt printer (80 mm roll) or the A4 printer.
+    """
+    paper = prefs.get(f"printing/paper/{kind}") if f"printing/paper/{kind}" in BY_NAME else "A4"
+    own = prefs.get(f"printing/kind/{kind}") if f"printing/kind/{kind}" in BY_NAME else ""
+    if own:
+        return own, paper
+    fallback = "printing/receipt_printer" if kind == DocKind.RECEIPT or paper == "roll80" else "printing/a4_printer"
+    return prefs.get(fallback), paper
 
 
 class DocumentPrinter:
@@ -42,8 +49,8 @@ class DocumentPrinter:
         if reprint and not may(self.actor, Action.REPRINT):
             QMessageBox.warning(self.parent, "无法打印", "您无权补打文书")
             return None
-        key, paper = printer_setting(info.kind)
-        printer = printer_for(self.prefs.get(key), paper)  # type: ignore[arg-type]
+        name, paper = printer_choice(self.prefs, info.kind)
+        printer = printer_for(name, paper)  # type: ignore[arg-type]
         printer.setDocName(f"{info.title} {info.number}" + ("（副本）" if reprint else ""))
         if preview:
             dialog = PrintPreviewDialog(pdf, printer, copy_mark=reprint, parent=self.parent)

@@ -47,7 +47,7 @@ def material_state(m: MaterialLine) -> str:
     if m.status in ("received", "deferred") or m.copies_received:
         state += f" {m.copies_received}/{m.copies_required}份"
     if m.original_checked:
-        state += " ✓原件已核验"
+        state += " √原件已核验"  # √ is in the Song face; ✓ would embed a second, 30 MB font's subset
     if m.status == "deferred" and m.deferred_due:
         state += f"，{cn_date(m.deferred_due)}前补交"
     return state
@@ -87,10 +87,11 @@ def _blocks(doc: DocumentData, chain: FontChain) -> list[_Block]:
     def para(text: str, style: Any = body) -> _Block:
         # Most receipt lines fit on one line: draw those directly (a Paragraph's CJK line breaking
         # is most of a receipt's rendering time); the baseline matches a one-line Paragraph's.
-        if "\n" not in text and not style.leftIndent and not style.firstLineIndent:
+        indent = style.leftIndent + style.firstLineIndent  # where a one-line paragraph starts
+        if "\n" not in text and (style.alignment == 0 or not indent):
             size = style.fontSize
-            if chain.string_width(text, size) <= CONTENT_W:
-                align, x = {0: ("left", LEFT), 1: ("centre", LEFT + CONTENT_W / 2),
+            if chain.string_width(text, size) <= CONTENT_W - indent:
+                align, x = {0: ("left", LEFT + indent), 1: ("centre", LEFT + CONTENT_W / 2),
                             2: ("right", LEFT + CONTENT_W)}[style.alignment]
                 return _Block(style.leading, lambda cv, y: chain.draw_string(cv, x, y - size, text, size,
                                                                              align=align))
