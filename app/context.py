@@ -77,11 +77,26 @@ class AppContext:
         """One write transaction (BEGIN IMMEDIATE); hooks run after it commits.
 
         A `label` names the fault points `label.before_commit` / `label.after_commit` (app.faults).
+        Audit entries a use case queued with `audit_on_rollback` (a refused password, say) are
+        written in their own transaction after the failed one rolls back: the refusal is the fact.
         """
-        with session_scope(self._writer) as session:
-            yield session
-            if label:
-                fault_point(f"{label}.before_commit")
+        session: Session | None = None
+        try:
+            with session_scope(self._writer) as session:
+                yield session
+                if label:
+                    fault_point(f"{label}.before_commit")
+        except BaseException:
+            queued = session.info.pop("audit_on_rollback", []) if session is not None else []
+            if queued:
+                from app import audit
+
+                with session_scope(self._writer) as again:
+                    for staff_id, action, target, detail, at in queued:
+                        audit.record(again, staff_id, action, target, detail, at=at)
+                for hook in self.after_commit:
+                    hook(again)
+            raise
         if label:
             fault_point(f"{label}.after_commit")
         for hook in self.after_commit:

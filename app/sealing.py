@@ -69,7 +69,8 @@ def authorise(session: Session, actor: Actor, kind: DocKind, now: datetime,
         raise AppError("no_custodian", "印章没有登记保管人，不能用印")
     if custodian_password is not None:
         if not password_matches(session.get(Staff, seal.custodian_id), custodian_password):
-            audit.record(session, actor.staff_id, "seal_password_failed", seal.code, {"kind": str(kind)}, at=now)
+            session.info.setdefault("audit_on_rollback", []).append(
+                (actor.staff_id, "seal_password_failed", seal.code, {"kind": str(kind)}, now))
             raise AppError("bad_custodian_password", "印章保管人密码不正确", "custodian_password")
         return SealGrant(seal, seal.custodian_id, "password")
     if kind not in ROUTINE_KINDS:
@@ -98,13 +99,17 @@ def signer_for(ctx: AppContext, seal_code: str) -> object:
 
 def issue(session: Session, ctx: AppContext, actor: Actor, *, kind: DocKind, case_id: str | None,
           dept_short: str, build: Callable[[str, SealImpression | None], DocumentData],
-          custodian_password: str | None = None, replaces_id: str | None = None) -> Document:
-    """Number, (seal,) render, (sign,) store and register one document inside the caller's transaction."""
+          custodian_password: str | None = None, replaces_id: str | None = None,
+          number: str | None = None) -> Document:
+    """Number, (seal,) render, (sign,) store and register one document inside the caller's transaction.
+
+    `number`: a number made elsewhere (a certificate's number comes from its leased block, not the counter).
+    """
     from app.documents.render import render
 
     now = ctx.now()
     grant = authorise(session, actor, kind, now, custodian_password) if kind in SEALED_KINDS else None
-    number = doc_register.next_number(session, kind, dept_short, ctx.today().year, device_code(session))
+    number = number or doc_register.next_number(session, kind, dept_short, ctx.today().year, device_code(session))
     impression = (SealImpression(grant.seal.org_name, grant.seal.purpose, grant.seal.code) if grant else None)
     data = build(number, impression)
     pdf = render(data)

@@ -73,3 +73,24 @@ def test_rehashed_forgery_detected_by_the_sidecar(ctx: AppContext) -> None:
         assert verify_chain(s, None).ok
     r = _report(ctx)
     assert not r.ok and r.problem == "head_mismatch"
+
+
+def test_refused_seal_password_is_audited_although_nothing_else_is_kept(ctx: AppContext) -> None:
+    """The refusal is rolled back with the use case, but its audit entry is written after the rollback."""
+    import pytest
+    from ow_testkit import at_local, clerk, complete, item_named, set_clock
+
+    from app.documents.data import DocKind
+    from app.errors import AppError
+    from app.intake import accept_case
+    from app.sealing import authorise
+
+    set_clock(ctx, at_local(2026, 11, 20))
+    actor = clerk(ctx)
+    accept_case(ctx, actor, complete(item_named(ctx, "食品经营许可")))
+    with pytest.raises(AppError) as err, ctx.write() as s:
+        authorise(s, actor, DocKind.APPROVAL, ctx.now(), custodian_password="not-it")
+    assert err.value.field == "custodian_password"
+    with ctx.read() as s:
+        rows = s.execute(select(AuditEntry).where(AuditEntry.action == "seal_password_failed")).scalars().all()
+    assert len(rows) == 1 and _report(ctx).ok
