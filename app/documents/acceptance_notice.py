@@ -35,6 +35,8 @@ def _barcode(c: Any, doc: DocumentData, chain: FontChain) -> None:
 
 
 def _limit(days: int, deadline: Any, provisional: bool) -> str:
+    if days == 0:
+        return "当场办结" + (f"\n{cn_date(deadline)}" if deadline is not None else "")
     text = f"{days}个工作日"
     if deadline is not None:
         text += f"\n{cn_date(deadline)}前" + ("（暂定）" if provisional else "")

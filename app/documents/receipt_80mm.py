@@ -138,6 +138,8 @@ def _blocks(doc: DocumentData, chain: FontChain) -> list[_Block]:
         out.append(para(f"受理时间：{o.cn_datetime(c.accepted_at)}"))
     if c.promised_days:
         out.append(limit("承诺时限", c.promised_days, c.promised_deadline))
+    elif c.accepted_at is not None:
+        out.append(para("办理时限：即办件，当场办结"))
     if c.legal_days:
         out.append(limit("法定时限", c.legal_days, c.legal_deadline))
     if c.accepted_at is not None:

@@ -21,6 +21,8 @@ MODULES: dict[DocKind, str] = {
     DocKind.APPROVAL: "decision",
     DocKind.DENIAL: "decision",
     DocKind.DELIVERY_PROOF: "delivery_proof",
+    DocKind.CERTIFICATE_ORIGINAL: "certificate",
+    DocKind.CERTIFICATE_COPY: "certificate",
 }
 
 DELIVERY_METHODS = ("直接送达", "留置送达", "邮寄送达", "委托送达", "电子送达", "公告送达")
@@ -76,8 +78,9 @@ def _acceptance(doc: DocumentData) -> None:
     _need(c.item_basis.strip(), "case.item_basis", "受理通知书须载明事项的法律依据")
     _need(c.accepted_at is not None, "case.accepted_at", "受理通知书须载明受理时间")
     _need(c.accepted_at is None or c.accepted_at >= c.received_at, "case.accepted_at", "受理时间不能早于收件时间")
-    _need(c.legal_days > 0, "case.legal_days", "受理通知书须载明法定办理时限")
-    _need(0 < c.promised_days <= c.legal_days, "case.promised_days", "承诺时限须大于零且不超过法定时限")
+    # 即办件 are decided on the spot: a promised limit of 0 days (and often no legal limit) is valid.
+    _need(c.legal_days >= 0 and c.promised_days >= 0, "case.legal_days", "受理通知书须载明办理时限")
+    _need(c.legal_days == 0 or c.promised_days <= c.legal_days, "case.promised_days", "承诺时限不能超过法定时限")
     _need(c.legal_deadline is not None, "case.legal_deadline", "受理通知书须载明法定期限届满日")
     _need(c.promised_deadline is not None, "case.promised_deadline", "受理通知书须载明承诺办结日期")
     _need(not (c.promised_deadline and c.legal_deadline) or c.promised_deadline <= c.legal_deadline,
@@ -164,6 +167,24 @@ def _delivery(doc: DocumentData) -> None:
     _need(d.server_name.strip(), "delivery.server_name", "送达回证须载明送达人")
 
 
+def _certificate(doc: DocumentData) -> None:
+    c = doc.certificate
+    _need(c is not None, "certificate", "证照须载明证照内容")
+    assert c is not None
+    _need(c.title.strip(), "certificate.title", "证照须载明证照名称")
+    _need(c.orientation in ("portrait", "landscape"), "certificate.orientation", "证照版式须为纵向或横向")
+    _need(c.preview or c.number == doc.number, "certificate.number", "证照编号与文书编号不一致")
+    _need(c.holder.strip(), "certificate.holder", "证照须载明持证主体")
+    _need(c.holder_id.strip(), "certificate.holder_id", "证照须载明持证主体的证件号码")
+    for label, value in (*c.rows, *c.side):
+        _need(value.strip(), f"certificate.{label}", f"证照“{label}”一栏不能为空")
+    _need(c.valid_to is None or c.valid_to >= c.valid_from, "certificate.valid_to", "有效期截止日不能早于起始日")
+    _need(c.preview or c.verify_url.startswith(("https://", "http://")), "certificate.verify_url",
+          "证照二维码须为大厅核验网址")
+    # A preview is never sealed: the seal is never stamped on what is not yet the certificate.
+    _need(not (c.preview and doc.seal is not None), "seal", "证照预览不加盖印章")
+
+
 CHECKS: dict[DocKind, Callable[[DocumentData], None]] = {
     DocKind.RECEIPT: _receipt,
     DocKind.ACCEPTANCE: _acceptance,
@@ -174,4 +195,6 @@ CHECKS: dict[DocKind, Callable[[DocumentData], None]] = {
     DocKind.APPROVAL: _decision,
     DocKind.DENIAL: _decision,
     DocKind.DELIVERY_PROOF: _delivery,
+    DocKind.CERTIFICATE_ORIGINAL: _certificate,
+    DocKind.CERTIFICATE_COPY: _certificate,
 }

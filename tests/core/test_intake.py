@@ -189,3 +189,16 @@ def test_sealed_away_seal_stops_the_notice_and_nothing_is_kept(ctx: AppContext) 
     with pytest.raises(AppError, match="已封存"):
         accept_case(ctx, actor, complete(item))
     assert (_count(ctx, Case), _count(ctx, Document), _count(ctx, AuditEntry)) == before
+
+
+def test_immediate_item_is_accepted_and_due_the_same_day(ctx: AppContext) -> None:
+    """即办件 (promised 0 working days): due on the day of acceptance; the notice says 当场办结."""
+    set_clock(ctx, at_local(2026, 11, 20))
+    item = item_named(ctx, "个体工商户设立登记")
+    assert item.processing_type == "immediate" and item.promised_days == 0
+    result = accept_case(ctx, clerk(ctx), complete(item))
+    assert result.promised_deadline == date(2026, 11, 20)
+    # legal 3 working days after Fri 2026-11-20: 11-23, 11-24, 11-25
+    assert result.legal_deadline == date(2026, 11, 25)
+    notice = next(d for d in _docs(ctx, result.case_id) if d.kind == "acceptance_notice")
+    assert "当场办结" in _pdf_text(ctx.data.root / notice.path)
