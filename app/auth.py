@@ -48,6 +48,7 @@ class Action(StrEnum):
     APPROVE_EXTENSION = "approve_extension"
     OVERRIDE_NOTICE = "override_notice"
     MANAGE_SEAL = "manage_seal"
+    CHANGE_SEAL_STATUS = "change_seal_status"  # revoke, seal away (封存), declare lost: the administrator
     ISSUE_CERTIFICATE = "issue_certificate"
     DELIVER = "deliver"
     REPRINT = "reprint"
@@ -76,6 +77,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.APPROVE_EXTENSION: frozenset({_K}),
     Action.OVERRIDE_NOTICE: frozenset({_K}),
     Action.MANAGE_SEAL: frozenset({_K}),
+    Action.CHANGE_SEAL_STATUS: frozenset({_A}),
     Action.ISSUE_CERTIFICATE: frozenset({_C, _K}),
     Action.DELIVER: frozenset({_C, _K}),
     Action.REPRINT: frozenset({_C, _K}),
@@ -94,7 +96,8 @@ ACTION_LABELS: dict[Action, str] = {
     Action.ISSUE_NOTICE: "出具一次性告知书", Action.REFUSE: "不予受理", Action.REVIEW: "审查",
     Action.DECIDE_SINGLE: "一审制决定", Action.SIGN_OFF: "核准签发", Action.FORWARD: "上报",
     Action.SUSPEND: "特别程序", Action.APPROVE_EXTENSION: "批准延期", Action.OVERRIDE_NOTICE: "补正追加材料",
-    Action.MANAGE_SEAL: "管理印章", Action.ISSUE_CERTIFICATE: "制发证照", Action.DELIVER: "送达",
+    Action.MANAGE_SEAL: "管理印章", Action.CHANGE_SEAL_STATUS: "变更印章状态",
+    Action.ISSUE_CERTIFICATE: "制发证照", Action.DELIVER: "送达",
     Action.REPRINT: "补打", Action.VOID_DOCUMENT: "作废文书", Action.VOID_CERTIFICATE: "作废证照",
     Action.RECORD_RATING: "登记评价", Action.VIEW_STATS: "查看统计", Action.VIEW_AUDIT: "查看审计日志",
     Action.MANAGE_STAFF: "管理人员", Action.MANAGE_SETTINGS: "管理设置", Action.SYNC: "同步",

@@ -60,7 +60,8 @@ def issue_for_case(session: Session, ctx: AppContext, actor: Actor, case: Case, 
                             **extra)
 
     return sealing.issue(session, ctx, actor, kind=kind, case_id=case.id, dept_short=short, build=build,
-                         custodian_password=custodian_password, replaces_id=replaces_id)
+                         custodian_password=custodian_password, replaces_id=replaces_id,
+                         window_id=case.window_id)
 
 
 def case_documents(session: Session, case_id: str) -> list[Document]:

@@ -1,4 +1,4 @@
-"""Reference data as documents (JSON): load a hall, its staff, seals and catalog into the database.
+"""Reference data as documents (JSON): load a hall, its staff, seals, delegations, catalog and calendar.
 
 The demo loads resources/demo/ through here; the sync engine applies the server's snapshots
 through the same functions, so there is one path for reference data to enter.
@@ -7,16 +7,20 @@ through the same functions, so there is one path for reference data to enter.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
-from datetime import date
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from app import workdays
+from app.calendar import DayInfo, DayKind, estimated_days
 from app.catalog import pinyin_keys
+from app.sync.protocol import expand_schedule
 from db.models import (
+    CalendarVersion,
     CatalogVersion,
     CertificateType,
     Delegation,
@@ -70,6 +74,8 @@ def load_hall(session: Session, doc: Doc, password_hash: Callable[[str], str]) -
         row = staff.get(p["username"])
         if row is None:
             row = Staff(username=p["username"], password_hash=password_hash(p["username"]))
+        if p.get("password_hash"):  # the server's documents carry the hash (offline sign-in, password resets)
+            row.password_hash = p["password_hash"]
         row.name, row.role, row.phone = p["name"], p["role"], p.get("phone", "")
         row.window_id = windows[p["window_code"]].id if p.get("window_code") else None
         row.department_id = depts[p["department_code"]].id if p.get("department_code") else None
@@ -77,25 +83,78 @@ def load_hall(session: Session, doc: Doc, password_hash: Callable[[str], str]) -
         session.add(row)
         staff[p["username"]] = row
     session.flush()
-    seals = {s.code: s for s in session.execute(select(Seal)).scalars()}
-    for s in doc.get("seals", []):
-        row = seals.get(s["code"]) or Seal(code=s["code"])
-        row.window_id = windows[s["window_code"]].id
-        row.org_name, row.purpose = s["org_name"], s.get("purpose", "行政审批服务专用章")
-        row.custodian_id = staff[s["custodian"]].id if s.get("custodian") else None
-        row.status, row.valid_from = s.get("status", "active"), _day(s["valid_from"])
-        session.add(row)
-    # Delegations and deputies are replaced wholesale: the department's list is the truth.
-    session.query(Delegation).delete()
-    for d in doc.get("delegations", []):
-        session.add(Delegation(item_code=d["item_code"], chief_id=staff[d["chief"]].id,
-                               valid_from=_day(d["valid_from"]), valid_to=_day(d.get("valid_to"))))
+    load_seals(session, doc.get("seals", []))
+    load_delegations(session, doc.get("delegations", []))
     session.query(Deputy).delete()
     for d in doc.get("deputies", []):
         session.add(Deputy(chief_id=staff[d["chief"]].id, deputy_id=staff[d["deputy"]].id,
                            valid_from=_day(d["valid_from"]), valid_to=_day(d["valid_to"]),
                            reason=d.get("reason", "")))
     session.flush()
+
+
+def _instant(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    at = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return at.astimezone(UTC).replace(tzinfo=None) if at.tzinfo else at
+
+
+def load_seals(session: Session, seals: Sequence[Doc]) -> None:
+    """Upsert seals by code; a status change from the server keeps the moment the seal stopped being usable."""
+    windows = {w.code: w.id for w in session.execute(select(Window)).scalars()}
+    staff = {p.username: p.id for p in session.execute(select(Staff)).scalars()}
+    known = {s.code: s for s in session.execute(select(Seal)).scalars()}
+    for s in seals:
+        row = known.get(s["code"]) or Seal(code=s["code"])
+        row.window_id = windows[s["window_code"]]
+        row.org_name, row.purpose = s["org_name"], s.get("purpose", "行政审批服务专用章")
+        row.custodian_id = staff[s["custodian"]] if s.get("custodian") else None
+        row.status, row.valid_from = s.get("status", "active"), _day(s["valid_from"])
+        if "status_changed_at" in s:
+            row.status_changed_at = _instant(s["status_changed_at"])
+        session.add(row)
+    session.flush()
+
+
+def load_delegations(session: Session, delegations: Sequence[Doc]) -> None:
+    """Delegations are replaced wholesale: the department's list (with revocations) is the truth."""
+    staff = {p.username: p.id for p in session.execute(select(Staff)).scalars()}
+    session.query(Delegation).delete()
+    for d in delegations:
+        session.add(Delegation(item_code=d["item_code"], chief_id=staff[d["chief"]],
+                               valid_from=_day(d["valid_from"]), valid_to=_day(d.get("valid_to")),
+                               revoked_at=_instant(d.get("revoked_at"))))
+    session.flush()
+
+
+def load_calendar(session: Session, doc: Doc) -> bool:
+    """The server's official year schedules over the current calendar, as a new current version.
+
+    Years the server has replace this workstation's days; the others (the seed's official years and
+    estimates) stay, so coverage never shrinks. Returns False when this version is already here.
+    """
+    label, schedules = doc.get("version", ""), doc.get("schedules") or []
+    if not label or not schedules or session.execute(
+            select(CalendarVersion.id).where(CalendarVersion.label == label)).first() is not None:
+        return False
+    cal = workdays.current_calendar(session)
+    days = {cal.first_day + timedelta(days=i): cal.day(cal.first_day + timedelta(days=i))
+            for i in range((cal.last_day - cal.first_day).days + 1)}
+    years = {}
+    for schedule in schedules:
+        year_days = expand_schedule(dict(schedule))
+        if year_days[0].day.year >= cal.first_day.year:
+            years[year_days[0].day.year] = year_days
+    for year in range(cal.last_day.year + 1, max(years, default=0)):
+        for info in estimated_days(year):  # a hole before a far schedule would break day counting
+            days[info.day] = info
+    for year_days in years.values():
+        for d in year_days:
+            days[d.day] = DayInfo(d.day, d.workday, DayKind(d.kind), d.name, False)
+    through = max(cal.official_through, int(doc.get("official_through") or 0))
+    workdays.store_version(session, label, "server", through, [days[d] for d in sorted(days)])
+    return True
 
 
 def load_catalog(session: Session, doc: Doc, source: str) -> int:

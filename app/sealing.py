@@ -21,7 +21,7 @@ from app.context import Actor, AppContext
 from app.documents.data import KIND_TITLES, SEALED_KINDS, DocKind, DocumentData, SealImpression
 from app.errors import AppError, PermissionDenied
 from app.seals import STATUS_LABELS, SealInfo, credential_paths, seal_of_window
-from db.models import Document, SealAuthorization, SealUse, Setting, Staff
+from db.models import Document, SealAuthorization, SealUse, Setting, Staff, Window
 
 ROUTINE_KINDS = frozenset({DocKind.ACCEPTANCE, DocKind.CORRECTION, DocKind.REFUSAL, DocKind.SPECIAL_PROCEDURE,
                            DocKind.EXTENSION})
@@ -55,11 +55,20 @@ def _standing_authorisation(session: Session, seal: SealInfo, staff_id: int, now
 
 
 def authorise(session: Session, actor: Actor, kind: DocKind, now: datetime,
-              custodian_password: str | None = None) -> SealGrant:
-    """Check the seal may be used for this document by this person now; raise with a clear reason."""
+              custodian_password: str | None = None, window_id: int | None = None) -> SealGrant:
+    """Check the seal may be used for this document by this person now; raise with a clear reason.
+
+    The seal is the one of the window the case belongs to (`window_id`), which need not be the
+    window the person usually sits at: a chief representative signs for all windows of the department.
+    """
     if actor.window_id is None:
         raise PermissionDenied("只有窗口人员可以用印")
-    seal = seal_of_window(session, actor.window_id)
+    target = window_id or actor.window_id
+    if target != actor.window_id:
+        window, own = session.get(Window, target), session.get(Window, actor.window_id)
+        if window is None or own is None or window.department_id != own.department_id:
+            raise PermissionDenied("不能使用其他部门窗口的印章")
+    seal = seal_of_window(session, target)
     if seal is None:
         raise AppError("no_seal", "本窗口没有登记行政审批服务专用章，不能出具需盖章的文书")
     if seal.status != "active":
@@ -100,7 +109,7 @@ def signer_for(ctx: AppContext, seal_code: str) -> object:
 def issue(session: Session, ctx: AppContext, actor: Actor, *, kind: DocKind, case_id: str | None,
           dept_short: str, build: Callable[[str, SealImpression | None], DocumentData],
           custodian_password: str | None = None, replaces_id: str | None = None,
-          number: str | None = None) -> Document:
+          number: str | None = None, window_id: int | None = None) -> Document:
     """Number, (seal,) render, (sign,) store and register one document inside the caller's transaction.
 
     `number`: a number made elsewhere (a certificate's number comes from its leased block, not the counter).
@@ -108,7 +117,8 @@ def issue(session: Session, ctx: AppContext, actor: Actor, *, kind: DocKind, cas
     from app.documents.render import render
 
     now = ctx.now()
-    grant = authorise(session, actor, kind, now, custodian_password) if kind in SEALED_KINDS else None
+    grant = (authorise(session, actor, kind, now, custodian_password, window_id)
+             if kind in SEALED_KINDS else None)
     number = number or doc_register.next_number(session, kind, dept_short, ctx.today().year, device_code(session))
     impression = (SealImpression(grant.seal.org_name, grant.seal.purpose, grant.seal.code) if grant else None)
     data = build(number, impression)

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, date
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from app.context import AppContext, to_local
 from app.doc_register import find_by_sha256, info_of
+from app.documents.data import CERTIFICATE_KINDS
 from app.documents.signing import check_signature
 from app.seals import STATUS_LABELS, credential_paths, seal_by_code
-from db.models import Seal, Window
+from db.models import Certificate, Seal, Window
 
 
 @dataclass(frozen=True)
@@ -80,4 +82,38 @@ def verify_pdf(ctx: AppContext, pdf: bytes) -> VerifyReport:
             lines.append(Line(None, f"文书：{info.title} {info.number}", f"document {info.kind} {info.number}"))
             lines.append(Line(not info.void, "文书有效，未作废" if not info.void else f"文书已作废：{info.void_reason}",
                               "not voided" if not info.void else "VOIDED"))
+        number = doc.number if doc is not None and doc.kind in CERTIFICATE_KINDS else _certificate_number(pdf)
+        if number:
+            lines.extend(_certificate_lines(s, number, ctx.today()))
     return VerifyReport(tuple(lines))
+
+
+def _certificate_number(pdf: bytes) -> str:
+    """A certificate from another workstation: its number from the (signed) document title, "名称（正本） 编号"."""
+    from io import BytesIO
+
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    try:
+        title = str(PdfFileReader(BytesIO(pdf), strict=False).trailer_view["/Info"]["/Title"])
+    except Exception:  # not ours, or no title: nothing to look up
+        return ""
+    head, _, number = title.rpartition(" ")
+    return number if head.endswith(("（正本）", "（副本）")) else ""
+
+
+def _certificate_lines(session: Session, number: str, today: date) -> list[Line]:
+    """The certificate register's word: issued and in force, or voided (a voided certificate fails)."""
+    cert = session.execute(select(Certificate).where(Certificate.number == number)).scalar_one_or_none()
+    if cert is None:
+        return [Line(None, f"本机证照登记簿中无证照 {number}（可能由其他工作站出具）",
+                     f"certificate {number} not in this workstation's register")]
+    out = [Line(None, f"证照：{number}，持证主体 {cert.holder_name}，有效期 {cert.valid_from}"
+                      f" 至 {cert.valid_to or '长期'}", f"certificate {number} held by {cert.holder_name}")]
+    if cert.status == "voided":
+        out.append(Line(False, f"证照已作废：{cert.void_reason}", "certificate VOIDED"))
+    elif cert.valid_to is not None and cert.valid_to < today:
+        out.append(Line(False, f"证照已于 {cert.valid_to} 到期", "certificate expired"))
+    else:
+        out.append(Line(True, "证照在登记簿中有效，未作废", "certificate in force, not voided"))
+    return out

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One-time prerequisites on Debian/Ubuntu (run as root): the libraries Qt needs, printing,
-# and the tools the tests use to read what OneWindow prints (poppler, zbar, CUPS PDF printer).
+# and the tools the tests use to read what OneWindow prints (poppler, zbar, CUPS PDF printer),
+# PostgreSQL and Chromium for the central server's tests.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 packages=(
@@ -12,6 +13,8 @@ packages=(
   xvfb xauth poppler-utils zbar-tools cups printer-driver-cups-pdf
   # named although cups pulls them in: the printing tests call lpadmin/lpstat, cups-pdf runs gs
   cups-client ghostscript
+  # the central server's tests: PostgreSQL (production database) and a real browser for /verify
+  postgresql chromium
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QDockWidget,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMenu,
     QStackedWidget,
     QWidget,
 )
@@ -17,11 +19,18 @@ from app.auth import ROLE_LABELS, Action, Role, may
 from app.context import Actor, AppContext
 from app.hall import HallInfo
 from app.id_reader import IdCardReader, NoReader, SimulatedReader
+from ui.case_list_view import CaseListView
 from ui.catalog_view import CatalogView
+from ui.certificate_view import CertificateView
 from ui.document_actions import DocumentPrinter
+from ui.due_panel import DuePanel
 from ui.intake_view import IntakeView
 from ui.preferences import Preferences
+from ui.records_dialog import RecordsDialog, may_open_records
 from ui.settings_dialog import SettingsDialog
+from ui.signoff_view import SignoffView
+from ui.stats_view import StatsView
+from ui.sync_view import SyncView
 
 SECTIONS = (
     ("intake", "受理"),
@@ -62,6 +71,22 @@ class MainWindow(QMainWindow):
                 self.intake = IntakeView(ctx, actor, reader or (SimulatedReader() if ctx.demo else NoReader()))
                 self.intake.completed.connect(lambda r: self.printer.print_all(r.document_ids))
                 page = self.intake
+            elif key == "signoff" and may(actor, Action.VIEW_CASES):
+                self.signoff = SignoffView(ctx, actor, hall)
+                self.signoff.completed.connect(self.printer.print_all)
+                page = self.signoff
+            elif key == "certificates" and may(actor, Action.VIEW_CASES):
+                self.certificates = CertificateView(ctx, actor, self.printer)
+                page = self.certificates
+            elif key == "cases" and may(actor, Action.VIEW_CASES):
+                self.cases = CaseListView(ctx, actor, self.prefs, self.printer)
+                page = self.cases
+            elif key == "stats" and may(actor, Action.VIEW_STATS):
+                self.stats = StatsView(ctx, actor, self.prefs)
+                page = self.stats
+            elif key == "sync" and may(actor, Action.SYNC):
+                self.sync_view = SyncView(ctx, actor, self.prefs)
+                page = self.sync_view
             else:
                 page = _pending_page(title)
             self.section_index[key] = self.pages.addWidget(page)
@@ -80,12 +105,40 @@ class MainWindow(QMainWindow):
             label = QLabel(text)
             label.setStyleSheet("padding: 0 8px; border-left: 1px solid #bbb;")
             bar.addPermanentWidget(label)
-        self.sync_label = QLabel("离线 · 待同步 0")
+        self.sync_label = QLabel(self.sync_view.controller.text() if hasattr(self, "sync_view") else "")
         self.sync_label.setObjectName("syncStatus")
+        if hasattr(self, "sync_view"):
+            self.sync_view.status_text.connect(self.sync_label.setText)
         bar.addPermanentWidget(self.sync_label)
         menu = self.menuBar().addMenu("系统")
         menu.addAction("设置…", lambda: SettingsDialog(self.prefs, actor, self).exec())
+        if may_open_records(actor):
+            menu.addAction("用印登记与审计日志…", lambda: RecordsDialog(ctx, actor, self.prefs, self).exec())
+        if may(actor, Action.VIEW_CASES) and actor.window_id is not None:
+            self._add_due_dock(ctx, actor, menu)
         self.show_section("intake" if may(actor, Action.INTAKE) else "catalog")
 
     def show_section(self, key: str) -> None:
         self.nav.setCurrentRow(self.section_index[key])
+
+    def _add_due_dock(self, ctx: AppContext, actor: Actor, menu: QMenu) -> None:
+        """The due-soon / overdue panel beside every page, the intake form included (a dock, not in it)."""
+        self.due_panel = DuePanel(ctx, actor, self.prefs)
+        dock = QDockWidget("期限提醒", self, objectName="dueDock")
+        dock.setWidget(self.due_panel)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable
+                         | QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        dock.setMinimumWidth(250)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        menu.addAction(dock.toggleViewAction())
+
+        def open_case(case_id: str) -> None:
+            self.show_section("cases")
+            self.cases.open_case(case_id)
+
+        def show_filter(light: str) -> None:
+            self.show_section("cases")
+            self.cases.show_filter(light)
+
+        self.due_panel.open_case.connect(open_case)
+        self.due_panel.show_filter.connect(show_filter)

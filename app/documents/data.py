@@ -21,6 +21,8 @@ class DocKind(StrEnum):
     APPROVAL = "approval_decision"  # 准予行政许可决定书 (A4, sealed)
     DENIAL = "denial_decision"  # 不予行政许可决定书 (A4, sealed)
     DELIVERY_PROOF = "delivery_proof"  # 送达回证 (A4, not sealed: signed by both sides)
+    CERTIFICATE_ORIGINAL = "certificate_original"  # 证照正本 (A4 portrait or landscape, sealed)
+    CERTIFICATE_COPY = "certificate_copy"  # 证照副本 (same force as the original, sealed)
 
 
 KIND_TITLES: dict[DocKind, str] = {
@@ -33,11 +35,15 @@ KIND_TITLES: dict[DocKind, str] = {
     DocKind.APPROVAL: "准予行政许可决定书",
     DocKind.DENIAL: "不予行政许可决定书",
     DocKind.DELIVERY_PROOF: "送达回证",
+    DocKind.CERTIFICATE_ORIGINAL: "证照正本",
+    DocKind.CERTIFICATE_COPY: "证照副本",
 }
 
 # Which kinds carry the window's special seal (DESIGN §5; the receipt and proof of delivery do not).
 SEALED_KINDS = frozenset({DocKind.ACCEPTANCE, DocKind.CORRECTION, DocKind.REFUSAL, DocKind.SPECIAL_PROCEDURE,
-                          DocKind.EXTENSION, DocKind.APPROVAL, DocKind.DENIAL})
+                          DocKind.EXTENSION, DocKind.APPROVAL, DocKind.DENIAL, DocKind.CERTIFICATE_ORIGINAL,
+                          DocKind.CERTIFICATE_COPY})
+CERTIFICATE_KINDS = frozenset({DocKind.CERTIFICATE_ORIGINAL, DocKind.CERTIFICATE_COPY})
 
 
 @dataclass(frozen=True)
@@ -173,6 +179,30 @@ class DeliveryFacts:
 
 
 @dataclass(frozen=True)
+class CertificateContent:
+    """A certificate (证照) as printed: its type's title and layout, the holder, the rows in order, the QR."""
+
+    type_code: str  # FOOD_BUSINESS …
+    title: str  # 食品经营许可证
+    orientation: str  # portrait | landscape
+    number: str  # the certificate number in its type's national format
+    holder_label: str  # 经营者名称 / 单位名称 / 企业名称
+    holder: str
+    holder_id_label: str  # 统一社会信用代码（身份证号码）
+    holder_id: str
+    rows: tuple[tuple[str, str], ...]  # further (label, value) rows of the bordered table, in print order
+    validity_label: str  # 有效期至 / 有效期限
+    valid_from: date
+    valid_to: date | None
+    verify_url: str  # what the QR code holds: the public verification page of this certificate
+    side: tuple[tuple[str, str], ...] = ()  # (label, value) printed by the QR (日常监督管理机构, 投诉举报电话 …)
+    notes: tuple[str, ...] = ()  # small print at the foot
+    replaces_number: str = ""  # 补发: the voided certificate this one replaces
+    accent: str = "#8b1a1a"  # the border's colour, from the type
+    preview: bool = False  # an unnumbered preview: watermarked, no QR
+
+
+@dataclass(frozen=True)
 class DocumentData:
     """Everything one document prints."""
 
@@ -188,3 +218,4 @@ class DocumentData:
     decision: Decision | None = None
     delivery: DeliveryFacts | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    certificate: CertificateContent | None = None

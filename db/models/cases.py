@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.base import Base, new_uuid, utcnow
@@ -23,6 +23,14 @@ class Case(Base):
         Index("ix_case_window_received", "window_id", "received_at"),
         Index("ix_case_applicant_name", "applicant_name"),
         Index("ix_case_applicant_id", "applicant_id_number"),
+        # 0003 (case desk): keyset pages, figures, and the running cases in deadline order
+        Index("ix_case_received_at", "received_at"),
+        Index("ix_case_state_received", "state", "received_at"),
+        Index("ix_case_item_received", "item_code", "received_at"),
+        Index("ix_case_accepted_at", "accepted_at"),
+        Index("ix_case_decided_at", "decided_at"),
+        Index("ix_case_running_promised", "promised_deadline",
+              sqlite_where=text("state IN ('accepted', 'under_review', 'awaiting_signoff', 'forwarded')")),
     )
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
     case_no: Mapped[str] = mapped_column(String(32), unique=True)
@@ -106,6 +114,7 @@ class CaseEvent(Base):
     """Who did what to a case, when, and why: the case's timeline."""
 
     __tablename__ = "case_event"
+    __table_args__ = (Index("ix_case_event_to_state_at", "to_state", "at"),)  # 0003: figures by transition
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[str] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -94,3 +94,30 @@ def test_refused_seal_password_is_audited_although_nothing_else_is_kept(ctx: App
     with ctx.read() as s:
         rows = s.execute(select(AuditEntry).where(AuditEntry.action == "seal_password_failed")).scalars().all()
     assert len(rows) == 1 and _report(ctx).ok
+
+
+def test_chief_seals_with_the_case_windows_seal(ctx: AppContext) -> None:
+    """A chief representative signing for another window of the department uses that window's seal;
+    a seal of another department's window is never used."""
+    import pytest
+
+    from app.auth import login
+    from app.bootstrap import DEMO_PASSWORD
+    from app.documents.data import DocKind
+    from app.errors import PermissionDenied
+    from app.sealing import authorise
+    from db.models import Department, Seal, Window
+
+    chief = login(ctx, "zhoujianhua", DEMO_PASSWORD)
+    with ctx.read() as s:
+        own = s.get(Window, chief.window_id)
+        sibling = s.execute(select(Window).where(Window.department_id == own.department_id,
+                                                 Window.id != own.id)).scalars().first()
+        other = s.execute(select(Window).join(Department).where(Window.department_id != own.department_id)
+                          ).scalars().first()
+        sibling_seal = s.execute(select(Seal.code).where(Seal.window_id == sibling.id)).scalar_one()
+    with ctx.write() as s:
+        grant = authorise(s, chief, DocKind.APPROVAL, ctx.now(), DEMO_PASSWORD, window_id=sibling.id)
+    assert grant.seal.code == sibling_seal
+    with pytest.raises(PermissionDenied), ctx.write() as s:
+        authorise(s, chief, DocKind.APPROVAL, ctx.now(), DEMO_PASSWORD, window_id=other.id)

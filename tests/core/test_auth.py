@@ -92,6 +92,7 @@ POLICY = [
     (Action.APPROVE_EXTENSION, False, True, False),
     (Action.OVERRIDE_NOTICE, False, True, False),
     (Action.MANAGE_SEAL, False, True, False),
+    (Action.CHANGE_SEAL_STATUS, False, False, True),
     (Action.ISSUE_CERTIFICATE, True, True, False),
     (Action.DELIVER, True, True, False),
     (Action.REPRINT, True, True, False),

@@ -1,0 +1,81 @@
+"""Enrolling this workstation with an administrator's one-time code, and signing staff in to the server."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from app import audit
+from app.auth import Action, require
+from app.context import Actor, AppContext
+from app.errors import AppError, ValidationError
+from app.sync import settings as keys
+from app.sync.client import DeviceCredential, SyncClient
+from app.sync.credentials import CredentialStore
+from app.sync.protocol import LoginResponse
+
+
+def clean_url(url: str) -> str:
+    url = url.strip().rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme not in ("https", "http") or not parts.netloc:
+        raise ValidationError("server_url", "中心服务器地址应形如 https://服务器名 （局域网演示可用 http://）")
+    return url
+
+
+def enrol(ctx: AppContext, actor: Actor, server_url: str, code: str, workstation_name: str,
+          store: CredentialStore, client: SyncClient | None = None) -> keys.Enrolment:
+    """Trade the one-time code for this workstation's device id, device code and secret (secret → keyring)."""
+    require(actor, Action.SYNC)
+    url = clean_url(server_url)
+    if not code.strip():
+        raise ValidationError("code", "请输入大厅管理员给出的登记码")
+    with ctx.read() as s:
+        known = keys.enrolment(s)
+    if known is not None:
+        raise AppError("already_enrolled", f"本机已登记到中心服务器（设备编码 {known.device_code}）")
+    own = client or SyncClient(url)
+    try:
+        answer = own.enrol(code.strip(), workstation_name.strip())
+    finally:
+        if client is None:
+            own.close()
+    store.set_device_secret(answer.device_id, answer.device_secret)
+    with ctx.write() as s:
+        for key, value in ((keys.DEVICE_ID, answer.device_id), (keys.DEVICE_CODE, answer.device_code),
+                           (keys.SERVER_URL, url), (keys.WINDOW_CODE, answer.window_code),
+                           (keys.HALL_CODE, answer.hall_code), (keys.EPOCH, str(answer.epoch)),
+                           (keys.CURSOR, "0")):
+            keys.put(s, key, value)
+        audit.record(s, actor.staff_id, "device_enrolled", answer.device_id,
+                     {"device_code": answer.device_code, "window": answer.window_code, "server": url}, at=ctx.now())
+    return keys.Enrolment(answer.device_id, answer.device_code, url, answer.window_code, answer.hall_code)
+
+
+def client_for(ctx: AppContext, store: CredentialStore, username: str | None) -> SyncClient:
+    """A client with this workstation's device credential (and the member of staff's token, if any)."""
+    with ctx.read() as s:
+        known = keys.enrolment(s)
+    if known is None:
+        raise AppError("not_enrolled", "本机尚未登记到中心服务器，请大厅管理员提供登记码后在“同步”页登记")
+    secret = store.device_secret(known.device_id)
+    if not secret:
+        raise AppError("no_device_secret", "系统钥匙串中没有本机的设备凭据（可能更换了系统账户），请重新登记本机")
+    token = store.token(known.device_id, username, ctx.now()) if username else None
+    return SyncClient(known.server_url, DeviceCredential(known.device_id, secret), token)
+
+
+def server_login(ctx: AppContext, actor: Actor, password: str, store: CredentialStore,
+                 client: SyncClient | None = None) -> LoginResponse:
+    """Sign the member of staff in to the server; the token goes to the keyring for background sync."""
+    require(actor, Action.SYNC)
+    if not password:
+        raise ValidationError("password", "请输入密码")
+    own = client or client_for(ctx, store, None)
+    try:
+        answer = own.login(actor.username, password)
+    finally:
+        if client is None:
+            own.close()
+    assert own.device is not None
+    store.set_token(own.device.device_id, actor.username, answer.token, answer.expires_at)
+    return answer

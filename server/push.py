@@ -1,0 +1,120 @@
+"""Receiving a device's ops: idempotent by op_id, in device_seq order, epochs for devices that went back in time.
+
+Per device the server keeps the highest contiguous seq applied in the current epoch (the mark).
+- an op_id already held gets its stored result back (a harmless repeat);
+- a new op_id at or below the mark means the device's numbering went back (restored backup,
+  cloned disk): refused with "new_epoch"; the device renumbers its pending ops from next_seq;
+- mark + 1 is applied; anything beyond is a gap: 409 with the expected seq.
+A rejected op is answered with its reason and consumed: it never blocks the queue.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.orm import Session
+
+from app.sync.protocol import (
+    Op,
+    OpResult,
+    ProtocolError,
+    PushRefusal,
+    PushRequest,
+    PushResponse,
+    parse_ts,
+    to_wire,
+)
+from server.cases import apply_case_op
+from server.certificates import apply_certificate_op
+from server.config import local_day
+from server.models import AppliedOp, Device
+from server.seals import apply_seal_op
+
+HANDLERS = {"case": apply_case_op, "certificate": apply_certificate_op, "seal": apply_seal_op}
+
+
+def _stored(row: AppliedOp) -> OpResult:
+    data = json.loads(row.result_json)
+    status = "duplicate" if data["status"] == "applied" else data["status"]
+    return OpResult(row.op_id, row.device_seq, status, data.get("code", ""), data.get("reason", ""),
+                    data.get("record"))
+
+
+def _apply_one(session: Session, device: Device, op: Op, now: datetime) -> OpResult:
+    handler = HANDLERS.get(op.entity)
+    if handler is None:  # recorded for the hall's files (supervision reports …); nothing to check
+        return OpResult(op.op_id, op.device_seq, "applied", "recorded")
+    savepoint = session.begin_nested()
+    try:
+        result = handler(session, device, op, now)
+    except (DataError, IntegrityError, ProtocolError, ValueError) as exc:
+        savepoint.rollback()
+        return OpResult(op.op_id, op.device_seq, "rejected", "invalid_payload",
+                        f"中心服务器无法保存该操作的数据：{type(exc).__name__}")
+    savepoint.commit()
+    return result
+
+
+def push(session: Session, device_id: str, req: PushRequest, now: datetime) -> PushResponse | PushRefusal:
+    """Apply a batch in seq order inside the caller's transaction (the device row is locked)."""
+    device = session.execute(select(Device).where(Device.id == device_id).with_for_update()).scalar_one()
+    device.last_seen = now
+    if req.epoch != device.epoch:
+        return PushRefusal("epoch_mismatch", "本机的同步纪元已过期，请重新编号后再推送", device.epoch, device.mark + 1,
+                           device.max_seq + 1)
+    results: list[OpResult] = []
+    for op in sorted(req.ops, key=lambda o: o.device_seq):
+        known = session.get(AppliedOp, op.op_id)
+        if known is not None and known.device_id != device.id:
+            refusal = None
+            result = OpResult(op.op_id, op.device_seq, "rejected", "op_id_conflict", "操作标识与其他设备冲突")
+        elif known is not None:
+            refusal, result = None, _stored(known)
+        else:
+            refusal, result = _check_seq(device, op), None
+        if refusal is not None:
+            refusal.results = results
+            return refusal
+        if result is None:
+            created = parse_ts(op.created_at)
+            result = _apply_one(session, device, op, now)
+            session.add(AppliedOp(
+                op_id=op.op_id, device_id=device.id, epoch=device.epoch, device_seq=op.device_seq,
+                entity=op.entity[:32], entity_id=op.entity_id[:64], op=op.op[:32], actor=op.actor[:64],
+                created_at=created, local_day=local_day(created), received_at=now, status=result.status,
+                result_json=json.dumps(to_wire(result), ensure_ascii=False),
+                payload_json=json.dumps(op.payload, ensure_ascii=False, default=str)))
+        _advance(device, op.device_seq)
+        results.append(result)
+        session.flush()
+    return PushResponse(device.epoch, device.mark, results)
+
+
+def _check_seq(device: Device, op: Op) -> PushRefusal | None:
+    """None when this new op is the next one of the epoch; else the refusal to send back."""
+    if not device.epoch_open:
+        if op.device_seq <= device.max_seq:
+            return PushRefusal("new_epoch", "本机已进入新的同步纪元，请从给定序号起重新编号", device.epoch,
+                               device.max_seq + 1, device.max_seq + 1)
+        return None
+    if op.device_seq <= device.mark:
+        device.epoch += 1
+        device.epoch_open = False
+        return PushRefusal("new_epoch", "本机的操作序号与中心服务器记录不符（可能从备份恢复或复制了磁盘），"
+                           "已开始新的同步纪元", device.epoch, device.max_seq + 1, device.max_seq + 1)
+    if op.device_seq > device.mark + 1:
+        return PushRefusal("seq_gap", f"缺少序号 {device.mark + 1} 起的操作", device.epoch, device.mark + 1,
+                           device.mark + 1)
+    return None
+
+
+def _advance(device: Device, seq: int) -> None:
+    if not device.epoch_open:
+        device.epoch_open = True
+        device.mark = seq
+    elif seq == device.mark + 1:
+        device.mark = seq
+    device.max_seq = max(device.max_seq, seq)

@@ -1,0 +1,38 @@
+"""Cases ready for a certificate, for the certificate and delivery tests."""
+
+from __future__ import annotations
+
+from ow_testkit import clerk, complete, item_named, person
+from sqlalchemy import select
+
+from app import workdays
+from app.context import AppContext
+from app.intake import accept_case
+from app.intake_input import ApplicantInput
+from db.models import Case, Staff
+
+# (item name, clerk, chief who holds the window's seal) for the three demo certificate types.
+FOOD = ("食品经营许可", "zhangmin", "zhoujianhua")
+HYGIENE = ("公共场所卫生许可", "wuqian", "sunlijuan")
+DRUG = ("药品零售许可", "zhangmin", "zhoujianhua")
+ORG_USCC = "91350100M000100Y43"  # GB 32100 sample from DOMAIN.md
+
+
+def org(name: str = "云岫市𠮷祥大药房有限公司", legal_rep: str = "陈㛃") -> ApplicantInput:
+    return ApplicantInput(kind="org", name=name, id_type="uscc", id_number=ORG_USCC, phone="0589-87001234",
+                          address="浙江省云岫市江滨大道288号一层101室", legal_rep=legal_rep)
+
+
+def approved_case_for_test(ctx: AppContext, which: tuple[str, str, str] = FOOD,
+                           applicant: ApplicantInput | None = None) -> str:
+    """Accept through the real intake, then mark the case approved directly (a stand-in for the sign-off:
+    state, decision, decided_at, approver, and the art. 44 issue deadline 10 working days later)."""
+    item_name, clerk_name, chief_name = which
+    result = accept_case(ctx, clerk(ctx, clerk_name), complete(item_named(ctx, item_name), applicant or person()))
+    with ctx.write() as s:
+        case = s.get(Case, result.case_id)
+        assert case is not None
+        chief = s.execute(select(Staff).where(Staff.username == chief_name)).scalar_one()
+        case.state, case.decision, case.decided_at, case.approver_id = "approved", "approved", ctx.now(), chief.id
+        case.issue_deadline = workdays.current_calendar(s).add_working_days(ctx.today(), 10).day
+    return result.case_id

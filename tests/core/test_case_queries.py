@@ -1,0 +1,241 @@
+"""The case list: keyset pages, name prefixes (two-character names too), ID / USCC fragments, filters, lights."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date, datetime
+from itertools import count
+
+import pytest
+from ow_testkit import at_local, clerk, set_clock
+from sqlalchemy import select, text
+
+from app.case_queries import (
+    CaseQuery,
+    due_cases,
+    ensure_search_index,
+    find_case_no,
+    looks_like_case_no,
+    normalise_search,
+    page_sql,
+    search_cases,
+)
+from app.context import AppContext
+from app.lights import Light, LightWindow
+from db.models import Case, Staff
+
+_seq = count(1)
+# GB 11643 sample 11010519491231002X (DOMAIN.md) and GB 32100 samples 91350100M000100Y43, 91440300708461136T.
+
+
+def _add(ctx: AppContext, name: str, id_number: str = "11010519491231002X", *, state: str = "under_review",
+         received: datetime | None = None, promised: date | None = None, legal: date | None = None,
+         item_code: str = "330999-SJ-XK-009", window_id: int | None = None, case_no: str | None = None,
+         moved: bool = False) -> str:
+    n = next(_seq)
+    with ctx.write() as s:
+        staff = s.execute(select(Staff).where(Staff.username == "zhangmin")).scalar_one()
+        received = received or at_local(2026, 11, 2, 9) + (at_local(2026, 11, 2, 9, 1) - at_local(2026, 11, 2, 9)) * n
+        case = Case(case_no=case_no or f"0001202611020{n:05d}", state=state, item_code=item_code, item_name="药品零售许可",
+                    window_id=window_id or staff.window_id, department_id=staff.department_id,
+                    processing_type="promised", review_mode="double", applicant_kind="person", applicant_name=name,
+                    applicant_id_type="resident_id", applicant_id_number=id_number, received_at=received,
+                    accepted_at=received, clock_start=received.date(), legal_days=20, promised_days=10,
+                    promised_deadline=promised, legal_deadline=legal, clerk_id=staff.id, deadline_moved=moved,
+                    printed_promised=promised)
+        s.add(case)
+        s.flush()
+        return case.id
+
+
+def _names(page: object) -> list[str]:
+    return [r.applicant_name for r in page.rows]  # type: ignore[attr-defined]
+
+
+def test_search_modes_from_what_was_typed() -> None:
+    assert normalise_search("王芳") == ("name", "王芳")
+    assert normalise_search(" １２３４５ ") == ("digits", "12345")  # full-width digits folded
+    assert normalise_search("0020 x") == ("digits", "0020X")
+    assert normalise_search("12") == ("prefix", "12")
+    assert normalise_search("000120261120000001") == ("exact", "000120261120000001")
+    assert normalise_search("") == ("list", "")
+    assert looks_like_case_no("000120261120000001") and not looks_like_case_no("0001202611200000")
+
+
+def test_two_character_names_by_prefix(ctx: AppContext) -> None:
+    for name in ("王芳", "王芳芳", "王方", "李王芳", "王"):
+        _add(ctx, name)
+    actor = clerk(ctx)
+    assert sorted(_names(search_cases(ctx, actor, CaseQuery(text="王芳")))) == ["王芳", "王芳芳"]
+    assert sorted(_names(search_cases(ctx, actor, CaseQuery(text="王")))) == ["王", "王方", "王芳", "王芳芳"]
+    assert _names(search_cases(ctx, actor, CaseQuery(text="王芳芳"))) == ["王芳芳"]
+    assert search_cases(ctx, actor, CaseQuery(text="王芳")).mode == "name"
+
+
+def test_id_and_uscc_fragments_by_trigram(ctx: AppContext) -> None:
+    _add(ctx, "张三", "11010519491231002X")
+    _add(ctx, "云岫市锦程餐饮有限公司", "91350100M000100Y43")
+    _add(ctx, "李四", "91440300708461136T")
+    actor = clerk(ctx)
+    assert _names(search_cases(ctx, actor, CaseQuery(text="1231002x"))) == ["张三"]  # tail, lower-case x
+    assert _names(search_cases(ctx, actor, CaseQuery(text="19491231"))) == ["张三"]  # birth date in the middle
+    assert _names(search_cases(ctx, actor, CaseQuery(text="M000100"))) == ["云岫市锦程餐饮有限公司"]
+    assert _names(search_cases(ctx, actor, CaseQuery(text="９１３５０１"))) == ["云岫市锦程餐饮有限公司"]
+    assert search_cases(ctx, actor, CaseQuery(text="708461")).mode == "digits"
+    assert _names(search_cases(ctx, actor, CaseQuery(text="91440300708461136T"))) == ["李四"]  # whole USCC
+
+
+def test_scanned_case_number_finds_exactly_one(ctx: AppContext) -> None:
+    target = _add(ctx, "赵六", case_no="000120261102000777")
+    _add(ctx, "钱七", case_no="000120261102000778")
+    actor = clerk(ctx)
+    page = search_cases(ctx, actor, CaseQuery(text="000120261102000777"))
+    assert [r.id for r in page.rows] == [target] and page.mode == "exact"
+    row = find_case_no(ctx, actor, "000120261102000777")
+    assert row is not None and row.id == target
+    assert find_case_no(ctx, actor, "000120261102000999") is None
+
+
+def test_keyset_pages_cover_every_case_once_newest_first(ctx: AppContext) -> None:
+    ids = [_add(ctx, f"测试{i:03d}") for i in range(250)]
+    actor = clerk(ctx)
+    seen: list[str] = []
+    after = None
+    sizes = []
+    while True:
+        page = search_cases(ctx, actor, CaseQuery(), after, limit=100)
+        sizes.append(len(page.rows))
+        seen += [r.id for r in page.rows]
+        after = page.after
+        if after is None:
+            break
+    assert sizes == [100, 100, 50]
+    assert seen == list(reversed(ids))  # received_at descending: newest first
+
+
+def test_name_pages_continue_after_the_last_key(ctx: AppContext) -> None:
+    for _ in range(7):
+        _add(ctx, "王芳")
+    actor = clerk(ctx)
+    first = search_cases(ctx, actor, CaseQuery(text="王芳"), limit=3)
+    second = search_cases(ctx, actor, CaseQuery(text="王芳"), first.after, limit=3)
+    third = search_cases(ctx, actor, CaseQuery(text="王芳"), second.after, limit=3)
+    got = [r.id for p in (first, second, third) for r in p.rows]
+    assert len(got) == 7 == len(set(got)) and third.after is None
+
+
+def test_filters_by_state_item_window_and_local_dates(ctx: AppContext) -> None:
+    late_evening = _add(ctx, "晚到", received=at_local(2026, 11, 20, 23, 30))  # 15:30 UTC: still the 20th locally
+    next_morning = _add(ctx, "早到", received=at_local(2026, 11, 21, 0, 10))
+    _add(ctx, "别的事项", item_code="330999-SJ-XK-001", received=at_local(2026, 11, 20, 10))
+    _add(ctx, "已送达", state="delivered", received=at_local(2026, 11, 20, 11))
+    actor = clerk(ctx)
+    on_20th = search_cases(ctx, actor, CaseQuery(received_from=date(2026, 11, 20), received_to=date(2026, 11, 20)))
+    assert sorted(_names(on_20th)) == ["别的事项", "已送达", "晚到"]
+    assert [r.id for r in search_cases(ctx, actor, CaseQuery(received_from=date(2026, 11, 21))).rows] == [next_morning]
+    assert late_evening in [r.id for r in search_cases(ctx, actor, CaseQuery(item_code="330999-SJ-XK-009")).rows]
+    assert _names(search_cases(ctx, actor, CaseQuery(states=("delivered",)))) == ["已送达"]
+    assert _names(search_cases(ctx, actor, CaseQuery(item_code="330999-SJ-XK-001"))) == ["别的事项"]
+    assert search_cases(ctx, actor, CaseQuery(window_id=actor.window_id + 1)).rows == ()  # type: ignore[operator]
+
+
+def test_light_filters_and_the_due_panel(ctx: AppContext) -> None:
+    # Today Wed 2026-09-30; 3 working days: 10-8 ①, 10-9 ②, 10-10 (Saturday, make-up) ③ → green from 10-12.
+    set_clock(ctx, at_local(2026, 9, 30, 10))
+    red = _add(ctx, "逾期", promised=date(2026, 9, 29), legal=date(2026, 10, 20))
+    today = _add(ctx, "今天到期", promised=date(2026, 9, 30), legal=date(2026, 10, 20))
+    soon = _add(ctx, "补班日到期", promised=date(2026, 10, 10), legal=date(2026, 10, 20))
+    green = _add(ctx, "正常", promised=date(2026, 10, 12), legal=date(2026, 10, 20))
+    _add(ctx, "已办结", state="delivered", promised=date(2026, 9, 1), legal=date(2026, 9, 10))
+    paused = _add(ctx, "暂停", state="suspended", promised=date(2026, 9, 29), legal=date(2026, 10, 20))
+    moved = _add(ctx, "改期", promised=date(2026, 10, 15), legal=date(2026, 10, 20), moved=True)
+    actor = clerk(ctx)
+
+    def ids(light: str) -> list[str]:
+        return [r.id for r in search_cases(ctx, actor, CaseQuery(light=light)).rows]
+
+    assert ids("red") == [red]
+    assert ids("yellow") == [today, soon]  # most urgent first
+    assert ids("due") == [red, today, soon]
+    assert set(ids("green")) == {green, moved}
+    assert ids("paused") == [paused] and ids("moved") == [moved]
+    rows = {r.id: r for r in search_cases(ctx, actor, CaseQuery()).rows}
+    assert rows[red].promised_light is Light.RED and rows[red].legal_light is Light.GREEN
+    assert rows[soon].promised_light is Light.YELLOW and rows[paused].promised_light is Light.PAUSED
+    panel = due_cases(ctx, actor, 3)
+    assert [r.id for r in panel.overdue] == [red] and [r.id for r in panel.due_soon] == [today, soon]
+    assert [r.id for r in panel.moved] == [moved] and panel.green_from == date(2026, 10, 12)
+    wide = due_cases(ctx, actor, 5)  # ④ 10-12, ⑤ 10-13: the 10-12 case turns yellow
+    assert green in [r.id for r in wide.due_soon]
+
+
+def test_search_index_follows_updates_and_repairs_itself(ctx: AppContext) -> None:
+    case_id = _add(ctx, "孙八", "11010519491231002X")
+    actor = clerk(ctx)
+    with ctx.write() as s:
+        s.get(Case, case_id).applicant_id_number = "932682198501010017"  # foreign permanent resident sample
+    assert _names(search_cases(ctx, actor, CaseQuery(text="198501010"))) == ["孙八"]
+    assert search_cases(ctx, actor, CaseQuery(text="19491231")).rows == ()
+    with ctx.write() as s:  # what a later batch migration of "case" would do to the triggers
+        for name in ("case_fts_ai", "case_fts_ad", "case_fts_au"):
+            s.execute(text(f"DROP TRIGGER {name}"))
+    with ctx.write() as s:
+        assert ensure_search_index(s) is True
+        assert ensure_search_index(s) is False
+    _add(ctx, "周九", "91440300708461136T")
+    assert _names(search_cases(ctx, actor, CaseQuery(text="708461136"))) == ["周九"]
+
+
+@pytest.mark.parametrize("query", [
+    CaseQuery(), CaseQuery(text="王芳"), CaseQuery(text="王"), CaseQuery(text="12"), CaseQuery(text="1231002X"),
+    CaseQuery(text="000120261120000001"), CaseQuery(states=("under_review",)), CaseQuery(light="due"),
+    CaseQuery(light="red"), CaseQuery(item_code="330999-SJ-XK-001"), CaseQuery(window_id=1),
+    CaseQuery(received_from=date(2026, 1, 1), received_to=date(2026, 2, 1)),
+])
+def test_no_page_scans_the_case_table(ctx: AppContext, query: CaseQuery) -> None:
+    """Every page walks an index (or the FTS table): nothing reads the whole table per keystroke."""
+    window = LightWindow(date(2026, 11, 20), date(2026, 11, 26))
+    con = sqlite3.connect(ctx.data.database)
+    try:
+        for after in (None, _key(query)):
+            sql, params = page_sql(query, window, after)
+            lines = [r[3] for r in con.execute("EXPLAIN QUERY PLAN " + sql, params)]
+            # "SCAN c" without an index reads the whole table; an index walk in order stops at the page's end.
+            assert not any(line.startswith("SCAN c") and "INDEX" not in line for line in lines), lines
+    finally:
+        con.close()
+
+
+def _key(query: CaseQuery) -> tuple[object, ...]:
+    mode = normalise_search(query.text)[0]
+    if mode in ("digits", "exact"):
+        return (100,)
+    if mode in ("name", "prefix"):
+        return ("王芳", 100)
+    if query.light in ("due", "red"):
+        return ("2026-11-20", 100)
+    return ("2026-11-20 01:00:00.000000", 100)
+
+
+def test_the_v0001_fixture_upgrades_into_the_search_index(tmp_path: object) -> None:
+    """Migration 0003 builds the trigram index over rows that existed before it (nothing to re-enter)."""
+    import shutil
+    from pathlib import Path
+
+    from db.engine import make_engine
+    from db.migrate import upgrade
+
+    fixture = Path(__file__).resolve().parent.parent / "fixtures" / "v0001.sqlite"
+    db = Path(str(tmp_path)) / "onewindow.sqlite"
+    shutil.copy(fixture, db)
+    engine = make_engine(db)
+    upgrade(engine, db, Path(str(tmp_path)) / "backups")
+    engine.dispose()
+    con = sqlite3.connect(db)
+    try:
+        window = LightWindow(date(2026, 11, 20), date(2026, 11, 26))
+        for text_ in ("1231002x", "王䶮", "000120261120000001"):
+            sql, params = page_sql(CaseQuery(text=text_), window)
+            assert [r[2] for r in con.execute(sql, params)] == ["000120261120000001"], text_
+    finally:
+        con.close()
