@@ -190,7 +190,11 @@ def _private_cluster() -> str | None:
                     stop=" ".join([*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]))
     import atexit
 
-    atexit.register(lambda: subprocess.run(_cluster["stop"].split(), capture_output=True))
+    def stop() -> None:
+        subprocess.run(_cluster["stop"].split(), capture_output=True)
+        shutil.rmtree(folder, ignore_errors=True)
+
+    atexit.register(stop)
     return _cluster["url"]
 
 

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from app.auth import Action, may
 from app.context import Actor, AppContext
 from app.doc_register import read_document, record_print
-from app.documents.data import DocKind
+from app.documents.data import CERTIFICATE_KINDS, DocKind
 from app.errors import AppError
 from app.settings import BY_NAME
 from ui.preferences import Preferences
@@ -46,6 +46,7 @@ class DocumentPrinter:
             QMessageBox.warning(self.parent, "无法打印", f"{info.title} {info.number} 已作废，不能打印")
             return None
         reprint = info.print_count > 0
+        mark: bool | str = ("补打" if info.kind in CERTIFICATE_KINDS else True) if reprint else False
         if reprint and not may(self.actor, Action.REPRINT):
             QMessageBox.warning(self.parent, "无法打印", "您无权补打文书")
             return None
@@ -53,7 +54,7 @@ class DocumentPrinter:
         printer = printer_for(name, paper)  # type: ignore[arg-type]
         printer.setDocName(f"{info.title} {info.number}" + ("（副本）" if reprint else ""))
         if preview:
-            dialog = PrintPreviewDialog(pdf, printer, copy_mark=reprint, parent=self.parent)
+            dialog = PrintPreviewDialog(pdf, printer, copy_mark=mark, parent=self.parent)  # type: ignore[arg-type]
             results: list[PrintResult] = []
             dialog.printed.connect(results.append)
             dialog.exec()
@@ -61,7 +62,7 @@ class DocumentPrinter:
                 return None
             result = results[-1]
         else:
-            result = print_with_retry(lambda: print_pdf(pdf, printer, copy_mark=reprint), self.parent)
+            result = print_with_retry(lambda: print_pdf(pdf, printer, copy_mark=mark), self.parent)
         record_print(self.ctx, self.actor, document_id, printer_label(printer), result.ok, result.message)
         return result
 

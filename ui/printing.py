@@ -209,7 +209,7 @@ def failure_message(printer: QPrinter, reason: str) -> str:
     return f"打印机“{printer_label(printer)}”不可用：{reason}，请检查后重试"
 
 
-def print_pdf(pdf: bytes, printer: QPrinter, *, copy_mark: bool = False,
+def print_pdf(pdf: bytes, printer: QPrinter, *, copy_mark: bool | str = False,
               progress: Callable[[int, int], None] | None = None) -> PrintResult:
     """Print a PDF in one go (render and paint page by page); printer trouble comes back as a result."""
     problem = printer_problem(printer)
@@ -224,7 +224,7 @@ def print_pdf(pdf: bytes, printer: QPrinter, *, copy_mark: bool = False,
         return paint_pages(pages, printer, copy_mark=copy_mark, progress=progress, total=total)
 
 
-def paint_pages(pages: Iterable[QImage], printer: QPrinter, *, copy_mark: bool = False,
+def paint_pages(pages: Iterable[QImage], printer: QPrinter, *, copy_mark: bool | str = False,
                 progress: Callable[[int, int], None] | None = None,
                 total: int | None = None) -> PrintResult:
     """Paint page images on the printer (GUI thread): the quick step after render_pages/render_all."""
@@ -289,7 +289,7 @@ def _fit_paper(printer: QPrinter, image: QImage, roll: bool) -> None:
                                    else QPageLayout.Orientation.Portrait)
 
 
-def _paint_page(painter: QPainter, printer: QPrinter, image: QImage, copy_mark: bool) -> None:
+def _paint_page(painter: QPainter, printer: QPrinter, image: QImage, copy_mark: bool | str) -> None:
     paper = printer.pageLayout().fullRectPixels(printer.resolution())
     area = QRectF(0, 0, paper.width(), paper.height())
     target = fit_rect(image, area, printer.resolution())
@@ -298,7 +298,7 @@ def _paint_page(painter: QPainter, printer: QPrinter, image: QImage, copy_mark: 
     painter.setRenderHint(QPainter.RenderHint.LosslessImageRendering, True)
     painter.drawImage(target, image)
     if copy_mark:
-        draw_copy_mark(painter, target, printer.resolution())
+        draw_copy_mark(painter, target, printer.resolution(), mark_text(copy_mark))
 
 
 def fit_rect(image: QImage, area: QRectF, device_dpi: float) -> QRectF:
@@ -338,7 +338,13 @@ def copy_mark_rect(page: QRectF, dpi: float) -> QRectF:
     return QRectF(page.right() - inset - width, page.top() + inset, width, height)
 
 
-def draw_copy_mark(painter: QPainter, page: QRectF, dpi: float) -> None:
+def mark_text(copy_mark: bool | str) -> str:
+    """`copy_mark` is True for the usual 副本, or the words to stamp (a certificate's own 副本 is a
+    document in its own right, so its reprints say 补打)."""
+    return copy_mark if isinstance(copy_mark, str) else COPY_MARK_TEXT
+
+
+def draw_copy_mark(painter: QPainter, page: QRectF, dpi: float, text: str = COPY_MARK_TEXT) -> None:
     """A red boxed 副本 in the page's top-right corner; drawn over the page, never into the stored PDF."""
     box = copy_mark_rect(page, dpi)
     painter.save()
@@ -355,17 +361,17 @@ def draw_copy_mark(painter: QPainter, page: QRectF, dpi: float) -> None:
     font.setLetterSpacing(QFont.SpacingType.PercentageSpacing, 120)
     font.setPixelSize(max(8, round(box.height() * 0.62)))
     painter.setFont(font)
-    painter.drawText(box, Qt.AlignmentFlag.AlignCenter, COPY_MARK_TEXT)
+    painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
     painter.restore()
 
 
-def preview_image(image: QImage, copy_mark: bool) -> QImage:
+def preview_image(image: QImage, copy_mark: bool | str) -> QImage:
     """A page image as it will come out of the printer (the 副本 stamp painted on a copy)."""
     if not copy_mark:
         return image
     marked = image.convertToFormat(QImage.Format.Format_RGB32)
     painter = QPainter(marked)
     dpi = marked.dotsPerMeterX() / 1000 * MM_PER_INCH
-    draw_copy_mark(painter, QRectF(QPointF(0, 0), QSizeF(marked.size())), dpi)
+    draw_copy_mark(painter, QRectF(QPointF(0, 0), QSizeF(marked.size())), dpi, mark_text(copy_mark))
     painter.end()
     return marked
