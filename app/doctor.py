@@ -137,10 +137,30 @@ def check_keyring() -> Check:
                      "Windows 自带凭据管理器；Linux 安装并解锁 gnome-keyring 或 KWallet")
 
 
+def enrolled_server_url(root: Path) -> str:
+    """The central server this workstation was enrolled with ("" before enrolment)."""
+    from app.paths import DataDir
+    from db.engine import make_engine, make_session_factory
+    from db.models import Setting
+
+    data = DataDir(root)
+    if not data.database.exists():
+        return ""
+    engine = make_engine(data.database, readonly=True)
+    try:
+        with make_session_factory(engine)() as s:
+            row = s.get(Setting, "sync.server_url")
+            return row.value if row else ""
+    except Exception:  # a broken database is reported by check_database, not here
+        return ""
+    finally:
+        engine.dispose()
+
+
 def check_server(url: str) -> Check:
     if not url:
-        return Check("中心服务器 / server", False, False, "未配置中心服务器地址（离线工作）",
-                     "管理员在设置中填写中心服务器地址并登记本机")
+        return Check("中心服务器 / server", False, False, "本机尚未登记到中心服务器（离线工作）",
+                     "管理员在“同步”页用一次性登记码登记本机")
     try:
         import requests
 
@@ -152,13 +172,13 @@ def check_server(url: str) -> Check:
                      "检查网络；离线时仍可受理，联网后自动同步")
 
 
-def run_checks(root: Path, today: date, server_url: str,
+def run_checks(root: Path, today: date, server_url: str | None = None,
                extra: list[Callable[[], Check]] | None = None) -> list[Check]:
     """All checks in report order; `extra` lets ui/ add what needs Qt (printers)."""
     checks = [check_data_dir(root), check_database(root), check_audit(root), check_fonts(),
               check_calendar(root, today), check_keyring()]
     checks += [f() for f in extra or []]
-    checks.append(check_server(server_url))
+    checks.append(check_server(server_url if server_url is not None else enrolled_server_url(root)))
     return checks
 
 

@@ -25,9 +25,6 @@ def check_printers() -> Check:
 
 
 def run_doctor(root: Path, *, demo: bool) -> int:
-    from ui.preferences import Preferences
-
-    server_url = Preferences(demo).get("sync/server_url")
     if demo:
         # The demo data directory is the program's own: open (and on first use create) it, so the
         # checks below look at a real database, calendar and audit chain rather than an empty folder.
@@ -38,7 +35,7 @@ def run_doctor(root: Path, *, demo: bool) -> int:
             open_data_dir(root, demo=True).dispose()
         except AppError as exc:
             print(f"✘ 演示数据无法打开：{exc.message}")
-    checks = run_checks(root, to_local(utc_now()).date(), server_url, extra=[check_printers])
+    checks = run_checks(root, to_local(utc_now()).date(), extra=[check_printers])
     text, code = format_report(checks)
     print(f"OneWindow doctor — {'演示 demo' if demo else ''} 数据目录 data dir: {root}")
     print(text)

@@ -139,6 +139,9 @@ class SyncClient:
                                           "请信息管理员检查证书或本机的受信任根证书") from exc
         except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
             raise ServerUnavailable("无法连接中心服务器（网络不通或服务器未启动）") from exc
+        except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError) as exc:
+            # The answer was cut off on the way (tests/faults/test_sync_chaos.py): try again later.
+            raise ServerUnavailable("与中心服务器的连接中断，应答不完整") from exc
         if response.status_code in accept:
             return response
         self._raise(response)

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from app import reference_data
 from app.context import AppContext, to_local
 from app.errors import AppError
+from app.faults import fault_point
 from app.outbox import current_epoch
 from app.sync import blocks, pull_apply
 from app.sync import settings as keys
@@ -138,6 +139,7 @@ class _Run:
             if not ops:
                 return
             answer = self.client.push(PushRequest(epoch, ops))
+            fault_point("sync.push.before_ack")  # the server has committed; the acks are not recorded yet
             with self.ctx.write() as s:
                 mark(s)
                 now = self.ctx.now()
@@ -167,6 +169,7 @@ class _Run:
             with self.ctx.write() as s:
                 stats = pull_apply.apply_page(mark(s), page.changes, self.ctx.now())
                 keys.put(s, keys.CURSOR, str(page.cursor))
+            fault_point("sync.pull.after_page")
             self.pulled += stats.applied
             if not page.more:
                 return

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from app import reference_data
 from app.errors import AppError
+from app.faults import fault_point
 from app.sync.outbox_push import has_pending
 from app.sync.protocol import Change, parse_day, parse_ts
 from db.models import Case, CaseEvent, CaseMaterial, CatalogVersion, Department, Item, Review, Staff, Window
@@ -161,6 +162,7 @@ def apply_page(session: Session, changes: list[Change], at: datetime) -> PageSta
             done = apply_case(session, change.data, at)
             stats.applied += done
             stats.skipped += not done
+            fault_point("sync.pull.mid_page")  # page and cursor share one transaction: a kill here undoes both
         elif change.kind == "seal" and has_pending(session, "seal", change.key):
             stats.skipped += 1
         elif change.kind in ("seal", "delegations"):
