@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import threading
@@ -102,6 +103,7 @@ def _fix_tounicode() -> None:
     ttfonts.makeToUnicodeCMap = make_cmap
 
 
+@functools.lru_cache(maxsize=8192)
 def _invisible(ch: str) -> bool:
     """Characters with no printed form: dropped, never looked up in a font."""
     code = ord(ch)
@@ -132,6 +134,8 @@ class FontChain:
         self._fonts: list[_Loaded] | None = None
         self._skipped: list[tuple[str, str]] = []
         self._cache: dict[tuple[str, str], str | None] = {}
+        # The same labels and names are measured, checked and drawn again and again on every page.
+        self._runs: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {}
 
     # -- loading ---------------------------------------------------------------------------------
 
@@ -223,6 +227,16 @@ class FontChain:
 
     def runs(self, text: str, role: str = SONG) -> list[tuple[str, str]]:
         """Split text into (font name, chunk) runs; whitespace stays in the run it is in."""
+        key = (text, role)
+        cached = self._runs.get(key)
+        if cached is None:
+            cached = tuple(self._split_runs(text, role))
+            if len(self._runs) > 20_000:  # bounded: a long-running workstation prints many names
+                self._runs.clear()
+            self._runs[key] = cached
+        return list(cached)
+
+    def _split_runs(self, text: str, role: str) -> list[tuple[str, str]]:
         chain = self._chain(role)
         cmaps = {f.name: f.cmap for f in chain}
         out: list[tuple[str, str]] = []
