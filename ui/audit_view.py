@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -17,41 +16,14 @@ from PySide6.QtWidgets import (
 
 from app.audit_view import AuditQuery, AuditRow, chain_status, known_actions, search_audit
 from app.context import Actor, AppContext
+from ui.rows_model import RowsModel
 from ui.seal_views import date_range_row, picked
 
-Index = QModelIndex | QPersistentModelIndex
+AUDIT_HEADERS = ("序号", "时间", "人员", "操作", "对象", "详情")
 
 
-class AuditModel(QAbstractTableModel):
-    HEADERS = ("序号", "时间", "人员", "操作", "对象", "详情")
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.rows: list[AuditRow] = []
-
-    def set_rows(self, rows: list[AuditRow]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return None
-        r = self.rows[index.row()]
-        values = (str(r.id), f"{r.at:%Y-%m-%d %H:%M:%S}", r.staff_name, r.action_label, r.target, r.detail)
-        return values[index.column()]
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
-        return None
+def _audit_cells(r: AuditRow) -> tuple[object, ...]:
+    return (r.id, f"{r.at:%Y-%m-%d %H:%M:%S}", r.staff_name, r.action_label, r.target, r.detail)
 
 
 class AuditLogPanel(QWidget):
@@ -77,7 +49,7 @@ class AuditLogPanel(QWidget):
         self.text.returnPressed.connect(self.refresh)
         terms.addWidget(QPushButton("查询", objectName="auditSearch", clicked=self.refresh))
         layout.addLayout(terms)
-        self.model = AuditModel()
+        self.model = RowsModel(AUDIT_HEADERS, _audit_cells)
         self.table = QTableView(objectName="auditTable")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)

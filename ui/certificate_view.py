@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -54,49 +53,10 @@ from ui.certificate_form import LIGHT_COLOURS, IssueForm
 from ui.delivery_dialog import DeliveryDialog
 from ui.document_actions import DocumentPrinter
 from ui.field_errors import FieldErrors, error_label
+from ui.rows_model import RowsModel
 
-Index = QModelIndex | QPersistentModelIndex
 TYPE_FILTER = (("", "全部证照"), ("FOOD_BUSINESS", "食品经营许可证"), ("PUBLIC_PLACE_HYGIENE", "公共场所卫生许可证"),
                ("DRUG_RETAIL", "药品经营许可证"))
-
-
-class RowsModel(QAbstractTableModel):
-    """A read-only table over DTOs: `cells(dto)` gives the texts; `colour(dto)` an optional colour for column 0."""
-
-    def __init__(self, headers: Sequence[str], cells: Callable[[Any], Sequence[object]],
-                 colour: Callable[[Any], str | None] | None = None) -> None:
-        super().__init__()
-        self.headers, self.cells, self.colour = tuple(headers), cells, colour
-        self.rows: list[Any] = []
-
-    def set_rows(self, rows: list[Any]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.headers)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid():
-            return None
-        row = self.rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            value = self.cells(row)[index.column()]
-            return "" if value is None else str(value)
-        if role == Qt.ItemDataRole.ForegroundRole and index.column() == 0 and self.colour is not None:
-            colour = self.colour(row)
-            return QColor(colour) if colour else None
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.headers[section]
-        return None
 
 
 def _table(model: RowsModel, name: str) -> QTableView:

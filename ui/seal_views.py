@@ -6,7 +6,7 @@ from datetime import date
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -30,8 +30,7 @@ from app.errors import AppError
 from app.seal_custody import custodian_of_window
 from app.seal_register import RegisterQuery, SealUseRow, export_register, register_pdf, search_seal_uses
 from ui.preferences import Preferences
-
-Index = QModelIndex | QPersistentModelIndex
+from ui.rows_model import RowsModel
 
 
 class CustodianPasswordDialog(QDialog):
@@ -74,36 +73,12 @@ class CustodianPasswordDialog(QDialog):
         self.password.setFocus()
 
 
-class RegisterModel(QAbstractTableModel):
-    HEADERS = ("用印时间", "文书种类", "文书编号", "受理编号", "申请人", "批准人", "批准方式", "印章编码", "SHA-256")
+REGISTER_HEADERS = ("用印时间", "文书种类", "文书编号", "受理编号", "申请人", "批准人", "批准方式", "印章编码", "SHA-256")
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.rows: list[SealUseRow] = []
 
-    def set_rows(self, rows: list[SealUseRow]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        r = self.rows[index.row()]
-        return (f"{r.at:%Y-%m-%d %H:%M}", r.kind_title, r.document_number, r.case_no, r.requested_by, r.authorised_by,
-                r.mode, r.seal_code, r.sha256)[index.column()]
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
-        return None
+def _register_cells(r: SealUseRow) -> tuple[object, ...]:
+    return (f"{r.at:%Y-%m-%d %H:%M}", r.kind_title, r.document_number, r.case_no, r.requested_by, r.authorised_by,
+            r.mode, r.seal_code, r.sha256)
 
 
 def date_range_row(parent: QWidget) -> tuple[QCheckBox, QDateEdit, QDateEdit, QHBoxLayout]:
@@ -156,7 +131,7 @@ class SealRegisterPanel(QWidget):
         for b in (self.search, self.print_button, self.export_button):
             terms.addWidget(b)
         layout.addLayout(terms)
-        self.model = RegisterModel()
+        self.model = RowsModel(REGISTER_HEADERS, _register_cells)
         self.table = QTableView(objectName="registerTable")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
