@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import select
@@ -13,8 +12,9 @@ from sqlalchemy import select
 from app import outbox
 from app.auth import Action, require
 from app.case_events import add_event
-from app.context import Actor, AppContext
+from app.context import Actor, AppContext, local_naive
 from app.errors import AppError, NotFound, ValidationError
+from app.files import write_once
 from db.models import Attachment, Case, CaseMaterial, Staff
 
 MAX_BYTES = 50 * 2**20  # a 50-page colour scan at 300 dpi stays well below this
@@ -53,26 +53,9 @@ def blob_path(root: Path, sha256: str, mime: str) -> Path:
     return root / "attachments" / sha256[:2] / f"{sha256}{EXTENSIONS.get(mime, '')}"
 
 
-def _write(target: Path, data: bytes) -> None:
-    """Durable write: a temporary file, fsync, then rename; an existing blob is never rewritten."""
-    if target.exists():
-        return
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_suffix(target.suffix + ".part")
-    try:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise AppError("disk", f"附件无法保存（{exc.strerror}），请检查磁盘空间。") from exc
-
-
 def info_of(att: Attachment, root: Path, added_by: str, material: str) -> AttachmentInfo:
     return AttachmentInfo(att.id, att.case_id, att.filename, att.mime, att.size, att.sha256,
-                          att.added_at + timedelta(hours=8), added_by, material, blob_path(root, att.sha256, att.mime))
+                          local_naive(att.added_at), added_by, material, blob_path(root, att.sha256, att.mime))
 
 
 def add_attachment(ctx: AppContext, actor: Actor, case_id: str, filename: str, data: bytes,
@@ -86,7 +69,7 @@ def add_attachment(ctx: AppContext, actor: Actor, case_id: str, filename: str, d
     mime, _ext = sniff(data)
     digest = hashlib.sha256(data).hexdigest()
     name = Path(filename).name or f"scan{EXTENSIONS[mime]}"
-    _write(blob_path(ctx.data.root, digest, mime), data)
+    write_once(blob_path(ctx.data.root, digest, mime), data, "附件")
     with ctx.write("attachment") as s:
         case = s.get(Case, case_id)
         if case is None:

@@ -11,9 +11,8 @@ from sqlalchemy import or_, select
 from app.audit import ChainReport, verify_chain
 from app.auth import Action, require
 from app.case_states import STATE_LABELS
-from app.context import Actor, AppContext, to_local
+from app.context import Actor, AppContext, local_naive, utc_start_of
 from app.documents.data import KIND_TITLES
-from app.seal_register import utc_start
 from app.seals import STATUS_LABELS
 from db.models import AuditEntry, Staff
 
@@ -84,9 +83,9 @@ def search_audit(ctx: AppContext, actor: Actor, q: AuditQuery, limit: int = 1000
     stmt = (select(AuditEntry, Staff.name).outerjoin(Staff, Staff.id == AuditEntry.staff_id)
             .order_by(AuditEntry.id.desc()).limit(limit))
     if q.date_from:
-        stmt = stmt.where(AuditEntry.at >= utc_start(q.date_from))
+        stmt = stmt.where(AuditEntry.at >= utc_start_of(q.date_from))
     if q.date_to:
-        stmt = stmt.where(AuditEntry.at < utc_start(q.date_to + timedelta(days=1)))
+        stmt = stmt.where(AuditEntry.at < utc_start_of(q.date_to + timedelta(days=1)))
     if q.action:
         stmt = stmt.where(AuditEntry.action == q.action)
     if q.person.strip():
@@ -96,7 +95,7 @@ def search_audit(ctx: AppContext, actor: Actor, q: AuditQuery, limit: int = 1000
         t = q.text.strip()
         stmt = stmt.where(or_(AuditEntry.target.contains(t), AuditEntry.detail_json.contains(t)))
     with ctx.read() as s:
-        return [AuditRow(e.id, to_local(e.at).replace(tzinfo=None), name or "系统", e.action,
+        return [AuditRow(e.id, local_naive(e.at), name or "系统", e.action,
                          AUDIT_LABELS.get(e.action, e.action), e.target, _detail(e.detail_json))
                 for e, name in s.execute(stmt)]
 

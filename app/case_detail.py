@@ -16,7 +16,7 @@ from app.calendar import CalendarError
 from app.case_deadlines import SUSPENSION_KINDS, expected_end
 from app.case_states import STATE_LABELS, State
 from app.catalog import FORM_LABELS, PROCESSING_LABELS, REVIEW_LABELS
-from app.context import Actor, AppContext
+from app.context import Actor, AppContext, local_naive
 from app.doc_register import DocumentInfo, info_of
 from app.errors import NotFound
 from app.intake_input import id_label
@@ -34,7 +34,6 @@ EVENT_LABELS: dict[str, str] = {
 }
 WHICH_LABELS = {"promised": "承诺办结日期", "legal": "法定期限届满日", "notice": "一次性告知期限", "issue": "制证期限"}
 MATERIAL_STATUS = {"received": "已收", "missing": "缺少", "defective": "需补正", "deferred": "容缺后补"}
-_LOCAL = timedelta(hours=8)  # Beijing time, no daylight saving
 
 
 @dataclass(frozen=True)
@@ -152,7 +151,7 @@ class CaseDetail:
 
 
 def _local(at: datetime | None) -> datetime | None:
-    return at + _LOCAL if at is not None else None
+    return local_naive(at) if at is not None else None
 
 
 def _label(state: str | None) -> str:
@@ -175,7 +174,7 @@ def case_detail(ctx: AppContext, actor: Actor, case_id: str, yellow_workdays: in
         p_light, l_light = case_lights(case.state, case.promised_deadline, case.legal_deadline,
                                        light_window(cal, ctx.today(), yellow_workdays))
         events = tuple(
-            EventLine(e.at + _LOCAL, names.get(e.staff_id, "") if e.staff_id else "系统", e.kind,
+            EventLine(local_naive(e.at), names.get(e.staff_id, "") if e.staff_id else "系统", e.kind,
                       EVENT_LABELS.get(e.kind, e.kind),
                       f"{_label(e.from_state)} → {_label(e.to_state)}" if e.to_state and e.from_state != e.to_state
                       else "", e.reason, json.loads(e.data_json or "{}"))
@@ -189,7 +188,7 @@ def case_detail(ctx: AppContext, actor: Actor, case_id: str, yellow_workdays: in
             select(Document).where(Document.case_id == case_id).order_by(Document.created_at,
                                                                          literal_column("document.rowid"))
         ).scalars())
-        changes = tuple(DeadlineLine(c.at + _LOCAL, WHICH_LABELS.get(c.which, c.which), c.old, c.new, c.reason,
+        changes = tuple(DeadlineLine(local_naive(c.at), WHICH_LABELS.get(c.which, c.which), c.old, c.new, c.reason,
                                      c.provisional, c.calendar_version)
                         for c in s.execute(select(DeadlineChange).where(DeadlineChange.case_id == case_id)
                                            .order_by(DeadlineChange.at, DeadlineChange.id)).scalars())
@@ -204,7 +203,7 @@ def case_detail(ctx: AppContext, actor: Actor, case_id: str, yellow_workdays: in
                 planned, used = None, None
             suspensions.append(SuspensionLine(SUSPENSION_KINDS.get(r.kind, r.kind), r.reason, r.basis, r.started_on,
                                               r.expected_days, planned, r.ended_on, used, r.document_id))
-        extensions = tuple(ExtensionLine(x.days, x.reason, names.get(x.approver_id, ""), x.at + _LOCAL,
+        extensions = tuple(ExtensionLine(x.days, x.reason, names.get(x.approver_id, ""), local_naive(x.at),
                                          x.document_id)
                            for x in s.execute(select(Extension).where(Extension.case_id == case_id)
                                               .order_by(Extension.at)).scalars())
@@ -217,7 +216,7 @@ def case_detail(ctx: AppContext, actor: Actor, case_id: str, yellow_workdays: in
             applicant_kind=case.applicant_kind, applicant_name=case.applicant_name,
             applicant_id_label=id_label(case.applicant_id_type), applicant_id_number=case.applicant_id_number,
             applicant_phone=case.applicant_phone, applicant_address=case.applicant_address, legal_rep=case.legal_rep,
-            agent_name=case.agent_name, received_at=case.received_at + _LOCAL, accepted_at=_local(case.accepted_at),
+            agent_name=case.agent_name, received_at=local_naive(case.received_at), accepted_at=_local(case.accepted_at),
             decided_at=_local(case.decided_at), clock_start=case.clock_start, notice_due=case.notice_due,
             promised_days=case.promised_days, legal_days=case.legal_days, extension_days=case.extension_days,
             promised_deadline=case.promised_deadline, legal_deadline=case.legal_deadline,

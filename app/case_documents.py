@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from app import sealing
 from app.catalog import FORM_LABELS, PROCESSING_LABELS
-from app.context import Actor, AppContext, to_local
+from app.context import Actor, AppContext, local_naive
 from app.doc_facts import issuer_for
 from app.documents.data import CaseFacts, DocKind, DocumentData, MaterialLine, Party, SealImpression
 from app.intake_input import id_label
@@ -37,10 +37,10 @@ def case_facts(session: Session, case: Case, materials: list[CaseMaterial] | Non
     return CaseFacts(
         case_no=case.case_no, item_code=case.item_code, item_name=case.item_name,
         item_basis=item.basis if item else "", processing_label=PROCESSING_LABELS.get(case.processing_type, ""),
-        applicant=party_of(case), received_at=to_local(case.received_at).replace(tzinfo=None),
+        applicant=party_of(case), received_at=local_naive(case.received_at),
         clerk_name=clerk.name if clerk else "", clerk_phone=issuer.window_phone,
         materials=material_lines(materials if materials is not None else case.materials),
-        accepted_at=to_local(case.accepted_at).replace(tzinfo=None) if case.accepted_at else None,
+        accepted_at=local_naive(case.accepted_at) if case.accepted_at else None,
         legal_days=case.legal_days + case.extension_days, promised_days=case.promised_days,
         promised_deadline=case.promised_deadline, legal_deadline=case.legal_deadline,
         deadline_provisional=case.deadline_provisional, fee=(item.fee if item and item.fee else "不收费"),

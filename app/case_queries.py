@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from app import workdays
 from app.auth import Action, require
 from app.case_states import STATE_LABELS
-from app.context import HALL_TZ, Actor, AppContext
+from app.context import HALL_TZ, Actor, AppContext, local_naive
 from app.lights import RUNNING_SQL, Light, LightWindow, case_lights, light_window
 from db.errors import classify
 
@@ -39,7 +39,6 @@ _COLUMNS = ("c.rowid, c.id, c.case_no, c.state, c.item_code, c.item_name, c.wind
 _ALNUM = re.compile(r"[0-9A-Z]+")
 # Beijing time has had no daylight saving since 1991: a fixed offset turns stored UTC into hall time
 # without a zoneinfo lookup per row.
-_HALL_OFFSET = timedelta(hours=8)
 _LABELS = {str(k): v for k, v in STATE_LABELS.items()}
 _CASE_NO = re.compile(r"\d{18}")  # DESIGN §3: device 4 + date 8 + epoch 1 + counter 5
 
@@ -220,7 +219,7 @@ def _row(r: Sequence[Any], window: LightWindow) -> CaseRow:
     promised, legal = _day(r[11]), _day(r[12])
     p_light, l_light = case_lights(r[3], promised, legal, window)
     return CaseRow(r[1], r[2], r[3], _LABELS.get(r[3], r[3]), r[4], r[5], r[6], r[7], r[8], r[9],
-                   datetime.fromisoformat(r[10]) + _HALL_OFFSET, promised, legal, bool(r[13]),
+                   local_naive(datetime.fromisoformat(r[10])), promised, legal, bool(r[13]),
                    _day(r[14]), bool(r[15]), r[16], p_light, l_light)
 
 

@@ -33,6 +33,16 @@ def to_local(at: datetime) -> datetime:
     return at.replace(tzinfo=UTC).astimezone(HALL_TZ)
 
 
+def local_naive(at: datetime) -> datetime:
+    """A stored instant as naive hall wall-clock time, as documents and lists print it."""
+    return to_local(at).replace(tzinfo=None)
+
+
+def utc_start_of(day: date) -> datetime:
+    """The stored (naive UTC) instant at which a hall-local day begins: for range queries on *_at columns."""
+    return datetime.combine(day, datetime.min.time(), HALL_TZ).astimezone(UTC).replace(tzinfo=None)
+
+
 @dataclass(frozen=True)
 class Actor:
     """Who is signed in; every use case is called with one."""

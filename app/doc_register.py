@@ -7,7 +7,6 @@ committed, so a row never points at a missing file; a stored file is never rewri
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -20,6 +19,7 @@ from app.auth import Action, require
 from app.context import Actor, AppContext
 from app.documents.data import KIND_TITLES, DocKind
 from app.errors import AppError, NotFound, ValidationError
+from app.files import write_once
 from db.models import Document, DocumentCounter, PrintJob
 
 # The character after the department's short name in a document number (机关简称 + 字 〔年〕 号).
@@ -71,19 +71,7 @@ def write_blob(root: Path, pdf: bytes, when: datetime) -> tuple[str, str]:
     """Store bytes under documents/YYYY/MM/<sha256>.pdf durably; returns (relative path, sha256)."""
     digest = hashlib.sha256(pdf).hexdigest()
     rel = Path("documents") / f"{when:%Y}" / f"{when:%m}" / f"{digest}.pdf"
-    target = root / rel
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(".part")
-        try:
-            with open(tmp, "wb") as fh:
-                fh.write(pdf)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, target)
-        except OSError as exc:
-            tmp.unlink(missing_ok=True)
-            raise AppError("disk", f"文书文件无法保存（{exc.strerror}），本次操作未生效。请检查磁盘空间。") from exc
+    write_once(root / rel, pdf, "文书文件")
     return rel.as_posix(), digest
 
 

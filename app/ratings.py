@@ -18,7 +18,7 @@ from app import outbox, settings, workdays
 from app.auth import Action, require
 from app.calendar import CalendarError
 from app.case_events import add_event
-from app.context import Actor, AppContext
+from app.context import Actor, AppContext, local_naive, utc_start_of
 from app.errors import AppError, NotFound, ValidationError
 from db.models import Case, Rating, Staff
 
@@ -70,7 +70,7 @@ class StageRating:
 def _info(r: Rating, case: Case, entered_by: str) -> RatingInfo:
     return RatingInfo(r.id, case.id, case.case_no, case.applicant_name, case.item_name, r.stage,
                       STAGES.get(r.stage, r.stage), r.level, LEVELS.get(r.level, str(r.level)), r.comment, r.channel,
-                      CHANNELS.get(r.channel, r.channel), r.at + timedelta(hours=8), entered_by, r.follow_up_due,
+                      CHANNELS.get(r.channel, r.channel), local_naive(r.at), entered_by, r.follow_up_due,
                       r.follow_up_note, r.follow_up_done_at is not None)
 
 
@@ -155,9 +155,9 @@ def bad_reviews(ctx: AppContext, actor: Actor, window_id: int | None = None, ope
         if open_only:
             q = q.where(Rating.follow_up_done_at.is_(None))
         if start is not None:
-            q = q.where(Rating.at >= datetime.combine(start, datetime.min.time()) - timedelta(hours=8))
+            q = q.where(Rating.at >= utc_start_of(start))
         if end is not None:
-            q = q.where(Rating.at < datetime.combine(end + timedelta(days=1), datetime.min.time()) - timedelta(hours=8))
+            q = q.where(Rating.at < utc_start_of(end + timedelta(days=1)))
         rows = s.execute(q.order_by(Rating.follow_up_due, Rating.id)).all()
         return tuple(_info(r, c, who or "") for r, c, who in rows)
 

@@ -7,7 +7,7 @@ module only reads them. Printing and exporting are audited: the register leaves 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import or_, select
@@ -15,7 +15,7 @@ from sqlalchemy.orm import aliased
 
 from app import audit
 from app.auth import Action, require
-from app.context import HALL_TZ, Actor, AppContext, to_local
+from app.context import Actor, AppContext, local_naive, utc_start_of
 from app.documents.data import KIND_TITLES, DocKind
 from db.models import Case, Hall, Seal, SealUse, Staff
 
@@ -68,11 +68,6 @@ def kind_title(kind: str) -> str:
     return KIND_TITLES[DocKind(kind)] if kind in DocKind._value2member_map_ else kind
 
 
-def utc_start(day: date) -> datetime:
-    """The naive UTC instant at which a hall-local day begins."""
-    return datetime.combine(day, time.min, tzinfo=HALL_TZ).astimezone(UTC).replace(tzinfo=None)
-
-
 def _rows(ctx: AppContext, q: RegisterQuery, limit: int) -> list[SealUseRow]:
     req, auth = aliased(Staff), aliased(Staff)
     stmt = (select(SealUse, Seal.code, Case.case_no, req.name, auth.name)
@@ -80,9 +75,9 @@ def _rows(ctx: AppContext, q: RegisterQuery, limit: int) -> list[SealUseRow]:
             .join(req, req.id == SealUse.requested_by_id).join(auth, auth.id == SealUse.authorised_by_id)
             .order_by(SealUse.at.desc(), SealUse.id.desc()).limit(limit))
     if q.date_from:
-        stmt = stmt.where(SealUse.at >= utc_start(q.date_from))
+        stmt = stmt.where(SealUse.at >= utc_start_of(q.date_from))
     if q.date_to:
-        stmt = stmt.where(SealUse.at < utc_start(q.date_to + timedelta(days=1)))
+        stmt = stmt.where(SealUse.at < utc_start_of(q.date_to + timedelta(days=1)))
     if q.kind:
         stmt = stmt.where(SealUse.document_kind == q.kind)
     if q.number.strip():
@@ -93,7 +88,7 @@ def _rows(ctx: AppContext, q: RegisterQuery, limit: int) -> list[SealUseRow]:
         stmt = stmt.where(or_(req.name.contains(q.person.strip()), auth.name.contains(q.person.strip()),
                               req.username == q.person.strip(), auth.username == q.person.strip()))
     with ctx.read() as s:
-        return [SealUseRow(u.id, to_local(u.at).replace(tzinfo=None), code, u.document_kind,
+        return [SealUseRow(u.id, local_naive(u.at), code, u.document_kind,
                            kind_title(u.document_kind), u.document_number, case_no or "", u.sha256, u.impressions,
                            r_name, a_name, MODE_LABELS.get(u.authorisation, u.authorisation))
                 for u, code, case_no, r_name, a_name in s.execute(stmt)]
@@ -117,7 +112,7 @@ def register_pdf(ctx: AppContext, actor: Actor, q: RegisterQuery) -> bytes:
 
     require(actor, Action.VIEW_AUDIT)
     rows = list(reversed(_rows(ctx, q, MAX_ROWS)))
-    pdf = render_register(RegisterPrint(_hall_name(ctx), q.describe(), to_local(ctx.now()).replace(tzinfo=None),
+    pdf = render_register(RegisterPrint(_hall_name(ctx), q.describe(), local_naive(ctx.now()),
                                         actor.name, tuple(rows)))
     with ctx.write() as s:
         audit.record(s, actor.staff_id, "seal_register_print", "用印登记", {**asdict(q), "rows": len(rows)},

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.auth import Action, require
 from app.case_states import STATE_LABELS, State
-from app.context import Actor, AppContext, to_local
+from app.context import Actor, AppContext, local_naive
 from app.decisions import DecisionInput, decision_documents, stored_decision
 from app.delegations import delegated_to_anyone
 from app.errors import AppError
@@ -83,7 +83,7 @@ def _scope(actor: Actor, q: object, by_window: bool) -> object:
 def _reviewed_at(session: Session, case_id: str) -> datetime | None:
     at = session.execute(select(CaseEvent.at).where(CaseEvent.case_id == case_id, CaseEvent.kind == "reviewed")
                          .order_by(CaseEvent.id.desc()).limit(1)).scalar_one_or_none()
-    return to_local(at).replace(tzinfo=None) if at else None
+    return local_naive(at) if at else None
 
 
 def signoff_queue(ctx: AppContext, actor: Actor) -> list[QueueRow]:
@@ -138,7 +138,7 @@ def review_desk(ctx: AppContext, actor: Actor) -> list[DeskRow]:
                 continue
             rows.append(DeskRow(case.id, case.case_no, case.item_name, case.applicant_name, case.processing_type,
                                 case.review_mode, case.state, STATE_LABELS[State(case.state)], step[0], step[1],
-                                to_local(case.accepted_at).replace(tzinfo=None) if case.accepted_at else None,
+                                local_naive(case.accepted_at) if case.accepted_at else None,
                                 case.promised_deadline, case.legal_deadline))
     rows.sort(key=lambda r: (r.processing_type != "immediate", r.promised_deadline or FAR_FUTURE, r.case_no))
     return rows
