@@ -12,7 +12,7 @@ from app.documents.barcode import code128_width_mm, draw_code128
 from app.documents.data import KIND_TITLES, DocumentData, MaterialLine
 from app.documents.fonts import FontChain, make_canvas
 from app.documents.legal_text import cn_date, deemed_acceptance
-from app.documents.text import para_style, paragraph
+from app.documents.linebreak import break_lines
 
 MM = o.MM
 PAGE_W = 80 * MM
@@ -73,31 +73,42 @@ def render(doc: DocumentData, chain: FontChain) -> bytes:
     return buf.getvalue()
 
 
+@dataclass(frozen=True)
+class _Style:
+    size: float
+    leading: float
+    align: str = "left"  # left or centre
+    indent: float = 0  # of every line after the first
+    first_indent: float = 0
+
+
+BODY = _Style(BODY_PT, LEADING)
+HANG = _Style(BODY_PT, LEADING, first_indent=0, indent=BODY_PT * 1.5)  # wrapped names line up after "1. "
+STATE = _Style(BODY_PT, LEADING, first_indent=BODY_PT * 1.5, indent=BODY_PT * 1.5)
+SMALL = _Style(8, 11)
+SMALL_CENTRE = _Style(8, 11, "centre")
+CENTRE = _Style(9.5, 13, "centre")
+TITLE = _Style(14, 19, "centre")
+
+
 def _blocks(doc: DocumentData, chain: FontChain) -> list[_Block]:
     c, i, a = doc.case, doc.issuer, doc.case.applicant
-    body = para_style("rc-body", BODY_PT, LEADING, alignment=0, chain=chain)
-    hang = para_style("rc-hang", BODY_PT, LEADING, alignment=0, chain=chain, leftIndent=BODY_PT * 1.5,
-                      first_line_indent=-BODY_PT * 1.5)  # wrapped material names line up after "1. "
-    state = para_style("rc-state", BODY_PT, LEADING, alignment=0, chain=chain, leftIndent=BODY_PT * 1.5)
-    small = para_style("rc-small", 8, 11, alignment=0, chain=chain)
-    small_centre = para_style("rc-small-centre", 8, 11, alignment=1, chain=chain)
-    centre = para_style("rc-centre", 9.5, 13, alignment=1, chain=chain)
-    title = para_style("rc-title", 14, 19, alignment=1, chain=chain)
 
-    def para(text: str, style: Any = body) -> _Block:
-        # Most receipt lines fit on one line: draw those directly (a Paragraph's CJK line breaking
-        # is most of a receipt's rendering time); the baseline matches a one-line Paragraph's.
-        indent = style.leftIndent + style.firstLineIndent  # where a one-line paragraph starts
-        if "\n" not in text and (style.alignment == 0 or not indent):
-            size = style.fontSize
-            if chain.string_width(text, size) <= CONTENT_W - indent:
-                align, x = {0: ("left", LEFT + indent), 1: ("centre", LEFT + CONTENT_W / 2),
-                            2: ("right", LEFT + CONTENT_W)}[style.alignment]
-                return _Block(style.leading, lambda cv, y: chain.draw_string(cv, x, y - size, text, size,
-                                                                             align=align))
-        p = paragraph(text, style, chain)
-        _, h = p.wrap(CONTENT_W, 10_000)
-        return _Block(h, lambda cv, y: p.drawOn(cv, LEFT, y - h))
+    def para(text: str, style: _Style = BODY) -> _Block:
+        # A slip is plain left-aligned or centred text: greedy breaking (linebreak.py) instead of a
+        # platypus Paragraph, whose generality was a third of the receipt's rendering time.
+        size = style.size
+        lines = break_lines(text, CONTENT_W - style.first_indent, CONTENT_W - style.indent,
+                            lambda t: chain.measure_chars(t, size))
+
+        def draw(cv: Any, y: float) -> None:
+            for k, line in enumerate(lines):
+                base = y - size - k * style.leading
+                if style.align == "centre":
+                    chain.draw_string(cv, LEFT + CONTENT_W / 2, base, line, size, align="centre")
+                else:
+                    chain.draw_string(cv, LEFT + (style.first_indent if k == 0 else style.indent), base, line, size)
+        return _Block(style.leading * len(lines), draw)
 
     def gap(mm: float) -> _Block:
         return _Block(mm * MM, lambda cv, y: None)
@@ -124,15 +135,15 @@ def _blocks(doc: DocumentData, chain: FontChain) -> list[_Block]:
             text += f"，{cn_date(deadline)}前" + ("（暂定）" if c.deadline_provisional else "")
         return para(text)
 
-    out = [para(i.hall_name, centre), para(i.window_name, centre), gap(1), para(KIND_TITLES[doc.kind], title),
-           gap(1), barcode(), para(f"凭证编号：{doc.number}", small_centre), rule(),
+    out = [para(i.hall_name, CENTRE), para(i.window_name, CENTRE), gap(1), para(KIND_TITLES[doc.kind], TITLE),
+           gap(1), barcode(), para(f"凭证编号：{doc.number}", SMALL_CENTRE), rule(),
            para(f"申请人：{a.name}"), para(f"证件：{a.id_label} {masked_id(a.id_number)}")]
     if a.agent_name:
         out.append(para(f"代理人：{a.agent_name}"))
     out += [para(f"事项：{c.item_name}（{c.item_code}）"), para(f"办件类型：{c.processing_label}"), rule(),
             para("申请材料：")]
     for m in c.materials:  # the state on a line of its own, lined up under the name
-        out += [para(f"{m.seq}. {m.name}（{m.form_label}）", hang), para(material_state(m), state)]
+        out += [para(f"{m.seq}. {m.name}（{m.form_label}）", HANG), para(material_state(m), STATE)]
     out += [rule(), para(f"收件时间：{o.cn_datetime(c.received_at)}")]
     if c.accepted_at is not None:
         out.append(para(f"受理时间：{o.cn_datetime(c.accepted_at)}"))
@@ -144,14 +155,14 @@ def _blocks(doc: DocumentData, chain: FontChain) -> list[_Block]:
         out.append(limit("法定时限", c.legal_days, c.legal_deadline))
     if c.accepted_at is not None:
         out.append(para("办理期限自受理次日起按工作日计算，听证、检验、检测、鉴定、专家评审等特别程序所需时间不计入。",
-                        small))
+                        SMALL))
     else:  # materials taken in for examination: say when silence makes it an acceptance (art. 32)
-        out.append(para(deemed_acceptance(c.received_at.date()), small))
+        out.append(para(deemed_acceptance(c.received_at.date()), SMALL))
     if c.deadline_provisional:
-        out.append(para("注：“暂定”指该年度节假日安排尚未公布，以公布后的工作日为准。", small))
-    out += [rule(), para(f"进度查询：{i.query_hint}", small),
-            para(f"窗口电话：{i.window_phone}　投诉电话：{i.complaint_phone}", small)]
-    out += [para(note, small) for note in doc.notes]
+        out.append(para("注：“暂定”指该年度节假日安排尚未公布，以公布后的工作日为准。", SMALL))
+    out += [rule(), para(f"进度查询：{i.query_hint}", SMALL),
+            para(f"窗口电话：{i.window_phone}　投诉电话：{i.complaint_phone}", SMALL)]
+    out += [para(note, SMALL) for note in doc.notes]
     out += [rule(), para(f"承办人：{c.clerk_name}　打印：{cn_date(doc.issued_on)}"), gap(6),
             _sign(chain), gap(2)]
     return out

@@ -10,8 +10,8 @@ from app.documents.fonts import SONG, FontChain, default_chain
 
 # GB/T 15834 line-breaking rules that reportlab's Japanese-oriented lists lack: closing punctuation
 # never starts a line (reportlab hangs it in the margin instead), opening punctuation never ends one.
-_NO_LINE_START = "，。、；：！？”’》〉」』】〕）％·"
-_NO_LINE_END = "“‘《〈「『【〔（"
+NO_LINE_START = "，。、；：！？”’》〉」』】〕）％·"
+NO_LINE_END = "“‘《〈「『【〔（"
 _LOCK = threading.Lock()  # the reportlab patches below are process-wide and applied once
 
 
@@ -117,7 +117,7 @@ def _install_cjk_rules() -> None:
     with _LOCK:
         if getattr(rl_para.cjkFragSplit, "_ow_rules", False):
             return
-        extra = "".join(c for c in _NO_LINE_START if c not in textsplit.ALL_CANNOT_START)
+        extra = "".join(c for c in NO_LINE_START if c not in textsplit.ALL_CANNOT_START)
         textsplit.ALL_CANNOT_START += extra
         rl_para.ALL_CANNOT_START += extra
         rl_para.wordSplit = _keep_openers_down(rl_para.wordSplit, frags=False)
@@ -188,12 +188,12 @@ def _tail_to_move(texts: list[str], k: int, line: Any, frags: bool) -> int:
     if frags and getattr(line, "lineBreak", False):
         return 0  # an explicit <br/>: the writer chose this break
     text, nxt = texts[k], texts[k + 1]
-    if text and text[-1] in _NO_LINE_END:
-        n = len(text) - len(text.rstrip(_NO_LINE_END))
-    elif nxt and nxt[0] in _NO_LINE_START:
+    if text and text[-1] in NO_LINE_END:
+        n = len(text) - len(text.rstrip(NO_LINE_END))
+    elif nxt and nxt[0] in NO_LINE_START:
         # reportlab hangs one closer in the margin; a second one would start the line, so the
         # character before the closers goes down with them.
-        n = len(text) - len(text.rstrip(_NO_LINE_START)) + 1
+        n = len(text) - len(text.rstrip(NO_LINE_START)) + 1
     else:
         return 0
     return n if n < len(text) else 0
