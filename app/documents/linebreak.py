@@ -61,17 +61,27 @@ def _break_one(text: str, first_width: float, width: float, measure: Callable[[s
 
 
 def _tail_to_move(line: list[str], nxt: str) -> int:
-    """How many tokens at the end of line must go down so neither punctuation rule is broken."""
+    """How many tokens at the end of line must go down so neither punctuation rule is broken.
+
+    Spaces are dropped at a break, so the rules look at the last printed token, past any spaces.
+    """
+    def last_shown(moved: int) -> int:  # index of the last printed token once `moved` went down (-1: none)
+        i = len(line) - moved - 1
+        while i >= 0 and line[i].isspace():
+            i -= 1
+        return i
+
     n = 0
     if nxt in NO_LINE_START:
         # the closer may not start the next line: the token before it goes down with it, and so do
         # the closers in front of that one
-        n = 1
-        while n < len(line) and line[-n] in NO_LINE_START:
-            n += 1
-    while n < len(line) and line[-(n + 1)] in NO_LINE_END:
-        n += 1  # an opener left at the end of the line joins what it opens
-    return n if n < len(line) else 0  # a line made only of punctuation stays as it is
+        while (i := last_shown(n)) >= 0:
+            n = len(line) - i
+            if line[i] not in NO_LINE_START:
+                break
+    while (i := last_shown(n)) >= 0 and line[i] in NO_LINE_END:
+        n = len(line) - i  # an opener left at the end of the line joins what it opens
+    return n if last_shown(n) >= 0 else 0  # a line of punctuation around one word stays as it is
 
 
 def _split_long(toks: list[str], width: float, measure: Callable[[str], float]) -> list[str]:

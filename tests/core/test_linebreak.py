@@ -62,8 +62,8 @@ def test_nothing_lost_and_the_rules_hold(text: str, width: int) -> None:
 
 
 def stuck(line: str) -> bool:
-    toks = tokens(line.strip())
-    return all(t in CLOSERS + OPENERS for t in toks[1:])
+    """Nothing but punctuation around at most one word: moving the tail down would empty the line."""
+    return sum(t not in CLOSERS + OPENERS + " " for t in tokens(line.strip())) <= 1
 
 
 def test_cached_character_widths_add_up_to_the_string_width() -> None:
