@@ -13,8 +13,10 @@ from app import audit, reference_data, workdays
 from app.auth import hash_password
 from app.context import AppContext, utc_now
 from app.errors import AppError
+from app.faults import fault_point
 from app.paths import DataDir, resources_dir
 from app.seals import grant_demo_authorisations, provision_demo_credentials
+from app.sync import rollback_guard
 from db.engine import make_engine, quick_check
 from db.errors import StorageError
 from db.migrate import backup_file, upgrade
@@ -39,7 +41,7 @@ def open_data_dir(root: Path, *, demo: bool = False,
             result = quick_check(engine)
             if result != "ok":
                 raise AppError("corrupt", f"数据库完整性检查未通过：{result}。请联系信息管理员从备份恢复。")
-        upgrade(engine, data.database, data.backups)
+        upgrade(engine, data.database, data.backups, checkpoint=fault_point)
         if existed:
             daily_backup(data)
     except StorageError as exc:
@@ -50,6 +52,8 @@ def open_data_dir(root: Path, *, demo: bool = False,
         workdays.seed_if_empty(s)
         if demo and s.execute(select(Hall.id)).first() is None:
             load_demo(s, data)
+    # Before anything is numbered: a database restored from a backup moves to a new epoch here.
+    rollback_guard.install(ctx)
     return ctx
 
 
@@ -74,7 +78,7 @@ def daily_backup(data: DataDir) -> Path | None:
     existing = sorted(data.backups.glob("onewindow-*-daily.sqlite"))
     if any(p.name.startswith(f"onewindow-{today}") for p in existing):
         return None
-    made = backup_file(data.database, data.backups, "daily")
+    made = backup_file(data.database, data.backups, "daily", checkpoint=fault_point)
     for old in sorted(data.backups.glob("onewindow-*-daily.sqlite"))[:-KEEP_DAILY_BACKUPS]:
         old.unlink(missing_ok=True)
     return made

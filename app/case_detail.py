@@ -22,7 +22,17 @@ from app.errors import NotFound
 from app.intake_input import id_label
 from app.lights import Light, case_lights, light_window
 from app.ratings import StageRating, case_ratings
-from db.models import Case, CaseEvent, DeadlineChange, Document, Extension, Staff, Suspension, Window
+from db.models import (
+    Case,
+    CaseEvent,
+    DeadlineChange,
+    Document,
+    Extension,
+    RemoteDocument,
+    Staff,
+    Suspension,
+    Window,
+)
 
 EVENT_LABELS: dict[str, str] = {
     "received": "收件", "accepted": "受理", "deemed_accepted": "视为受理", "notified": "一次性告知",
@@ -31,6 +41,7 @@ EVENT_LABELS: dict[str, str] = {
     "resumed": "特别程序结束", "extended": "批准延期", "deadline_changed": "期限变更",
     "deadline_moved": "承诺日期变动（待告知申请人）", "deadline_move_told": "已告知申请人新日期",
     "attachment_added": "添加附件", "rating": "好差评", "rating_follow_up": "差评整改",
+    "document_voided": "文书作废",
 }
 WHICH_LABELS = {"promised": "承诺办结日期", "legal": "法定期限届满日", "notice": "一次性告知期限", "issue": "制证期限"}
 MATERIAL_STATUS = {"received": "已收", "missing": "缺少", "defective": "需补正", "deferred": "容缺后补"}
@@ -148,6 +159,7 @@ class CaseDetail:
     suspensions: tuple[SuspensionLine, ...]
     extensions: tuple[ExtensionLine, ...]
     ratings: tuple[StageRating, ...]
+    documents_waiting: int = 0  # issued at another workstation, file not fetched yet (app/sync/doc_fetch.py)
 
 
 def _local(at: datetime | None) -> datetime | None:
@@ -223,6 +235,7 @@ def case_detail(ctx: AppContext, actor: Actor, case_id: str, yellow_workdays: in
             provisional=case.deadline_provisional, printed_promised=case.printed_promised,
             deadline_moved=case.deadline_moved, promised_light=p_light, legal_light=l_light, events=events,
             materials=materials, documents=documents, deadline_changes=changes, suspensions=tuple(suspensions),
-            extensions=extensions)
+            extensions=extensions, documents_waiting=len(s.execute(
+                select(RemoteDocument.sha256).where(RemoteDocument.case_id == case_id)).all()))
     return CaseDetail(**detail, attachments=case_attachments(ctx, actor, case_id),  # type: ignore[arg-type]
                       ratings=case_ratings(ctx, actor, case_id))

@@ -20,6 +20,7 @@ from app.auth import Action, require
 from app.cert_types import CertType, all_types
 from app.context import Actor, AppContext
 from app.errors import AppError, NotFound, ValidationError
+from app.sync.machine import check_same_machine
 from db.base import utcnow
 from db.models import CertificateNumber, Hall, NumberBlock
 
@@ -106,6 +107,7 @@ def _demo_block(session: Session, ctype: CertType, prefix: str, device: str, at:
 def take_number(session: Session, ctype: CertType, prefix: str, *, at: datetime, demo: bool,
                 device: str) -> tuple[str, str]:
     """The next number of this prefix (oldest block first): (number, block id). Not yet recorded."""
+    check_same_machine(session)  # a copied disk would take numbers from the original's blocks
     block = session.execute(select(NumberBlock).where(
         NumberBlock.certificate_type_code == ctype.code, NumberBlock.prefix == prefix,
         NumberBlock.next_value <= NumberBlock.last).order_by(NumberBlock.leased_at, NumberBlock.first)

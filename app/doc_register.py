@@ -14,13 +14,15 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app import audit
+from app import audit, outbox
 from app.auth import Action, require
+from app.case_events import add_event
 from app.context import Actor, AppContext
 from app.documents.data import KIND_TITLES, DocKind
 from app.errors import AppError, NotFound, ValidationError
 from app.files import write_once
-from db.models import Document, DocumentCounter, PrintJob
+from app.sync.machine import check_same_machine
+from db.models import Case, Document, DocumentCounter, PrintJob
 
 # The character after the department's short name in a document number (机关简称 + 字 〔年〕 号).
 NUMBER_WORDS: dict[DocKind, str] = {
@@ -57,14 +59,22 @@ def info_of(doc: Document, root: Path) -> DocumentInfo:
 
 def next_number(session: Session, kind: DocKind, dept_short: str, year: int, device_code: str) -> str:
     """云市监受〔2026〕0001-00012: the device code keeps numbers made offline unique across the hall."""
+    check_same_machine(session)  # a copied disk would make the original's numbers
     counter = session.get(DocumentCounter, (str(kind), year))
     if counter is None:
         counter = DocumentCounter(kind=str(kind), year=year, next_value=1)
         session.add(counter)
     value = counter.next_value
+    number = f"{dept_short}{NUMBER_WORDS[kind]}〔{year}〕{device_code}-{value:05d}"
+    # A number this database already holds is never made again: a database restored from a backup
+    # (with its keyring) gets the numbers it lost back from the server before its counter passes them.
+    while session.execute(select(Document.id).where(Document.kind == str(kind), Document.number == number)
+                          ).first() is not None:
+        value += 1
+        number = f"{dept_short}{NUMBER_WORDS[kind]}〔{year}〕{device_code}-{value:05d}"
     counter.next_value = value + 1
     session.flush()
-    return f"{dept_short}{NUMBER_WORDS[kind]}〔{year}〕{device_code}-{value:05d}"
+    return number
 
 
 def write_blob(root: Path, pdf: bytes, when: datetime) -> tuple[str, str]:
@@ -119,7 +129,14 @@ def void_document(ctx: AppContext, actor: Actor, document_id: str, reason: str) 
         doc.voided_at, doc.voided_by_id = ctx.now(), actor.staff_id
         audit.record(s, actor.staff_id, "void_document", doc.number, {"reason": reason, "sha256": doc.sha256},
                      at=ctx.now())
-        return info_of(doc, ctx.data.root)
+        case = s.get(Case, doc.case_id) if doc.case_id else None
+        info = info_of(doc, ctx.data.root)
+        if case is not None:  # on the case's timeline, and to the other workstations of the window
+            add_event(s, case.id, actor.staff_id, "document_voided", ctx.now(),
+                      f"{info.title} {doc.number}：{reason.strip()}", document=doc.number)
+            outbox.enqueue(s, "case", case.id, "document_voided", {"state": case.state, "document": doc.number},
+                           ctx.now())
+        return info
 
 
 def record_print(ctx: AppContext, actor: Actor, document_id: str, printer: str, ok: bool,

@@ -188,16 +188,24 @@ def _notify(session: Session, ctx: AppContext, actor: Actor, case: Case, due_day
     return [doc.id]
 
 
-def _refuse(session: Session, ctx: AppContext, actor: Actor, case: Case, refusal: Refusal, *,
-            fresh: bool = False) -> list[str]:
-    """不予受理 with reasons, basis and rights; reported for supervision (否定报备)."""
-    require(actor, Action.REFUSE)
+def check_refusal(refusal: Refusal) -> None:
+    """A 不予受理通知书 cannot go out without its reasons, legal basis and the applicant's remedies
+    (the form checks before its dialog closes; the outcome checks again)."""
     if not refusal.reasons.strip():
         raise ValidationError("refusal.reasons", "请写明不予受理的具体理由")
     if not refusal.basis.strip():
         raise ValidationError("refusal.basis", "请写明不予受理的法律依据")
-    if not refusal.reconsideration_body.strip() or not refusal.court.strip():
+    if not refusal.reconsideration_body.strip():
         raise ValidationError("refusal.rights", "请填写行政复议机关和管辖法院（告知申请人救济途径）")
+    if not refusal.court.strip():
+        raise ValidationError("refusal.court", "请填写行政复议机关和管辖法院（告知申请人救济途径）")
+
+
+def _refuse(session: Session, ctx: AppContext, actor: Actor, case: Case, refusal: Refusal, *,
+            fresh: bool = False) -> list[str]:
+    """不予受理 with reasons, basis and rights; reported for supervision (否定报备)."""
+    require(actor, Action.REFUSE)
+    check_refusal(refusal)
     old = None if fresh else case.state
     check_transition(old, State.REFUSED)
     now = ctx.now()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -35,28 +37,65 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-def backup_file(db_path: Path, backup_dir: Path, label: str) -> Path:
-    """Copy the live database with SQLite's backup API (consistent even in WAL mode)."""
+def _no_checkpoint(_name: str) -> None:
+    pass
+
+
+def backup_file(db_path: Path, backup_dir: Path, label: str,
+                checkpoint: Callable[[str], None] = _no_checkpoint) -> Path:
+    """Copy the live database with SQLite's backup API (consistent even in WAL mode).
+
+    The copy is written under a temporary name, flushed to disk, then renamed: a backup cut off
+    half-way (power cut, killed process) is never found under a backup's name and taken for a good
+    one. `checkpoint(name)` is called at named points (the app's fault points for crash tests).
+    """
     backup_dir.mkdir(parents=True, exist_ok=True)
+    for stale in backup_dir.glob("*.sqlite.partial*"):  # left by a backup that was cut off (and its journal)
+        stale.unlink(missing_ok=True)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     target = backup_dir / f"onewindow-{stamp}-{label}.sqlite"
+    partial = target.with_name(target.name + ".partial")
     src = sqlite3.connect(db_path)
     try:
-        dst = sqlite3.connect(target)
+        dst = sqlite3.connect(partial)
         try:
-            src.backup(dst)
+            def progress(_status: int, remaining: int, _total: int) -> None:
+                if remaining:
+                    checkpoint("backup.half_written")
+
+            # Two steps, so there is a "half written" moment for the crash tests to stop at.
+            half = max(1, (src.execute("PRAGMA page_count").fetchone()[0] + 1) // 2)
+            src.backup(dst, pages=half, progress=progress)
         finally:
             dst.close()
     finally:
         src.close()
+    with open(partial, "rb+") as fh:
+        os.fsync(fh.fileno())
+    os.replace(partial, target)
+    _fsync_dir(backup_dir)
     return target
 
 
-def upgrade(engine: Engine, db_path: Path | None, backup_dir: Path | None) -> Path | None:
+def _fsync_dir(folder: Path) -> None:
+    """Make a rename durable (POSIX); Windows has no directory handles to flush."""
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def upgrade(engine: Engine, db_path: Path | None, backup_dir: Path | None,
+            checkpoint: Callable[[str], None] = _no_checkpoint) -> Path | None:
     """Migrate to head; a file that already holds a schema is backed up first.
 
     Returns the backup's path when one was made. Foreign keys are off while batch
-    migrations copy tables (SQLite would otherwise cascade or refuse the copy).
+    migrations copy tables (SQLite would otherwise cascade or refuse the copy). Each
+    revision is its own transaction (Alembic's rule for SQLite), so a crash leaves the file
+    at the last whole revision and the next start goes on from there.
     """
     current = current_revision(engine)
     head = head_revision()
@@ -64,7 +103,8 @@ def upgrade(engine: Engine, db_path: Path | None, backup_dir: Path | None) -> Pa
         return None
     backup = None
     if current is not None and db_path is not None and backup_dir is not None:
-        backup = backup_file(db_path, backup_dir, f"pre-{head}")
+        backup = backup_file(db_path, backup_dir, f"pre-{head}", checkpoint)
+        checkpoint("migrate.after_backup")
     with engine.connect() as conn:
         # The pragma is a no-op inside a transaction, so it goes to the raw connection
         # (autocommit: see db.engine) before SQLAlchemy begins one.
@@ -74,6 +114,7 @@ def upgrade(engine: Engine, db_path: Path | None, backup_dir: Path | None) -> Pa
         try:
             cfg = alembic_config()
             cfg.attributes["connection"] = conn
+            cfg.attributes["checkpoint"] = checkpoint
             command.upgrade(cfg, "head")
             conn.commit()
         finally:

@@ -214,8 +214,7 @@ def _apply(session: Session, device: Device, op: Op, case: Case | None, now: dat
     record["version"] = int(record.get("version", 0)) + 1
     record["updated_at"] = ts(now)
     _save(case, record, now)
-    session.flush()
-    changes.append(session, "case", case.id, case.window_code, record, now)
+    changes.append(session, "case", case.id, case.window_code, record, now)  # its flush writes the case too
     return record
 
 

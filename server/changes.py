@@ -12,11 +12,34 @@ from sqlalchemy.orm import Session
 from app.sync.protocol import Change, ChangePage
 from server.models import ChangeCounter, ChangeRow
 
+_COUNTER = "changes.counter"  # session.info key: (the transaction that locked the row, the row)
+
+
+def _counter(session: Session) -> ChangeCounter:
+    """The counter row, locked; kept for the transaction once locked outside any savepoint (see hold)."""
+    transaction = session.get_transaction()
+    kept = session.info.get(_COUNTER)
+    if kept is not None and kept[0] is transaction:
+        return kept[1]
+    # populate_existing: the row as it is now, also when the object is still here from an earlier transaction
+    counter = session.execute(select(ChangeCounter).where(ChangeCounter.id == 1).with_for_update()
+                              .execution_options(populate_existing=True)).scalar_one()
+    # A lock taken inside a savepoint goes when the savepoint is rolled back (PostgreSQL): not kept then.
+    if session.get_nested_transaction() is None:
+        session.info[_COUNTER] = (transaction, counter)
+    return counter
+
+
+def hold(session: Session) -> None:
+    """Lock the counter now for the rest of the transaction, so that its changes need no query each
+    (a push of a hundred ops, each in its own savepoint, would otherwise read the locked row a hundred times)."""
+    _counter(session)
+
 
 def append(session: Session, kind: str, key: str, window_code: str | None, data: dict[str, Any],
            at: datetime) -> int:
     """Add one change; the counter row stays locked until this transaction ends (see ChangeCounter)."""
-    counter = session.execute(select(ChangeCounter).where(ChangeCounter.id == 1).with_for_update()).scalar_one()
+    counter = _counter(session)
     counter.last += 1
     session.add(ChangeRow(seq=counter.last, kind=kind, key=key, window_code=window_code,
                           data_json=json.dumps(data, ensure_ascii=False, sort_keys=True), at=at))

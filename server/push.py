@@ -27,10 +27,11 @@ from app.sync.protocol import (
     parse_ts,
     to_wire,
 )
+from server import changes
 from server.cases import apply_case_op
 from server.certificates import apply_certificate_op
 from server.config import local_day
-from server.models import AppliedOp, Device
+from server.models import AppliedOp, Device, Staff
 from server.seals import apply_seal_op
 
 HANDLERS = {"case": apply_case_op, "certificate": apply_certificate_op, "seal": apply_seal_op}
@@ -62,12 +63,30 @@ def push(session: Session, device_id: str, req: PushRequest, now: datetime) -> P
     """Apply a batch in seq order inside the caller's transaction (the device row is locked)."""
     device = session.execute(select(Device).where(Device.id == device_id).with_for_update()).scalar_one()
     device.last_seen = now
-    if req.epoch != device.epoch:
+    if req.epoch > device.epoch:
+        # The device started a new epoch itself (it found its database restored before it asked us):
+        # the same as one started here, numbered above every seq seen from it.
+        device.epoch, device.epoch_open = req.epoch, False
+    elif req.epoch != device.epoch:
         return PushRefusal("epoch_mismatch", "本机的同步纪元已过期，请重新编号后再推送", device.epoch, device.mark + 1,
                            device.max_seq + 1)
+    if req.top_seq is not None and req.top_seq < device.max_seq:
+        # Its own counter is below seqs it already sent: restored or cloned, even with nothing to push.
+        # A new epoch now, before it makes another case number under the old one.
+        return _went_back(device)
     results: list[OpResult] = []
+    # One query for the batch instead of one per op; the new rows join it (an op_id twice in a batch is a repeat).
+    held = {row.op_id: row for row in session.execute(
+        select(AppliedOp).where(AppliedOp.op_id.in_([op.op_id for op in req.ops]))).scalars()}
+    # Kept referenced while the batch is applied: the identity map holds objects only weakly, and with
+    # them in it the handlers' session.get(Staff, actor) needs no query per op.
+    _actors = session.execute(select(Staff).where(Staff.username.in_(sorted({op.actor for op in req.ops})))
+                              ).scalars().all()
+    if any(op.op_id not in held for op in req.ops):
+        changes.hold(session)  # outside the per-op savepoints, so the lock holds for the whole batch
+    new_rows: list[AppliedOp] = []
     for op in sorted(req.ops, key=lambda o: o.device_seq):
-        known = session.get(AppliedOp, op.op_id)
+        known = held.get(op.op_id)
         if known is not None and known.device_id != device.id:
             refusal = None
             result = OpResult(op.op_id, op.device_seq, "rejected", "op_id_conflict", "操作标识与其他设备冲突")
@@ -76,20 +95,24 @@ def push(session: Session, device_id: str, req: PushRequest, now: datetime) -> P
         else:
             refusal, result = _check_seq(device, op), None
         if refusal is not None:
+            session.add_all(new_rows)
             refusal.results = results
             return refusal
         if result is None:
             created = parse_ts(op.created_at)
             result = _apply_one(session, device, op, now)
-            session.add(AppliedOp(
+            held[op.op_id] = AppliedOp(
                 op_id=op.op_id, device_id=device.id, epoch=device.epoch, device_seq=op.device_seq,
                 entity=op.entity[:32], entity_id=op.entity_id[:64], op=op.op[:32], actor=op.actor[:64],
                 created_at=created, local_day=local_day(created), received_at=now, status=result.status,
                 result_json=json.dumps(to_wire(result), ensure_ascii=False),
-                payload_json=json.dumps(op.payload, ensure_ascii=False, default=str)))
+                payload_json=json.dumps(op.payload, ensure_ascii=False, default=str))
+            new_rows.append(held[op.op_id])
         _advance(device, op.device_seq)
         results.append(result)
-        session.flush()
+    # Added at the end, so each op's savepoint does not flush the ones before it: one INSERT for the batch.
+    session.add_all(new_rows)
+    session.flush()
     return PushResponse(device.epoch, device.mark, results)
 
 
@@ -101,14 +124,20 @@ def _check_seq(device: Device, op: Op) -> PushRefusal | None:
                                device.max_seq + 1, device.max_seq + 1)
         return None
     if op.device_seq <= device.mark:
-        device.epoch += 1
-        device.epoch_open = False
-        return PushRefusal("new_epoch", "本机的操作序号与中心服务器记录不符（可能从备份恢复或复制了磁盘），"
-                           "已开始新的同步纪元", device.epoch, device.max_seq + 1, device.max_seq + 1)
+        return _went_back(device)
     if op.device_seq > device.mark + 1:
         return PushRefusal("seq_gap", f"缺少序号 {device.mark + 1} 起的操作", device.epoch, device.mark + 1,
                            device.mark + 1)
     return None
+
+
+def _went_back(device: Device) -> PushRefusal:
+    """The device's numbering went back (restored backup, cloned disk): start a new epoch unless one is open."""
+    if device.epoch_open:
+        device.epoch += 1
+        device.epoch_open = False
+    return PushRefusal("new_epoch", "本机的操作序号与中心服务器记录不符（可能从备份恢复或复制了磁盘），"
+                       "已开始新的同步纪元", device.epoch, device.max_seq + 1, device.max_seq + 1)
 
 
 def _advance(device: Device, seq: int) -> None:

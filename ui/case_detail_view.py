@@ -112,6 +112,10 @@ class CaseDetailView(QWidget):
         lay = QVBoxLayout(docs)
         self.documents = simple_table("caseDocuments", ("文书", "文号", "出具时间", "盖章", "打印次数", "状态"), 0)
         self.documents.doubleClicked.connect(lambda _i: self.open_document())
+        self.documents.itemSelectionChanged.connect(self._enable_document_buttons)
+        self.documents_waiting = QLabel(objectName="documentsWaiting")
+        self.documents_waiting.setWordWrap(True)
+        lay.addWidget(self.documents_waiting)
         lay.addWidget(self.documents)
         row = QHBoxLayout()
         for key, text, slot in (("open", "打开", self.open_document), ("reprint", "补打（副本）", self.reprint),
@@ -181,6 +185,9 @@ class CaseDetailView(QWidget):
                                 "已盖章" if x.sealed else "", x.print_count,
                                 f"已作废：{x.void_reason}" if x.void else "有效") for x in d.documents],
               [x.id for x in d.documents])
+        self.documents_waiting.setVisible(d.documents_waiting > 0)
+        self.documents_waiting.setText(f"另有 {d.documents_waiting} 份文书由本窗口其他工作站出具，尚未下载到本机；"
+                                       "下次同步时自动下载。")
         rows: list[tuple[object, ...]] = [(s.kind_label, s.reason, _d(s.started_on), f"{s.expected_days} 个工作日",
                                            _d(s.expected_end), _d(s.ended_on) if s.ended_on else "进行中",
                                            f"{s.working_days} 个工作日" if s.working_days is not None else "")
@@ -212,8 +219,14 @@ class CaseDetailView(QWidget):
         self.buttons["scan"].setEnabled(may(self.actor, Action.INTAKE))
         self.buttons["rate"].setEnabled(may(self.actor, Action.RECORD_RATING)
                                         and any(st.rating is None for st in d.ratings))
-        self.buttons["doc_void"].setEnabled(may(self.actor, Action.VOID_DOCUMENT))
-        self.buttons["doc_reprint"].setEnabled(may(self.actor, Action.REPRINT))
+        self._enable_document_buttons()
+
+    def _enable_document_buttons(self) -> None:
+        # A button that would do nothing (no document chosen) is greyed out rather than silent.
+        chosen = self._selected(self.documents) is not None
+        self.buttons["doc_open"].setEnabled(chosen)
+        self.buttons["doc_void"].setEnabled(chosen and may(self.actor, Action.VOID_DOCUMENT))
+        self.buttons["doc_reprint"].setEnabled(chosen and may(self.actor, Action.REPRINT))
 
     # -- actions ------------------------------------------------------------------------------
 

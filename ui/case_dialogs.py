@@ -68,6 +68,7 @@ class ActionDialog(QDialog):
 
     def run(self) -> None:
         assert self._submit is not None
+        self.general.hide()  # a message from an earlier attempt must not stand beside the new one
         try:
             self.result_value = self._submit()
         except AppError as exc:

@@ -5,7 +5,9 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLineEdit, QPlainTextEdit, QWidget
 
 from app.documents.data import Refusal
+from app.errors import ValidationError
 from app.hall import HallInfo
+from app.intake import check_refusal
 from ui.field_errors import FieldErrors, error_label
 
 DEFAULT_BASIS = "《中华人民共和国行政许可法》第三十二条第一款"
@@ -34,10 +36,20 @@ class RefusalDialog(QDialog):
             self.errors.add(name, widget, err)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("出具不予受理通知书")
-        buttons.accepted.connect(self.accept)
+        buttons.accepted.connect(self._check)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
         self.reasons.setFocus()
+
+    def _check(self) -> None:
+        """A blank part is refused here, under its field: once the dialog has closed, the core's refusal
+        could only reach a message box and what was typed would be lost."""
+        try:
+            check_refusal(self.refusal())
+        except ValidationError as exc:
+            self.errors.show(exc.field, exc.message)
+            return
+        self.accept()
 
     def refusal(self) -> Refusal:
         return Refusal(self.reasons.toPlainText().strip(), self.basis.text().strip(), self.authority.text().strip(),

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from app.context import Actor, AppContext, to_local
 from app.errors import AppError
-from app.sync import backoff, status
+from app.sync import backoff, machine, status
 from app.sync.credentials import CredentialStore
 from app.sync.engine import SyncOutcome, on_local_commit, sync_once
 from app.sync.enrolment import enrol, server_login
@@ -81,6 +81,8 @@ class SyncController(QObject):
         self._debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
         self._debounce.timeout.connect(self.run_now)
         self._retry = QTimer(self, singleShot=True)
+        # Retry-After is a floor (tests/faults/test_sync_retry_after.py): a coarse timer may fire 5 % early.
+        self._retry.setTimerType(Qt.TimerType.PreciseTimer)
         self._retry.timeout.connect(self.run_now)
         self._periodic = QTimer(self, interval=PERIODIC_MS)
         self._periodic.timeout.connect(self.run_now)
@@ -156,6 +158,8 @@ class SyncController(QObject):
         pending = f"待同步 {s.pending}" + (f" · 拒收 {s.rejected_open}" if s.rejected_open else "")
         if not s.enrolled:
             return f"未登记中心服务器 · {pending}"
+        if s.moved:
+            return f"本机需重新登记（数据复制自另一台电脑） · {pending}"
         if self.running and self.online is None:
             return f"正在同步… · {pending}"
         if self.last is not None and self.last.code == "need_login":
@@ -259,10 +263,12 @@ class SyncView(QWidget):
             ok = "一致" if s.reconciled.get("match") else "不一致，请联系信息管理员"
             lines.append(f"今日对账（{s.reconciled.get('day')}）：本机 {s.reconciled.get('local')} 条，"
                          f"中心 {s.reconciled.get('server')} 条，{ok}")
+        if s.moved:  # a copied disk: the administrator enrols this machine again (app/sync/machine.py)
+            lines.append(f"<span style='color:#c00'>{machine.MOVED_MESSAGE}</span>")
         if last is not None and not last.ok:
             lines.append(f"<span style='color:#c00'>{last.message}</span>")
         self.state.setText("<br>".join(lines))
-        self.enrol_button.setEnabled(not s.enrolled)
+        self.enrol_button.setEnabled(not s.enrolled or s.moved)
         self.sync_button.setEnabled(s.enrolled)
         self.login_button.setEnabled(s.enrolled)
         self._fill(self.rejections, [(f"{to_local(r.at):%m-%d %H:%M}", r.what, f"{r.reason}（{r.code}）", r.op_id)

@@ -78,3 +78,18 @@ class CredentialStore:
 
     def forget_token(self, device_id: str, username: str) -> None:
         self._delete(f"token:{device_id}:{username}")
+
+    # The numbering mark (app/sync/rollback_guard.py) lives here, outside the database, so that a
+    # database restored from a backup finds a mark ahead of it. Only a real keyring keeps it.
+
+    def numbering_mark(self, device_id: str) -> str | None:
+        return self._get(f"numbering:{device_id}") if self.persistent else None
+
+    def set_numbering_mark(self, device_id: str, mark: str) -> None:
+        if self.persistent:
+            self._set(f"numbering:{device_id}", mark)
+
+    def forget_device(self, device_id: str) -> None:
+        """A device identity this workstation no longer uses (a clone enrolled again under its own)."""
+        self._delete(f"device:{device_id}")
+        self._delete(f"numbering:{device_id}")

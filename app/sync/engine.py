@@ -12,11 +12,12 @@ import hashlib
 import json
 import logging
 import threading
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from app import reference_data
@@ -24,12 +25,19 @@ from app.context import AppContext, to_local
 from app.errors import AppError
 from app.faults import fault_point
 from app.outbox import current_epoch
-from app.sync import blocks, pull_apply
+from app.sync import blocks, doc_fetch, pull_apply
 from app.sync import settings as keys
 from app.sync.client import DeviceRejected, NeedLogin, ServerRefused, ServerUnavailable, SyncClient
 from app.sync.credentials import CredentialStore
 from app.sync.enrolment import client_for
-from app.sync.outbox_push import has_pending, pending_batch, record_results, renumber, requeue_from
+from app.sync.outbox_push import (
+    has_pending,
+    outbox_top,
+    pending_batch,
+    record_results,
+    renumber,
+    requeue_from,
+)
 from app.sync.protocol import (
     MAX_CLOCK_SKEW,
     REFERENCE_NAMES,
@@ -44,9 +52,10 @@ from db.models import BlobUpload, Case, Document, OutboxOp, SyncRun
 
 log = logging.getLogger(__name__)
 Report = Callable[[int, int, str], None]
-STEPS = 7
+STEPS = 8
 MAX_REFUSALS = 5  # new epoch / gap answers in one run before giving up (something is badly wrong)
 MAX_BLOBS_PER_RUN = 200
+_CHECKED_IN: weakref.WeakSet[Engine] = weakref.WeakSet()  # databases that told the server where they stand
 
 
 @dataclass(frozen=True)
@@ -127,6 +136,7 @@ class _Run:
                 log.warning("document file does not match its registered hash: %s", path)
                 continue
             self.uploaded += self.client.put_blob(sha, data)
+            fault_point("sync.blob.before_record")  # the server holds the blob; this database does not know yet
             with self.ctx.write() as s:
                 mark(s).merge(BlobUpload(sha256=sha, path=path, uploaded_at=self.ctx.now()))
 
@@ -136,9 +146,14 @@ class _Run:
             with self.ctx.read() as s:
                 epoch = current_epoch(s)
                 ops = pending_batch(s, epoch)
-            if not ops:
+                top = outbox_top(s)
+            if not ops and self.ctx.engine in _CHECKED_IN:
                 return
-            answer = self.client.push(PushRequest(epoch, ops))
+            # The first run after start-up asks even with nothing to send: a database restored together
+            # with its keyring (a whole machine restored) learns of its new epoch before it numbers a case.
+            answer = self.client.push(PushRequest(epoch, ops, top))
+            if not isinstance(answer, PushRefusal):
+                _CHECKED_IN.add(self.ctx.engine)
             fault_point("sync.push.before_ack")  # the server has committed; the acks are not recorded yet
             with self.ctx.write() as s:
                 mark(s)
@@ -149,8 +164,12 @@ class _Run:
                         pull_apply.apply_case(s, r.record, now)
                 if isinstance(answer, PushRefusal):
                     refusals += 1
-                    if answer.code in ("new_epoch", "epoch_mismatch"):
-                        renumber(s, answer.epoch, answer.next_seq)
+                    if answer.code == "new_epoch":
+                        renumber(s, max(answer.epoch, epoch), answer.next_seq)
+                    elif answer.code == "epoch_mismatch":
+                        # The server is in a later epoch than this database knows: numbers of that epoch may
+                        # have been made by the database this one was restored over, so go one further.
+                        renumber(s, max(answer.epoch + 1, epoch), answer.next_seq)
                     elif answer.code == "seq_gap":
                         requeue_from(s, answer.expected_seq)
                     else:
@@ -182,7 +201,7 @@ class _Run:
         first = start - (to_local(start).replace(tzinfo=None) - start)  # local midnight as naive UTC
         with self.ctx.read() as s:
             ids = list(s.execute(select(OutboxOp.op_id).where(
-                OutboxOp.state != "pending", OutboxOp.created_at >= first,
+                OutboxOp.state.in_(("acked", "rejected")), OutboxOp.created_at >= first,
                 OutboxOp.created_at < first + timedelta(days=1))).scalars())
         result = {"day": today.isoformat(), "local": len(ids), "server": answer.ops,
                   "match": op_ids_digest(ids) == answer.op_ids_sha256, "at": ts(self.ctx.now())}
@@ -272,11 +291,13 @@ def sync_once(ctx: AppContext, store: CredentialStore, username: str | None, *, 
             run.reference()
             run.step(4, "拉取本窗口办件…")
             run.pull()
-            run.step(5, "领取证照编号段…")
+            run.step(5, "下载其他工作站出具的文书…")
+            doc_fetch.fetch(ctx, own, mark, run.cancel)
+            run.step(6, "领取证照编号段…")
             blocks.lease_low(ctx, own, mark)
-            run.step(6, "对账…")
+            run.step(7, "对账…")
             run.reconcile()
-            run.step(7, "完成")
+            run.step(8, "完成")
         finally:
             if client is None:
                 own.close()

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from sqlalchemy import update
+
 from app import audit
 from app.auth import Action, require
 from app.context import Actor, AppContext
 from app.errors import AppError, ValidationError
+from app.outbox import pending_count
+from app.sync import machine
 from app.sync import settings as keys
 from app.sync.client import DeviceCredential, SyncClient
 from app.sync.credentials import CredentialStore
 from app.sync.protocol import LoginResponse
+from db.models import OutboxOp
 
 
 def clean_url(url: str) -> str:
@@ -24,15 +29,25 @@ def clean_url(url: str) -> str:
 
 def enrol(ctx: AppContext, actor: Actor, server_url: str, code: str, workstation_name: str,
           store: CredentialStore, client: SyncClient | None = None) -> keys.Enrolment:
-    """Trade the one-time code for this workstation's device id, device code and secret (secret → keyring)."""
+    """Trade the one-time code for this workstation's device id, device code and secret (secret → keyring).
+
+    A database copied from another machine (machine.moved) is enrolled again the same way: it gets
+    its own device code, so its case numbers can no longer be the original's.
+    """
     require(actor, Action.SYNC)
     url = clean_url(server_url)
     if not code.strip():
         raise ValidationError("code", "请输入大厅管理员给出的登记码")
     with ctx.read() as s:
         known = keys.enrolment(s)
-    if known is not None:
+        moved, pending = machine.moved(s), pending_count(s)
+    if known is not None and not moved:
         raise AppError("already_enrolled", f"本机已登记到中心服务器（设备编码 {known.device_code}）")
+    if known is not None and pending:
+        # A copied database's pending ops are the original machine's: sent under its identity (a repeat
+        # from the original is then a harmless duplicate), never again under a second device.
+        raise AppError("inherited_ops", f"本机还有 {pending} 条从原电脑复制来的操作未送达中心服务器。请先点“立即同步”"
+                                        "（以原设备身份送出），全部送达后再重新登记。")
     own = client or SyncClient(url)
     try:
         answer = own.enrol(code.strip(), workstation_name.strip())
@@ -44,10 +59,17 @@ def enrol(ctx: AppContext, actor: Actor, server_url: str, code: str, workstation
         for key, value in ((keys.DEVICE_ID, answer.device_id), (keys.DEVICE_CODE, answer.device_code),
                            (keys.SERVER_URL, url), (keys.WINDOW_CODE, answer.window_code),
                            (keys.HALL_CODE, answer.hall_code), (keys.EPOCH, str(answer.epoch)),
-                           (keys.CURSOR, "0")):
+                           (keys.CURSOR, "0"), (machine.MACHINE_KEY, machine.fingerprint())):
             keys.put(s, key, value)
         audit.record(s, actor.staff_id, "device_enrolled", answer.device_id,
-                     {"device_code": answer.device_code, "window": answer.window_code, "server": url}, at=ctx.now())
+                     {"device_code": answer.device_code, "window": answer.window_code, "server": url,
+                      **({"replaces": known.device_code} if known else {})}, at=ctx.now())
+        if known is not None:
+            # The copied ops were the original device's (acknowledged under it): kept for the record,
+            # out of this device's reconciliation and never sent again.
+            s.execute(update(OutboxOp).where(OutboxOp.state != "pending").values(state="inherited"))
+    if known is not None:  # the copied credential of the original machine has no business here
+        store.forget_device(known.device_id)
     return keys.Enrolment(answer.device_id, answer.device_code, url, answer.window_code, answer.hall_code)
 
 

@@ -137,7 +137,8 @@ def _enrich_case(session: Session, case: Case, payload: dict[str, Any], codes: C
         if isinstance(m, dict) and m.get("seq") in stable:
             m.setdefault("form", stable[m["seq"]].form)
             m.setdefault("copies_required", stable[m["seq"]].copies_required)
-    payload["documents"] = [{"kind": d.kind, "number": d.number, "sha256": d.sha256, "void": d.void}
+    payload["documents"] = [{"kind": d.kind, "number": d.number, "sha256": d.sha256, "void": d.void,
+                              "issued_at": _wire(d.created_at)}
                             for d in session.execute(select(Document).where(Document.case_id == case.id)
                                                      .order_by(Document.created_at)).scalars()]
 
@@ -193,17 +194,31 @@ def renumber(session: Session, epoch: int, next_seq: int) -> int:
                                 .order_by(OutboxOp.device_seq)).scalars())
     for i, seq in enumerate(seqs):
         session.execute(update(OutboxOp).where(OutboxOp.device_seq == seq).values(device_seq=base + i, epoch=epoch))
-    if seqs:
-        # AUTOINCREMENT must continue above the renumbered ops (never reuse a number).
-        session.execute(text("UPDATE sqlite_sequence SET seq = max(seq, :top) WHERE name = 'outbox'"),
-                        {"top": base + len(seqs) - 1})
+    # AUTOINCREMENT must continue above the renumbered ops and above every seq the server has seen from
+    # this device (never reuse a number), also when nothing was pending.
+    raise_top(session, base + len(seqs) - 1)
     session.flush()
     return len(seqs)
 
 
+def outbox_top(session: Session) -> int:
+    """The highest device_seq this database has ever handed out (SQLite keeps it even after deletes)."""
+    seq = session.execute(text("SELECT seq FROM sqlite_sequence WHERE name = 'outbox'")).scalar_one_or_none()
+    return int(seq or 0)
+
+
+def raise_top(session: Session, top: int) -> None:
+    """Make the next outbox op's device_seq at least top + 1."""
+    done = session.execute(text("UPDATE sqlite_sequence SET seq = max(seq, :top) WHERE name = 'outbox'"),
+                           {"top": top})
+    if not done.rowcount:  # type: ignore[attr-defined]
+        session.execute(text("INSERT INTO sqlite_sequence(name, seq) VALUES ('outbox', :top)"), {"top": top})
+
+
 def requeue_from(session: Session, seq: int) -> int:
     """The server lost ops from `seq` on (restored from a backup): send them again."""
-    result = session.execute(update(OutboxOp).where(OutboxOp.device_seq >= seq, OutboxOp.state != "pending")
+    result = session.execute(update(OutboxOp).where(OutboxOp.device_seq >= seq,
+                                                    OutboxOp.state.in_(("acked", "rejected")))
                              .values(state="pending", acked_at=None))
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 

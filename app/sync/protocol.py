@@ -138,6 +138,9 @@ class Op:
 class PushRequest:
     epoch: int
     ops: list[Op]
+    # The highest device_seq the device has ever handed out. Below a seq the server already holds
+    # from it, the device's database went back in time (restored, cloned) even with nothing to push.
+    top_seq: int | None = None
 
 
 @dataclass

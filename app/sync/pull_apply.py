@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from app import reference_data
 from app.errors import AppError
 from app.faults import fault_point
+from app.sync import doc_fetch
 from app.sync.outbox_push import has_pending
 from app.sync.protocol import Change, parse_day, parse_ts
 from db.models import Case, CaseEvent, CaseMaterial, CatalogVersion, Department, Item, Review, Staff, Window
@@ -136,6 +137,7 @@ def apply_case(session: Session, rec: dict[str, Any], at: datetime) -> bool:
             if row is not None and m.get("status"):
                 row.status, row.defect = str(m["status"]), str(m.get("defect") or "")
     session.flush()
+    doc_fetch.note(session, case.id, rec.get("documents"), at)
     backoffice = rec.get("backoffice") or None
     if backoffice and old == "forwarded" and case.state in ("approved", "denied"):
         session.add(Review(case_id=case.id, step="backoffice", outcome=str(backoffice.get("outcome", "")),

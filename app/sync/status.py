@@ -11,6 +11,7 @@ from sqlalchemy import func, select, update
 from app.auth import Action, require
 from app.context import Actor, AppContext
 from app.outbox import pending_count
+from app.sync import machine
 from app.sync import settings as keys
 from app.sync.protocol import parse_ts
 from db.models import Case, OutboxOp, SyncRun
@@ -29,6 +30,7 @@ class SyncSummary:
     rejected_open: int  # rejections nobody has marked as handled
     last_success: datetime | None
     reconciled: dict[str, object] | None
+    moved: bool = False  # the database was copied from another machine: enrol again (app/sync/machine.py)
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,8 @@ def summary(ctx: AppContext) -> SyncSummary:
         reconciled = keys.get(s, keys.RECONCILED)
         return SyncSummary(known is not None, known.device_code if known else "", known.server_url if known else "",
                            known.window_code if known else "", pending_count(s), rejected,
-                           parse_ts(last) if last else None, json.loads(reconciled) if reconciled else None)
+                           parse_ts(last) if last else None, json.loads(reconciled) if reconciled else None,
+                           machine.moved(s))
 
 
 def history(ctx: AppContext, limit: int = 50) -> list[RunRow]:

@@ -17,7 +17,16 @@ def run_migrations_online() -> None:
 
         connection = create_engine(config.get_main_option("sqlalchemy.url") or "sqlite://").connect()
     # render_as_batch: SQLite cannot ALTER most things; batch mode copies the table instead.
-    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+    checkpoint = config.attributes.get("checkpoint")
+
+    def applied(**_kw: object) -> None:
+        # Called inside a revision's transaction, after its changes and before its commit: the crash
+        # tests stop here (fault point "migrate.step_applied") to show the half-done revision rolls back.
+        if checkpoint is not None:
+            checkpoint("migrate.step_applied")
+
+    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True,
+                      on_version_apply=applied)
     with context.begin_transaction():
         context.run_migrations()
 

@@ -33,13 +33,13 @@ from db.models.reference import (
     Staff,
     Window,
 )
-from db.models.sync import BlobUpload, CaseCounter, OutboxOp, SyncRun
+from db.models.sync import BlobUpload, CaseCounter, OutboxOp, RemoteDocument, SyncRun
 
 __all__ = [
     "Attachment", "AuditEntry", "Base", "BlobUpload", "CalendarDay", "CalendarVersion", "Case",
     "CaseCounter", "CaseEvent", "CaseMaterial", "CatalogVersion", "Certificate", "CertificateNumber",
     "CertificateType", "DeadlineChange", "Delegation", "Delivery", "Department", "Deputy", "Document",
     "DocumentCounter", "Extension", "Hall", "IntakeDraft", "Item", "ItemMaterial", "NumberBlock",
-    "OutboxOp", "PrintJob", "Rating", "Review", "Seal", "SealAuthorization", "SealUse", "Setting",
+    "OutboxOp", "PrintJob", "Rating", "RemoteDocument", "Review", "Seal", "SealAuthorization", "SealUse", "Setting",
     "Staff", "Suspension", "SyncRun", "Window",
 ]

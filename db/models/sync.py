@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, Integer, String, Text
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, utcnow
@@ -49,6 +49,24 @@ class BlobUpload(Base):
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
     path: Mapped[str] = mapped_column(String(400))
     uploaded_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class RemoteDocument(Base):
+    """A document of a case pulled from the server whose file is not here yet.
+
+    Pull pages are applied in one transaction with no HTTP inside, so the documents a page names
+    are noted here and fetched afterwards; the Document row is added only once its file is stored.
+    """
+
+    __tablename__ = "remote_document"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("case.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    number: Mapped[str] = mapped_column(String(64))
+    void: Mapped[bool] = mapped_column(Boolean, default=False)
+    issued_at: Mapped[datetime | None] = mapped_column(DateTime)  # at the issuing workstation (UTC)
+    seen_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_error: Mapped[str] = mapped_column(Text, default="")
 
 
 class SyncRun(Base):

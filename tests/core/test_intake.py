@@ -140,6 +140,9 @@ def test_refusal_needs_reasons_and_rights(ctx: AppContext) -> None:
     with pytest.raises(ValidationError) as err:
         refuse_case(ctx, actor, complete(item), Refusal("不属于本部门职权", "行政许可法第三十二条", "", "", ""))
     assert err.value.field == "refusal.rights"
+    with pytest.raises(ValidationError) as err:  # the court alone missing: the message stands at the court
+        refuse_case(ctx, actor, complete(item), Refusal("不属于本部门职权", "行政许可法第三十二条", "", "云岫市人民政府", ""))
+    assert err.value.field == "refusal.court"
     result = refuse_case(ctx, actor, complete(item), Refusal(
         "申请事项依法不需要取得行政许可", "《中华人民共和国行政许可法》第三十二条第一款第（一）项", "",
         "云岫市人民政府", "云岫市人民法院"))

@@ -100,7 +100,7 @@ def test_a_push_refusal_is_an_answer_not_an_error() -> None:
     client, http = _client(FakeResponse(409, refusal))
     answer = client.push(PushRequest(0, []))
     assert isinstance(answer, PushRefusal) and answer.expected_seq == 3
-    assert json.loads(http.sent[0][2]["data"]) == {"epoch": 0, "ops": []}
+    assert json.loads(http.sent[0][2]["data"]) == {"epoch": 0, "ops": [], "top_seq": None}
 
 
 def test_an_unchanged_reference_document_is_none() -> None:

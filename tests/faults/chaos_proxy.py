@@ -29,6 +29,8 @@ class ChaosProxy:
         self.budget, self.max_delay = budget, max_delay
         self.seen: Counter[str] = Counter()
         self._lock = threading.Lock()
+        self._busy: list[str] = []  # Retry-After values for the next requests, answered 503 whatever the budget
+        self.answered: list[tuple[float, float, str, str]] = []  # (arrived, answered, "METHOD /path", fault)
         proxy = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -68,6 +70,11 @@ class ChaosProxy:
         with self._lock:
             self.budget = 0
 
+    def busy(self, requests: int, retry_after: str) -> None:
+        """Answer the next `requests` requests 503 with this Retry-After (seconds or an HTTP date)."""
+        with self._lock:
+            self._busy += [retry_after] * requests
+
     def _next_fault(self) -> str:
         with self._lock:
             if self.budget <= 0:
@@ -91,9 +98,17 @@ class ChaosProxy:
             conn.close()
 
     def handle(self, h: BaseHTTPRequestHandler) -> None:
+        arrived = time.monotonic()
         body = h.rfile.read(int(h.headers.get("Content-Length") or 0))
-        fault = self._next_fault()
+        with self._lock:
+            retry_after = self._busy.pop(0) if self._busy else None
         h.close_connection = True
+        if retry_after is not None:
+            _answer(h, 503, "Service Unavailable", [("Retry-After", retry_after), ("Content-Type", "application/json")],
+                    b'{"code": "busy", "message": "busy"}')
+            self._log(arrived, h, "busy")
+            return
+        fault = self._next_fault()
         if fault == "drop_request":
             _abort(h)
             return
@@ -114,6 +129,11 @@ class ChaosProxy:
             _abort(h)
             return
         _answer(h, status, reason, headers, data)
+        self._log(arrived, h, fault)
+
+    def _log(self, arrived: float, h: BaseHTTPRequestHandler, fault: str) -> None:
+        with self._lock:
+            self.answered.append((arrived, time.monotonic(), f"{h.command} {h.path}", fault))
 
 
 def _answer(h: BaseHTTPRequestHandler, status: int, reason: str, headers: list[tuple[str, str]], data: bytes,

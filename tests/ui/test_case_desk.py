@@ -6,10 +6,10 @@ from functools import partial
 from pathlib import Path
 
 import pytest
+from case_dialog_kit import FakePrinter, ime_type
 from openpyxl import load_workbook
 from ow_testkit import at_local, clerk, complete, item_named, person, set_clock
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -24,26 +24,6 @@ from ui.case_table_model import CaseTableModel
 from ui.main_window import MainWindow
 from ui.preferences import Preferences
 from ui.stats_view import StatsView
-
-
-class FakePrinter:
-    """Records what the desk would print (printing itself is tested with CUPS elsewhere)."""
-
-    def __init__(self) -> None:
-        self.printed: list[str] = []
-
-    def print_all(self, ids: list[str]) -> list[None]:
-        self.printed += list(ids)
-        return [None for _ in ids]
-
-    def print_document(self, document_id: str, **_kw: object) -> None:
-        self.printed.append(document_id)
-
-
-def ime_type(widget: object, text: str) -> None:
-    event = QInputMethodEvent()
-    event.setCommitString(text)
-    QApplication.sendEvent(widget, event)  # type: ignore[arg-type]
 
 
 def _accept(ctx: AppContext, name: str = "王䶮", item: str = "药品零售许可") -> tuple[str, str]:
