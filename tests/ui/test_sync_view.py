@@ -112,3 +112,19 @@ def test_enrol_and_sign_in_from_the_panel(qtbot: QtBot, server: LiveServer, stat
     _idle(qtbot, view)
     assert view.history.rowCount() >= 1 and view.history.item(0, 5).text() == "成功"
     view.controller.shutdown()
+
+
+def test_a_copied_disk_says_so_and_offers_enrolment_again(qtbot: QtBot, server: LiveServer, station: Workstation,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ONEWINDOW_MACHINE_ID", "the-original-machine")
+    station.enrol(server, enrolment_code(server))
+    actor = station.sign_in("zhangmin")
+    assert station.sync("zhangmin").ok
+    monkeypatch.setenv("ONEWINDOW_MACHINE_ID", "a-second-machine")  # the same data directory, another computer
+    view = SyncView(station.ctx, actor, Preferences(True), station.store)
+    qtbot.addWidget(view)
+    _idle(qtbot, view)
+    view.refresh()
+    assert view.controller.text().startswith("本机需重新登记（数据复制自另一台电脑）")
+    assert "暂停编号" in view.state.text() and view.enrol_button.isEnabled()
+    view.controller.shutdown()
