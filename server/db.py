@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -33,11 +34,49 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
         event.listen(engine, "connect", on_connect)
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+        _queue_writers(engine)
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+WRITER_WAIT_S = 30  # then the request is answered 503 with Retry-After, as a busy SQLite would be
+
+
+def _queue_writers(engine: Engine) -> None:
+    """Every SQLite transaction is a writer (BEGIN IMMEDIATE); let them queue on a lock in the process.
+
+    SQLite's own busy handler polls with growing sleeps, so under twenty workstations pushing at once
+    some requests lost every race for 15 s and were turned away (measured with bench/bench_sync.py
+    20 1000). Waiting on a lock wakes the next writer the moment the last one commits.
+    """
+    lock = threading.Lock()
+
+    def begin(conn: Any) -> None:
+        if not lock.acquire(timeout=WRITER_WAIT_S):
+            raise sqlite3.OperationalError("database is locked")
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            lock.release()
+            raise
+        conn.info["ow_writer"] = True  # this connection holds the lock (a stray rollback elsewhere must not free it)
+
+    def end(conn: Any) -> None:
+        if conn.info.pop("ow_writer", False):
+            lock.release()
+
+    def returned(_dbapi_conn: Any, record: Any, *_args: Any) -> None:
+        # A connection given back or dropped in the middle of a transaction never frees the queue for good.
+        if record.info.pop("ow_writer", False):
+            lock.release()
+
+    event.listen(engine, "begin", begin)
+    event.listen(engine, "commit", end)
+    event.listen(engine, "rollback", end)
+    event.listen(engine.pool, "checkin", returned)
+    event.listen(engine.pool, "invalidate", returned)
 
 
 def create_schema(engine: Engine) -> None:
