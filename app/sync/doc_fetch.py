@@ -80,6 +80,14 @@ def fetch(ctx: AppContext, client: SyncClient, mark: Callable[[Session], Session
         rel, _ = write_blob(ctx.data.root, data, issued_at or now)  # fsync'd before the row that names it commits
         with ctx.write() as s:
             mark(s)
+            if s.execute(select(Document.id).where(Document.kind == kind, Document.number == number,
+                                                   Document.sha256 != sha)).first() is not None:
+                # The same number on another document here (numbers repeated by a restored machine): both
+                # stay as they are, visible, for the administrator; the sync goes on.
+                row = s.get(RemoteDocument, sha)
+                if row is not None:
+                    row.last_error = f"文书编号 {number} 与本机另一份文书相同，请联系信息管理员"
+                continue
             if s.execute(select(Document.id).where(Document.sha256 == sha)).first() is None:
                 sealed = DocKind(kind) in SEALED_KINDS
                 s.add(Document(case_id=case_id, kind=kind, number=number, sha256=sha, path=rel, size=len(data),

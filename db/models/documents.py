@@ -19,7 +19,7 @@ class Document(Base):
     case_id: Mapped[str | None] = mapped_column(ForeignKey("case.id"), index=True)
     kind: Mapped[str] = mapped_column(String(32))
     number: Mapped[str] = mapped_column(String(64))
-    sha256: Mapped[str] = mapped_column(String(64))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)  # verification and pulled documents look up by hash
     path: Mapped[str] = mapped_column(String(400))  # relative to the data directory
     size: Mapped[int] = mapped_column(Integer)
     sealed: Mapped[bool] = mapped_column(Boolean, default=False)

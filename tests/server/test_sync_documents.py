@@ -95,3 +95,22 @@ def test_a_file_the_server_lacks_waits_and_comes_with_a_later_run(live_server: L
     assert b.sync("wangyan").ok
     assert _documents(b, made.case_id) == issued and _waiting(b) == []
     assert case_detail(b.ctx, b.actor("wangyan"), made.case_id).documents_waiting == 0
+
+
+def test_a_number_this_workstation_already_holds_is_reported_not_a_crash(live_server: LiveServer,
+                                                                         workstations) -> None:
+    from app.doc_register import write_blob
+
+    a, b = _pair(live_server, workstations)
+    made = accept_case(a.ctx, a.actor("zhangmin"), complete(item_named(a.ctx, FOOD_CHANGE)))
+    assert a.sync("zhangmin").ok
+    issued = _documents(a, made.case_id)
+    receipt_sha, (kind, number, _) = next((k, v) for k, v in issued.items() if v[0] == "receipt")
+    with b.ctx.write() as s:  # a different document under the same number (numbers repeated by a restore)
+        rel, sha = write_blob(b.ctx.data.root, b"%PDF-1.4 another document\n", b.ctx.now())
+        s.add(Document(case_id=None, kind=kind, number=number, sha256=sha, path=rel, size=26, sealed=False,
+                       signed=False, created_at=b.ctx.now()))
+    assert b.sync("wangyan").ok  # the sync goes on
+    assert set(_documents(b, made.case_id)) == set(issued) - {receipt_sha}
+    [waiting] = _waiting(b)
+    assert waiting.sha256 == receipt_sha and number in waiting.last_error

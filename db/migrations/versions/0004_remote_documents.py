@@ -1,4 +1,6 @@
-"""sync: documents of pulled cases, noted until their files are fetched from the server
+"""sync: documents of pulled cases, noted until their files are fetched from the server; documents by hash
+
+Pulling a page looks up each document of each case by its SHA-256, as verifying a PDF does: indexed.
 
 Revision ID: 0004
 Revises: 0003
@@ -30,8 +32,10 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("sha256", name=op.f("pk_remote_document")),
     )
     op.create_index(op.f("ix_remote_document_case_id"), "remote_document", ["case_id"])
+    op.create_index(op.f("ix_document_sha256"), "document", ["sha256"])
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_document_sha256"), "document")
     op.drop_index(op.f("ix_remote_document_case_id"), "remote_document")
     op.drop_table("remote_document")
