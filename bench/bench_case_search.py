@@ -30,9 +30,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from ow_testkit import clerk  # noqa: E402
 
-from app.bootstrap import open_data_dir  # noqa: E402
-from app.case_queries import CaseQuery, current_window, page_sql, search_cases  # noqa: E402
-from app.identity import resident_check_char, uscc_check_char  # noqa: E402
+from app.cases.queries import CaseQuery, current_window, page_sql, search_cases  # noqa: E402
+from app.reference.identity import resident_check_char, uscc_check_char  # noqa: E402
+from app.station.bootstrap import open_data_dir  # noqa: E402
 
 SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
             "姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")

@@ -23,10 +23,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.bootstrap import open_data_dir  # noqa: E402
+from app.core.paths import resources_dir  # noqa: E402
 from app.documents.data import DocKind, DocumentData  # noqa: E402
 from app.documents.render import render  # noqa: E402
-from app.paths import resources_dir  # noqa: E402
+from app.station.bootstrap import open_data_dir  # noqa: E402
 
 
 def median_ms(fn: Callable[[], object], n: int) -> float:
@@ -125,7 +125,7 @@ def main(n: int = 200) -> None:
     from app.documents.credentials import passphrase_for
     from app.documents.data import SealImpression
     from app.documents.signing import Pkcs12Signer
-    from app.seals import credential_paths
+    from app.seal.seals import credential_paths
 
     ctx = open_data_dir(Path(tempfile.mkdtemp()), demo=True)
     with ctx.read() as s:

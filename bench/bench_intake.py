@@ -21,9 +21,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from bench_documents import bare_same_receipt, median_ms  # noqa: E402
 from ow_testkit import clerk, complete, item_named  # noqa: E402
 
-from app.bootstrap import open_data_dir  # noqa: E402
-from app.doc_register import read_document  # noqa: E402
-from app.intake import accept_case, receive_case  # noqa: E402
+from app.intake.outcomes import accept_case, receive_case  # noqa: E402
+from app.records.doc_register import read_document  # noqa: E402
+from app.station.bootstrap import open_data_dir  # noqa: E402
 
 
 def main(n: int = 200) -> None:

@@ -29,7 +29,7 @@ def main() -> None:
     from PySide6.QtPrintSupport import QPrinter
     from PySide6.QtWidgets import QApplication
 
-    from ui.printing import paint_pages, render_all
+    from ui.printing.printers import paint_pages, render_all
 
     app = QApplication.instance() or QApplication([])
     pdf = sample_pdf()

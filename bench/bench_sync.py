@@ -79,7 +79,7 @@ def headers_for(station: Station, token: str) -> dict[str, str]:
 def onewindow_push(prepared: Prepared, dirs: dict[str, Path], url: str, tokens: dict[str, str]) -> tuple[
         float, list[Pushed]]:
     """Every workstation's sync engine pushes its whole outbox at once; the bodies are kept for the others."""
-    from app.bootstrap import open_data_dir
+    from app.station.bootstrap import open_data_dir
     from app.sync.engine import _Run
 
     records, jobs, contexts = [], [], []

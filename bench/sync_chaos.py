@@ -27,7 +27,7 @@ from sync_server import ServerProcess
 from sync_testkit import free_port
 
 if TYPE_CHECKING:
-    from app.context import AppContext
+    from app.core.context import AppContext
     from app.sync.client import SyncClient
 
 MAX_ROUNDS = 10
@@ -127,7 +127,7 @@ class _Settler:
 def chaos_bench(prepared: Prepared, budget: int, seed: int, panel_backoff: bool = False) -> None:
     from faults.chaos_proxy import ChaosProxy
 
-    from app.bootstrap import open_data_dir
+    from app.station.bootstrap import open_data_dir
     from app.sync.client import DeviceCredential, SyncClient
     from db.models import Case
 

@@ -99,7 +99,7 @@ def _enrol_all(root: Path, n: int) -> tuple[Station, ...]:
     """Template, seeded server database, and each workstation enrolled (device code → its case numbers)."""
     from sync_testkit import Clock, LiveServer, Workstation, enrolment_code, memory_keyring, seed_demo
 
-    from app.bootstrap import open_data_dir
+    from app.station.bootstrap import open_data_dir
     from app.sync import settings as keys
 
     open_data_dir(root / "template", demo=True).dispose()
@@ -131,8 +131,8 @@ def make_cases(root: str, m: int) -> tuple[str, int, float]:
     """Child process: M real intakes (receive_case) at the workstation in `root`."""
     from ow_testkit import clerk, complete, item_named
 
-    from app.bootstrap import open_data_dir
-    from app.intake import receive_case
+    from app.intake.outcomes import receive_case
+    from app.station.bootstrap import open_data_dir
 
     ctx = open_data_dir(Path(root), demo=True)
     try:
@@ -183,7 +183,7 @@ def copy_stations(prepared: Prepared, dest: Path) -> dict[str, Path]:
 
 def sign_in(url: str, stations: tuple[Station, ...]) -> dict[str, str]:
     """A staff token per device on the server at `url` (what 登录中心服务器 does, minus the keyring)."""
-    from app.bootstrap import DEMO_PASSWORD
+    from app.station.bootstrap import DEMO_PASSWORD
     from app.sync.client import DeviceCredential, SyncClient
 
     tokens = {}

@@ -14,11 +14,11 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from app.auth import login
-from app.bootstrap import DEMO_PASSWORD, open_data_dir
-from app.hall import hall_info
-from ui.fonts import install_fonts
-from ui.main_window import MainWindow
+from app.core.auth import login
+from app.reference.hall import hall_info
+from app.station.bootstrap import DEMO_PASSWORD, open_data_dir
+from ui.system.fonts import install_fonts
+from ui.system.main_window import MainWindow
 
 
 def main(out: str, user: str = "wangyan", query: str = "spjy", section: str = "catalog") -> None:

@@ -22,12 +22,12 @@ from ow_testkit import at_local, clerk, complete, item_named, person, set_clock,
 from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from app.bootstrap import open_data_dir  # noqa: E402
-from app.case_deadlines import end_suspension, extend, start_suspension  # noqa: E402
-from app.context import AppContext  # noqa: E402
-from app.intake import accept_case, notify_case  # noqa: E402
-from app.ratings import record_rating  # noqa: E402
-from app.workdays import current_calendar  # noqa: E402
+from app.cases.ratings import record_rating  # noqa: E402
+from app.cases.special_procedures import end_suspension, extend, start_suspension  # noqa: E402
+from app.core.context import AppContext  # noqa: E402
+from app.intake.outcomes import accept_case, notify_case  # noqa: E402
+from app.reference.workdays import current_calendar  # noqa: E402
+from app.station.bootstrap import open_data_dir  # noqa: E402
 from db.models import Case, Document  # noqa: E402
 
 ITEMS = ("食品经营许可", "食品经营许可变更", "药品零售许可", "食品生产许可", "特种设备使用登记", "有限责任公司设立登记")
@@ -95,9 +95,9 @@ def main(out_dir: str) -> None:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication(sys.argv)
-    from ui.fonts import install_fonts
-    from ui.main_window import MainWindow
-    from ui.preferences import Preferences
+    from ui.system.fonts import install_fonts
+    from ui.system.main_window import MainWindow
+    from ui.widgets.preferences import Preferences
 
     install_fonts(app)
     ctx = open_data_dir(Path(tempfile.mkdtemp()), demo=True)
@@ -105,7 +105,7 @@ def main(out_dir: str) -> None:
     for kind in ("special_procedure_notice", "extension_notice"):
         subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", str(ctx.data.root / seeded[kind]),
                         str(out / kind)], check=True)
-    from app.hall import hall_info
+    from app.reference.hall import hall_info
 
     win = MainWindow(ctx, clerk(ctx), hall_info(ctx), prefs=Preferences(demo=True))
     win.resize(1440, 900)

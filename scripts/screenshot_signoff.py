@@ -15,17 +15,17 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
-from app.auth import login
-from app.bootstrap import DEMO_PASSWORD, open_data_dir
-from app.catalog import search_items
-from app.decisions import DecisionInput
-from app.hall import hall_info
-from app.intake import accept_case
-from app.intake_input import ApplicantInput, IntakeInput, MaterialInput
-from app.signoff import record_review
-from ui.fonts import install_fonts
-from ui.main_window import MainWindow
-from ui.records_dialog import RecordsDialog
+from app.core.auth import login
+from app.intake.input_checks import ApplicantInput, IntakeInput, MaterialInput
+from app.intake.outcomes import accept_case
+from app.reference.catalog import search_items
+from app.reference.hall import hall_info
+from app.signoff.decisions import DecisionInput
+from app.signoff.review import record_review
+from app.station.bootstrap import DEMO_PASSWORD, open_data_dir
+from ui.records.records_dialog import RecordsDialog
+from ui.system.fonts import install_fonts
+from ui.system.main_window import MainWindow
 
 
 def _friday() -> datetime:
@@ -35,7 +35,7 @@ def _friday() -> datetime:
 
 def _demo_cases(ctx: object) -> None:
     clerk = login(ctx, "wangyan", DEMO_PASSWORD)  # type: ignore[arg-type]
-    from app.catalog import get_item
+    from app.reference.catalog import get_item
 
     def accept(name: str, applicant: str) -> str:
         summary = next(i for i in search_items(ctx, clerk, name) if i.name == name)  # type: ignore[arg-type]

@@ -15,8 +15,8 @@ from pytestqt.qtbot import QtBot
 from signoff_kit import pdf_text, who
 from sqlalchemy import func, select
 
-from app.context import Actor, AppContext
-from app.intake import accept_case
+from app.core.context import Actor, AppContext
+from app.intake.outcomes import accept_case
 from db.models import (
     Attachment,
     AuditEntry,
@@ -30,8 +30,8 @@ from db.models import (
     SealUse,
     Suspension,
 )
-from ui.case_detail_view import CaseDetailView
-from ui.preferences import Preferences
+from ui.cases.detail_view import CaseDetailView
+from ui.widgets.preferences import Preferences
 
 # Every table a case-desk action may write to: a refused input must leave each count as it was.
 WRITTEN = (CaseEvent, OutboxOp, Document, SealUse, AuditEntry, DeadlineChange, Suspension, Extension, Rating,

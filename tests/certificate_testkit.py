@@ -5,10 +5,10 @@ from __future__ import annotations
 from ow_testkit import clerk, complete, item_named, person
 from sqlalchemy import select
 
-from app import workdays
-from app.context import AppContext
-from app.intake import accept_case
-from app.intake_input import ApplicantInput
+from app.core.context import AppContext
+from app.intake.input_checks import ApplicantInput
+from app.intake.outcomes import accept_case
+from app.reference import workdays
 from db.models import Case, Staff
 
 # (item name, clerk, chief who holds the window's seal) for the three demo certificate types.

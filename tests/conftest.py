@@ -18,7 +18,7 @@ os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="onewindow-test-config-"
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A demo data directory opened once (migrations, calendar seed, demo hall, password hashes)."""
-    from app.bootstrap import open_data_dir
+    from app.station.bootstrap import open_data_dir
 
     root = tmp_path_factory.mktemp("demo-template")
     ctx = open_data_dir(root, demo=True)
@@ -36,7 +36,7 @@ def demo_dir(demo_template: Path, tmp_path: Path) -> Path:
 
 @pytest.fixture
 def ctx(demo_dir: Path) -> Iterator[object]:
-    from app.bootstrap import open_data_dir
+    from app.station.bootstrap import open_data_dir
 
     context = open_data_dir(demo_dir, demo=True)
     yield context

@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app.auth import login
-from app.bootstrap import DEMO_PASSWORD
-from app.context import Actor, AppContext
-from app.intake_input import ApplicantInput, IntakeInput, MaterialInput
+from app.core.auth import login
+from app.core.context import Actor, AppContext
+from app.intake.input_checks import ApplicantInput, IntakeInput, MaterialInput
+from app.station.bootstrap import DEMO_PASSWORD
 from db.models import Item
 
 BEIJING = ZoneInfo("Asia/Shanghai")

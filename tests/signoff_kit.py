@@ -9,11 +9,11 @@ from pathlib import Path
 from ow_testkit import at_local, complete, item_named, set_clock
 from sqlalchemy import select, update
 
-from app.auth import actor_for
-from app.context import Actor, AppContext
-from app.decisions import DecisionInput
-from app.intake import accept_case
-from app.signoff import record_review
+from app.core.auth import actor_for
+from app.core.context import Actor, AppContext
+from app.intake.outcomes import accept_case
+from app.signoff.decisions import DecisionInput
+from app.signoff.review import record_review
 from db.models import AuditEntry, Case, Document, Item, Staff
 
 # The demo's A01 window (市场监督管理局): chief and seal custodian 周建华, clerks 王䶮, 张敏, 刘婷; admin 陈思远.

@@ -247,7 +247,7 @@ class Workstation:
     """A client data directory (a copy of the demo template) with its own keyring entries and clock."""
 
     def __init__(self, template: Path, root: Path, clock: Clock) -> None:
-        from app.bootstrap import open_data_dir
+        from app.station.bootstrap import open_data_dir
         from app.sync.credentials import CredentialStore
 
         shutil.copytree(template, root)
@@ -255,8 +255,8 @@ class Workstation:
         self.store = CredentialStore()
 
     def actor(self, username: str = "zhangmin"):  # type: ignore[no-untyped-def]
-        from app.auth import login
-        from app.bootstrap import DEMO_PASSWORD
+        from app.core.auth import login
+        from app.station.bootstrap import DEMO_PASSWORD
 
         return login(self.ctx, username, DEMO_PASSWORD)
 
@@ -267,7 +267,7 @@ class Workstation:
 
     def sign_in(self, username: str = "zhangmin"):  # type: ignore[no-untyped-def]
         """Local sign-in and the server token (what the sync panel's 登录中心服务器 does)."""
-        from app.bootstrap import DEMO_PASSWORD
+        from app.station.bootstrap import DEMO_PASSWORD
         from app.sync.enrolment import server_login
 
         actor = self.actor(username)

@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from app.paths import default_data_dir
+from app.core.paths import default_data_dir
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -33,18 +33,18 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     root = args.data_dir or default_data_dir(args.demo)
     if args.command == "doctor":
-        from ui.doctor_cli import run_doctor
+        from ui.system.doctor_cli import run_doctor
 
         return run_doctor(root, demo=args.demo)
     if args.command == "verify":
-        from ui.verify_cli import run_verify
+        from ui.system.verify_cli import run_verify
 
         return run_verify(root, args.file, demo=args.demo)
     if args.command == "samples":
-        from ui.samples_cli import run_samples
+        from ui.system.samples_cli import run_samples
 
         return run_samples(root, args.outdir, name=args.name, org=args.org, demo=True)
-    from ui.gui import run_gui
+    from ui.system.gui import run_gui
 
     return run_gui(root, demo=args.demo, as_user=args.as_user)
 

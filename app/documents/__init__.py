@@ -1,1 +1,9 @@
-"""OneWindow app documents package."""
+"""Every counter document drawn as a PDF: receipts, notices, decisions, certificates, the seal impression,
+barcodes and QR codes, fonts with rare-character fallback, PAdES signing. Pure: document data in, bytes out;
+it knows no database and uses only app.core.errors.
+
+Public modules are listed in __all__; the others are private to this package
+(tests/test_architecture.py holds it).
+"""
+
+__all__ = ["credentials", "data", "fonts", "legal_text", "render", "signing", "text"]  # public modules: other packages import only these

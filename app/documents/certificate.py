@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from io import BytesIO
 from typing import Any
 
+from app.core.errors import ValidationError
 from app.documents.data import CERTIFICATE_KINDS, DocKind, DocumentData
 from app.documents.fonts import FontChain, make_canvas
 from app.documents.legal_text import cn_date
 from app.documents.qr import draw_qr
 from app.documents.seal import SealSpec, draw_seal
 from app.documents.text import para_style, paragraph
-from app.errors import ValidationError
 
 MM = 72 / 25.4
 A4 = (210 * MM, 297 * MM)

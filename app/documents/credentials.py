@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from app.errors import AppError
+from app.core.errors import AppError
 
 KEYRING_SERVICE = "OneWindow"
 # Only the demo may fall back to this when the machine has no keyring (headless Linux):

@@ -1,4 +1,8 @@
-"""Font chain for printed documents: shipped TrueType faces, per-character fallback, refusing the unprintable."""
+"""Font chain for printed documents: shipped TrueType faces, per-character fallback, refusing the unprintable.
+
+One piece because the face cache, the per-character advances and reportlab's process-wide fixes they rely on
+must change together; split, each half would reach into the other's caches.
+"""
 
 from __future__ import annotations
 

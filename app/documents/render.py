@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from importlib import import_module
 
+from app.core.errors import ValidationError
 from app.documents.data import SEALED_KINDS, DocKind, DocumentData, Refusal
 from app.documents.fonts import FontChain, default_chain
 from app.documents.legal_text import NOTICE_PERIOD, SPECIAL_PROCEDURE_TYPES
-from app.errors import ValidationError
 
 # kind → module with render(doc, chain) and fields(doc); imported on use, as each pulls in reportlab.
 MODULES: dict[DocKind, str] = {

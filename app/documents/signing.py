@@ -33,7 +33,7 @@ class Pkcs12Signer:
 
         self._signer = signers.SimpleSigner.load_pkcs12(str(p12_path), passphrase=passphrase.encode())
         if self._signer is None:
-            from app.errors import AppError
+            from app.core.errors import AppError
 
             raise AppError("bad_credential", "印章证书无法打开（文件损坏或口令不符）")
 

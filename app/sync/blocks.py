@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.context import AppContext
+from app.core.context import AppContext
 from app.sync.client import SyncClient
 from app.sync.protocol import BlockRequest, parse_ts
 from db.models import NumberBlock
@@ -19,7 +19,7 @@ LEASE_SIZE = 200
 
 def apply_leases(session: Session, leases: Sequence[dict[str, Any]], now: datetime) -> int:
     """Record leases this workstation does not hold yet (e.g. after a reinstall); returns how many were new."""
-    from app.cert_numbers import add_leased_block
+    from app.certificates.numbers import add_leased_block
 
     added = 0
     for lease in leases:
@@ -38,8 +38,8 @@ def apply_leases(session: Session, leases: Sequence[dict[str, Any]], now: dateti
 def lease_low(ctx: AppContext, client: SyncClient, mark: Callable[[Session], Session]) -> int:
     """Ask the server for a new block for every prefix running low (this year's included)."""
     try:
-        from app.cert_numbers import add_leased_block, blocks_running_low
-        from app.cert_types import all_types
+        from app.certificates.kinds import all_types
+        from app.certificates.numbers import add_leased_block, blocks_running_low
     except ImportError:
         return 0
     low = blocks_running_low(ctx)

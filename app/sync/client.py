@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, NoReturn
 
-from app.errors import AppError
+from app.core.errors import AppError
 from app.sync.protocol import (
     API,
     DEVICE_HEADER,

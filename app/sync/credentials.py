@@ -10,8 +10,8 @@ import contextlib
 import json
 from datetime import datetime
 
+from app.core.errors import AppError
 from app.documents.credentials import KEYRING_SERVICE, keyring_available
-from app.errors import AppError
 from app.sync.protocol import parse_ts
 
 _MEMORY: dict[str, str] = {}

@@ -19,9 +19,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.context import AppContext
-from app.doc_register import write_blob
+from app.core.context import AppContext
 from app.documents.data import SEALED_KINDS, DocKind
+from app.records.doc_register import write_blob
 from app.sync.client import ServerRefused, SyncClient
 from app.sync.protocol import parse_ts
 from db.models import BlobUpload, Document, RemoteDocument

@@ -20,12 +20,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from app import reference_data
-from app.context import AppContext, to_local
-from app.errors import AppError
-from app.faults import fault_point
-from app.outbox import current_epoch
-from app.sync import blocks, doc_fetch, pull_apply
+from app.core.context import AppContext, to_local
+from app.core.errors import AppError
+from app.core.faults import fault_point
+from app.core.outbox import current_epoch
+from app.sync import blocks, doc_fetch, pull_apply, reference_data
 from app.sync import settings as keys
 from app.sync.client import DeviceRejected, NeedLogin, ServerRefused, ServerUnavailable, SyncClient
 from app.sync.credentials import CredentialStore
@@ -239,7 +238,7 @@ def apply_reference(session: Session, name: str, doc: dict, now: datetime) -> bo
 def recompute_deadlines(ctx: AppContext) -> None:
     """The case desk's recompute after a calendar update (open cases, flags moved printed dates)."""
     try:
-        from app.case_deadlines import recompute_after_calendar_update
+        from app.cases.special_procedures import recompute_after_calendar_update
     except ImportError:
         return
     recompute_after_calendar_update(ctx)
@@ -248,7 +247,7 @@ def recompute_deadlines(ctx: AppContext) -> None:
 def record_forwarded(ctx: AppContext, records: list[dict]) -> None:
     """Back-office decisions go through the case desk's own rules first (idempotent: a repeat is a no-op)."""
     try:
-        from app.decisions import record_backoffice_decision
+        from app.signoff.decisions import record_backoffice_decision
     except ImportError:
         return
     for rec in records:

@@ -6,12 +6,11 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import update
 
-from app import audit
-from app.auth import Action, require
-from app.context import Actor, AppContext
-from app.errors import AppError, ValidationError
-from app.outbox import pending_count
-from app.sync import machine
+from app.core import audit, machine
+from app.core.auth import Action, require
+from app.core.context import Actor, AppContext
+from app.core.errors import AppError, ValidationError
+from app.core.outbox import pending_count
 from app.sync import settings as keys
 from app.sync.client import DeviceCredential, SyncClient
 from app.sync.credentials import CredentialStore

@@ -17,10 +17,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app import reference_data
-from app.errors import AppError
-from app.faults import fault_point
-from app.sync import doc_fetch
+from app.core.errors import AppError
+from app.core.faults import fault_point
+from app.sync import doc_fetch, reference_data
 from app.sync.outbox_push import has_pending
 from app.sync.protocol import Change, parse_day, parse_ts
 from db.models import Case, CaseEvent, CaseMaterial, CatalogVersion, Department, Item, Review, Staff, Window

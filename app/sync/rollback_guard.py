@@ -26,9 +26,8 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from app import audit
-from app.context import AppContext
-from app.sync import machine
+from app.core import audit, machine
+from app.core.context import AppContext
 from app.sync import settings as keys
 from app.sync.credentials import CredentialStore
 from app.sync.outbox_push import renumber

@@ -17,8 +17,8 @@ LAST_SUCCESS = "sync.last_success"
 BLOCK_REQUESTS = "sync.block_requests"
 RECONCILED = "sync.reconciled"
 FIGURES = "sync.figures"
-EPOCH = "epoch"  # app.outbox.current_epoch reads it: case numbers carry its last digit
-DEVICE_CODE = "device_code"  # app.sealing.device_code reads it
+EPOCH = "epoch"  # app.core.outbox.current_epoch reads it: case numbers carry its last digit
+DEVICE_CODE = "device_code"  # app.seal.sealing.device_code reads it
 
 
 def etag_key(name: str) -> str:

@@ -8,10 +8,10 @@ from datetime import datetime
 
 from sqlalchemy import func, select, update
 
-from app.auth import Action, require
-from app.context import Actor, AppContext
-from app.outbox import pending_count
-from app.sync import machine
+from app.core import machine
+from app.core.auth import Action, require
+from app.core.context import Actor, AppContext
+from app.core.outbox import pending_count
 from app.sync import settings as keys
 from app.sync.protocol import parse_ts
 from db.models import Case, OutboxOp, SyncRun
@@ -30,7 +30,7 @@ class SyncSummary:
     rejected_open: int  # rejections nobody has marked as handled
     last_success: datetime | None
     reconciled: dict[str, object] | None
-    moved: bool = False  # the database was copied from another machine: enrol again (app/sync/machine.py)
+    moved: bool = False  # the database was copied from another machine: enrol again (app/core/machine.py)
 
 
 @dataclass(frozen=True)

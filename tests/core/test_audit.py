@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import select, text
 
-from app import audit
-from app.audit import verify_chain
-from app.auth import login
-from app.bootstrap import DEMO_PASSWORD
-from app.context import AppContext
+from app.core import audit
+from app.core.audit import verify_chain
+from app.core.auth import login
+from app.core.context import AppContext
+from app.station.bootstrap import DEMO_PASSWORD
 from db.models import AuditEntry
 
 
@@ -80,10 +80,10 @@ def test_refused_seal_password_is_audited_although_nothing_else_is_kept(ctx: App
     import pytest
     from ow_testkit import at_local, clerk, complete, item_named, set_clock
 
+    from app.core.errors import AppError
     from app.documents.data import DocKind
-    from app.errors import AppError
-    from app.intake import accept_case
-    from app.sealing import authorise
+    from app.intake.outcomes import accept_case
+    from app.seal.sealing import authorise
 
     set_clock(ctx, at_local(2026, 11, 20))
     actor = clerk(ctx)
@@ -101,11 +101,11 @@ def test_chief_seals_with_the_case_windows_seal(ctx: AppContext) -> None:
     a seal of another department's window is never used."""
     import pytest
 
-    from app.auth import login
-    from app.bootstrap import DEMO_PASSWORD
+    from app.core.auth import login
+    from app.core.errors import PermissionDenied
     from app.documents.data import DocKind
-    from app.errors import PermissionDenied
-    from app.sealing import authorise
+    from app.seal.sealing import authorise
+    from app.station.bootstrap import DEMO_PASSWORD
     from db.models import Department, Seal, Window
 
     chief = login(ctx, "zhoujianhua", DEMO_PASSWORD)

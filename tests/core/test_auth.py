@@ -7,10 +7,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from app.auth import Action, hash_password, login, may, require
-from app.bootstrap import DEMO_PASSWORD
-from app.context import Actor, AppContext
-from app.errors import AppError, PermissionDenied
+from app.core.auth import Action, hash_password, login, may, require
+from app.core.context import Actor, AppContext
+from app.core.errors import AppError, PermissionDenied
+from app.station.bootstrap import DEMO_PASSWORD
 from db.models import AuditEntry, Staff
 
 
@@ -77,7 +77,7 @@ def _actor(role: str) -> Actor:
     return Actor(1, "u", "名", role, 1, "A01", 1, "部门")
 
 
-# The policy, written out independently of app.auth.PERMISSIONS: (action, clerk, chief, admin).
+# The policy, written out independently of app.core.auth.PERMISSIONS: (action, clerk, chief, admin).
 POLICY = [
     (Action.BROWSE_CATALOG, True, True, True),
     (Action.VIEW_CASES, True, True, True),

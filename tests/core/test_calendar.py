@@ -1,4 +1,4 @@
-"""Tests for app.calendar against the State Council's published holiday schedules."""
+"""Tests for app.reference.calendar against the State Council's published holiday schedules."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.calendar import (
+from app.reference.calendar import (
     CalendarError,
     DayInfo,
     DayKind,

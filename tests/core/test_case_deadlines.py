@@ -19,21 +19,21 @@ import pytest
 from ow_testkit import at_local, clerk, complete, item_named, set_clock, with_status
 from sqlalchemy import select
 
-from app.calendar import DayInfo, DayKind, estimated_days, official_days
-from app.case_deadlines import (
+from app.cases.deadlines import compute
+from app.cases.special_procedures import (
     acknowledge_moved_deadline,
     end_suspension,
     extend,
     recompute_after_calendar_update,
     start_suspension,
 )
-from app.context import AppContext
-from app.correction import supplement
-from app.deadlines import compute
-from app.errors import AppError, PermissionDenied, ValidationError
-from app.intake import accept_case, notify_case
-from app.intake_input import MaterialInput
-from app.workdays import current_calendar, store_version
+from app.core.context import AppContext
+from app.core.errors import AppError, PermissionDenied, ValidationError
+from app.intake.correction import supplement
+from app.intake.input_checks import MaterialInput
+from app.intake.outcomes import accept_case, notify_case
+from app.reference.calendar import DayInfo, DayKind, estimated_days, official_days
+from app.reference.workdays import current_calendar, store_version
 from db.models import Case, CaseEvent, DeadlineChange, Document, Extension, Suspension
 
 CHIEF = "zhoujianhua"  # 市场监管 chief representative, custodian of A01's seal

@@ -10,13 +10,13 @@ from datetime import date, datetime
 import pytest
 from ow_testkit import at_local, clerk, complete, item_named, set_clock
 
-from app.attachments import add_attachment, case_attachments, read_attachment
-from app.case_deadlines import end_suspension, extend, start_suspension
-from app.case_detail import case_detail
-from app.context import AppContext
-from app.errors import AppError, ValidationError
-from app.intake import accept_case
-from app.lights import Light
+from app.cases.attachments import add_attachment, case_attachments, read_attachment
+from app.cases.detail import case_detail
+from app.cases.lights import Light
+from app.cases.special_procedures import end_suspension, extend, start_suspension
+from app.core.context import AppContext
+from app.core.errors import AppError, ValidationError
+from app.intake.outcomes import accept_case
 
 
 def tiny_png() -> bytes:

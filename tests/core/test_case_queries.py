@@ -10,7 +10,8 @@ import pytest
 from ow_testkit import at_local, clerk, set_clock
 from sqlalchemy import select, text
 
-from app.case_queries import (
+from app.cases.lights import Light, LightWindow
+from app.cases.queries import (
     CaseQuery,
     due_cases,
     ensure_search_index,
@@ -20,8 +21,7 @@ from app.case_queries import (
     page_sql,
     search_cases,
 )
-from app.context import AppContext
-from app.lights import Light, LightWindow
+from app.core.context import AppContext
 from db.models import Case, Staff
 
 _seq = count(1)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from app.auth import login
-from app.bootstrap import DEMO_PASSWORD
-from app.catalog import get_item, pinyin_keys, search_items
-from app.context import Actor, AppContext
+from app.core.auth import login
+from app.core.context import Actor, AppContext
+from app.reference.catalog import get_item, pinyin_keys, search_items
+from app.station.bootstrap import DEMO_PASSWORD
 from db.models import Staff
 
 

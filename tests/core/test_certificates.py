@@ -12,12 +12,8 @@ from certificate_testkit import DRUG, FOOD, HYGIENE, approved_case_for_test, org
 from ow_testkit import at_local, clerk, complete, item_named, set_clock
 from sqlalchemy import func, select
 
-from app.auth import login
-from app.bootstrap import DEMO_PASSWORD
-from app.case_documents import case_facts
-from app.cert_numbers import add_leased_block, blocks_running_low, number_report, return_unused
-from app.cert_types import iso7064_mod11_10, type_of
-from app.certificates import (
+from app.cases.case_documents import case_facts
+from app.certificates.issuance import (
     _content,  # the content issue_certificate renders, for the renderer's own refusals
     certificates_of_case,
     draft_for_case,
@@ -26,13 +22,17 @@ from app.certificates import (
     reissue_certificate,
     void_certificate,
 )
-from app.context import AppContext
-from app.doc_facts import issuer_for
+from app.certificates.kinds import iso7064_mod11_10, type_of
+from app.certificates.numbers import add_leased_block, blocks_running_low, number_report, return_unused
+from app.core.auth import login
+from app.core.context import AppContext
+from app.core.errors import AppError, PermissionDenied, ValidationError
 from app.documents.data import DocKind, DocumentData, SealImpression
 from app.documents.fonts import MissingGlyph
 from app.documents.render import render
-from app.errors import AppError, PermissionDenied, ValidationError
-from app.intake import accept_case
+from app.intake.outcomes import accept_case
+from app.records.doc_facts import issuer_for
+from app.station.bootstrap import DEMO_PASSWORD
 from db.models import (
     AuditEntry,
     Case,

@@ -13,12 +13,12 @@ import pytest
 from certificate_testkit import DRUG, FOOD, HYGIENE, approved_case_for_test, org
 from ow_testkit import at_local, clerk, set_clock
 
-from app.auth import login
-from app.bootstrap import DEMO_PASSWORD, open_data_dir
-from app.certificates import CertificateInfo, draft_for_case, issue_certificate, void_certificate
-from app.doc_register import read_document
-from app.verify import verify_pdf
-from ui.verify_cli import run_verify
+from app.certificates.issuance import CertificateInfo, draft_for_case, issue_certificate, void_certificate
+from app.core.auth import login
+from app.records.doc_register import read_document
+from app.station.bootstrap import DEMO_PASSWORD, open_data_dir
+from app.tools.verify import verify_pdf
+from ui.system.verify_cli import run_verify
 
 pytestmark = pytest.mark.skipif(not all(shutil.which(t) for t in ("pdfsig", "pdffonts", "pdftotext", "pdftoppm",
                                                                   "zbarimg")),

@@ -10,10 +10,8 @@ from certificate_testkit import FOOD, HYGIENE, approved_case_for_test, org
 from openpyxl import load_workbook
 from ow_testkit import at_local, clerk, set_clock
 
-from app import workdays
-from app.auth import login
-from app.bootstrap import DEMO_PASSWORD
-from app.cert_register import (
+from app.certificates.issuance import CertificateInfo, draft_for_case, issue_certificate, void_certificate
+from app.certificates.register import (
     RegisterQuery,
     awaiting_issue,
     expiry_reminders,
@@ -21,9 +19,11 @@ from app.cert_register import (
     issue_light,
     search_register,
 )
-from app.certificates import CertificateInfo, draft_for_case, issue_certificate, void_certificate
-from app.context import AppContext
-from app.intake_input import ApplicantInput
+from app.core.auth import login
+from app.core.context import AppContext
+from app.intake.input_checks import ApplicantInput
+from app.reference import workdays
+from app.station.bootstrap import DEMO_PASSWORD
 
 FOREIGN_PR = "932682198501010017"  # DOMAIN.md sample
 

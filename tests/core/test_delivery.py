@@ -11,13 +11,13 @@ from certificate_testkit import FOOD, HYGIENE, approved_case_for_test, org
 from ow_testkit import PERSON_ID, at_local, clerk, set_clock
 from sqlalchemy import select
 
-from app.auth import login
-from app.bootstrap import DEMO_PASSWORD
-from app.certificates import CertificateInfo, draft_for_case, issue_certificate, void_certificate
-from app.context import AppContext
-from app.delivery import HandoverInput, deliveries_of_case, hand_over
-from app.doc_register import read_document
-from app.errors import AppError, ValidationError
+from app.certificates.delivery import HandoverInput, deliveries_of_case, hand_over
+from app.certificates.issuance import CertificateInfo, draft_for_case, issue_certificate, void_certificate
+from app.core.auth import login
+from app.core.context import AppContext
+from app.core.errors import AppError, ValidationError
+from app.records.doc_register import read_document
+from app.station.bootstrap import DEMO_PASSWORD
 from db.models import Case, Certificate, Delivery, Document, OutboxOp
 
 FOREIGN_PR = "911124198108030024"  # DOMAIN.md sample (外国人永久居留身份证)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from app.core.errors import ValidationError
 from app.documents.data import (
     CaseFacts,
     Decision,
@@ -26,7 +27,6 @@ from app.documents.data import (
 )
 from app.documents.fonts import MissingGlyph
 from app.documents.render import render, validate
-from app.errors import ValidationError
 
 CASE_NO = "000120261122100012"  # device 0001, 2026-11-22, epoch 1, counter 00012: 18 digits
 LONG_ORG = "云岫市𠮷野家餐饮管理有限公司江滨大道第一分店暨云岫市老城区传统风味小吃连锁经营部（普通合伙）"

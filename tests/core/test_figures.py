@@ -10,12 +10,13 @@ import pytest
 from openpyxl import load_workbook
 from ow_testkit import at_local, clerk, complete, item_named, set_clock, with_status
 
-from app.case_deadlines import end_suspension, start_suspension
-from app.context import AppContext
+from app.cases.ratings import record_rating
+from app.cases.special_procedures import end_suspension, start_suspension
+from app.core.context import AppContext
 from app.documents.data import Refusal
-from app.figures import bucket, export_xlsx, window_figures
-from app.intake import accept_case, notify_case, refuse_case
-from app.ratings import record_rating
+from app.figures.report import bucket, window_figures
+from app.figures.workbook import export_xlsx
+from app.intake.outcomes import accept_case, notify_case, refuse_case
 from db.models import Case
 
 DRUGS, FOOD = "药品零售许可", "食品经营许可"  # promised/legal 10/20 and 5/10 working days

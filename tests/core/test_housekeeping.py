@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from ow_testkit import at_local, clerk, complete, item_named, set_clock
 
-from app.context import AppContext
-from app.housekeeping import run_housekeeping
-from app.intake import receive_case
+from app.core.context import AppContext
+from app.intake.outcomes import receive_case
+from app.station.housekeeping import run_housekeeping
 
 
 def test_housekeeping_runs_twice_without_doing_anything_twice(ctx: AppContext) -> None:

@@ -1,4 +1,4 @@
-"""Tests for app.identity against published samples and check characters worked out by hand."""
+"""Tests for app.reference.identity against published samples and check characters worked out by hand."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from app.identity import (
+from app.reference.identity import (
     ID_TYPE_LABELS,
     PERSON_ID_TYPES,
     Checked,

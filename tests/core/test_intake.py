@@ -12,13 +12,13 @@ import pytest
 from ow_testkit import ORG_USCC, at_local, clerk, complete, item_named, person, set_clock, with_status
 from sqlalchemy import func, select, text
 
-from app.auth import login
-from app.bootstrap import DEMO_PASSWORD
-from app.context import AppContext
+from app.core.auth import login
+from app.core.context import AppContext
+from app.core.errors import AppError, PermissionDenied, ValidationError
 from app.documents.data import Refusal
-from app.errors import AppError, PermissionDenied, ValidationError
-from app.intake import accept_case, notify_case, refuse_case
-from app.intake_input import ApplicantInput
+from app.intake.input_checks import ApplicantInput
+from app.intake.outcomes import accept_case, notify_case, refuse_case
+from app.station.bootstrap import DEMO_PASSWORD
 from db.models import AuditEntry, Case, CaseEvent, Document, OutboxOp, SealUse
 
 

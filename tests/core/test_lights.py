@@ -9,8 +9,8 @@ from datetime import date
 
 import pytest
 
-from app.calendar import WorkCalendar, estimated_days, official_days
-from app.lights import Light, case_lights, light_of, light_window, worst
+from app.cases.lights import Light, case_lights, light_of, light_window, worst
+from app.reference.calendar import WorkCalendar, estimated_days, official_days
 
 D = date
 

@@ -8,12 +8,12 @@ import pytest
 from ow_testkit import at_local, clerk, complete, item_named, set_clock, with_status
 from sqlalchemy import select
 
-from app.bootstrap import DEMO_PASSWORD
-from app.context import AppContext
-from app.correction import Override, supplement, sweep_unanswered
-from app.errors import AppError, PermissionDenied
-from app.intake import decide_received, notify_case, receive_case, sweep_deemed_acceptance
-from app.intake_input import MaterialInput
+from app.core.context import AppContext
+from app.core.errors import AppError, PermissionDenied
+from app.intake.correction import Override, supplement, sweep_unanswered
+from app.intake.input_checks import MaterialInput
+from app.intake.outcomes import decide_received, notify_case, receive_case, sweep_deemed_acceptance
+from app.station.bootstrap import DEMO_PASSWORD
 from db.models import AuditEntry, Case, CaseEvent, Document
 
 FOOD = "食品经营许可"

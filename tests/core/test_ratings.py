@@ -8,10 +8,10 @@ import pytest
 from ow_testkit import at_local, clerk, complete, item_named, set_clock
 from sqlalchemy import select
 
-from app.context import AppContext
-from app.errors import AppError, ValidationError
-from app.intake import accept_case
-from app.ratings import NOT_RATED, bad_reviews, case_ratings, record_follow_up, record_rating
+from app.cases.ratings import NOT_RATED, bad_reviews, case_ratings, record_follow_up, record_rating
+from app.core.context import AppContext
+from app.core.errors import AppError, ValidationError
+from app.intake.outcomes import accept_case
 from db.models import Case, OutboxOp, Rating
 
 

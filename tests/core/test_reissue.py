@@ -6,10 +6,10 @@ import pytest
 from ow_testkit import at_local, clerk, complete, item_named, set_clock, with_status
 from sqlalchemy import select
 
-from app.context import AppContext
-from app.errors import PermissionDenied
-from app.intake import accept_case, notify_case
-from app.reissue import reissue_document
+from app.cases.reissue import reissue_document
+from app.core.context import AppContext
+from app.core.errors import PermissionDenied
+from app.intake.outcomes import accept_case, notify_case
 from db.models import AuditEntry, CaseMaterial, Document
 
 

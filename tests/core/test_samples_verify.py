@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from app.auth import login
-from app.bootstrap import DEMO_PASSWORD
-from app.context import AppContext
-from app.doc_register import void_document
-from app.samples import SAMPLE_CASE_NO, make_samples
-from app.verify import verify_pdf
+from app.core.auth import login
+from app.core.context import AppContext
+from app.records.doc_register import void_document
+from app.station.bootstrap import DEMO_PASSWORD
+from app.tools.samples import SAMPLE_CASE_NO, make_samples
+from app.tools.verify import verify_pdf
 from db.models import Document
 
 pytestmark = pytest.mark.skipif(not all(shutil.which(t) for t in ("pdfsig", "pdffonts", "pdftotext", "zbarimg")),
@@ -29,7 +29,7 @@ SEALED = ("acceptance_notice", "correction_notice", "refusal_notice", "special_p
 def samples(tmp_path_factory: pytest.TempPathFactory, demo_template: Path) -> tuple[Path, Path]:
     root = tmp_path_factory.mktemp("samples-data")
     shutil.copytree(demo_template, root, dirs_exist_ok=True)
-    from app.bootstrap import open_data_dir
+    from app.station.bootstrap import open_data_dir
 
     ctx = open_data_dir(root, demo=True)
     out = tmp_path_factory.mktemp("samples-out")
@@ -75,7 +75,7 @@ def test_signature_valid_then_tamper_detected(samples: tuple[Path, Path], tmp_pa
     root, out = samples
     pdf = out / f"{kind}.pdf"
     assert "Signature is Valid" in _pdfsig(pdf)
-    from app.bootstrap import open_data_dir
+    from app.station.bootstrap import open_data_dir
 
     ctx = open_data_dir(root, demo=True)
     try:
@@ -102,7 +102,7 @@ def _first_range(pdf: bytes) -> tuple[int, int]:
 
 def test_voided_document_fails_verify(samples: tuple[Path, Path]) -> None:
     root, out = samples
-    from app.bootstrap import open_data_dir
+    from app.station.bootstrap import open_data_dir
 
     ctx: AppContext = open_data_dir(root, demo=True)
     try:
@@ -122,7 +122,7 @@ def test_seal_sealed_away_later_does_not_undo_earlier_documents(samples: tuple[P
     root, out = samples
     from datetime import timedelta
 
-    from app.bootstrap import open_data_dir
+    from app.station.bootstrap import open_data_dir
     from db.models import Seal
 
     ctx = open_data_dir(root, demo=True)

@@ -14,11 +14,9 @@ from openpyxl import load_workbook
 from signoff_kit import ADMIN, CHIEF, accepted, at_local, audit_actions, reviewed, start, who
 from sqlalchemy import select
 
-from app.bootstrap import DEMO_PASSWORD
-from app.context import AppContext
-from app.decisions import DecisionInput
-from app.errors import AppError, PermissionDenied, ValidationError
-from app.seal_custody import (
+from app.core.context import AppContext
+from app.core.errors import AppError, PermissionDenied, ValidationError
+from app.seal.custody import (
     declare_lost,
     grant_authorisation,
     list_authorisations,
@@ -27,10 +25,12 @@ from app.seal_custody import (
     seal_away,
     withdraw_authorisation,
 )
-from app.seal_register import RegisterQuery, SealUseRow, export_register, register_pdf, search_seal_uses
-from app.seal_register_pdf import RegisterPrint, render_register
-from app.seals import seal_by_code
-from app.signoff import sign_off
+from app.seal.seals import seal_by_code
+from app.seal.usage_register import RegisterQuery, SealUseRow, export_register, register_pdf, search_seal_uses
+from app.seal.usage_register_pdf import RegisterPrint, render_register
+from app.signoff.decisions import DecisionInput
+from app.signoff.review import sign_off
+from app.station.bootstrap import DEMO_PASSWORD
 from db.models import AuditEntry, OutboxOp, Staff
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")

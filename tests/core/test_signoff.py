@@ -22,12 +22,12 @@ from signoff_kit import (
 )
 from sqlalchemy import select
 
-from app.bootstrap import DEMO_PASSWORD
-from app.context import AppContext
-from app.decisions import DecisionInput
-from app.errors import AppError, PermissionDenied, ValidationError
-from app.signoff import return_for_review, sign_off
-from app.signoff_queue import signoff_queue
+from app.core.context import AppContext
+from app.core.errors import AppError, PermissionDenied, ValidationError
+from app.signoff.decisions import DecisionInput
+from app.signoff.queue import signoff_queue
+from app.signoff.review import return_for_review, sign_off
+from app.station.bootstrap import DEMO_PASSWORD
 from db.models import AuditEntry, CaseEvent, DeadlineChange, OutboxOp, Review, SealUse, Staff
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
@@ -125,7 +125,7 @@ def test_an_earlier_reviewer_stays_excluded_after_the_case_is_returned(ctx: AppC
     case_id = reviewed(ctx, by=CHIEF)
     # 张敏 stands in for 周建华 this month: she may return the case, which another clerk then reviews again.
     return_for_review(ctx, who(ctx, "zhangmin"), case_id, "请补充现场核查意见")
-    from app.signoff import record_review
+    from app.signoff.review import record_review
 
     record_review(ctx, who(ctx, "liuting"), case_id, APPROVE)
     with pytest.raises(AppError) as err:
@@ -171,8 +171,8 @@ def test_deputy_outside_the_period_has_no_authority(ctx: AppContext) -> None:
 
 def test_expired_delegation_is_refused_and_the_case_is_forwarded(ctx: AppContext) -> None:
     """330999-WJ-XK-005 was delegated to 孙丽娟 until 2025-06-30."""
-    from app.decisions import issue_decision, record_backoffice_decision
-    from app.signoff import forward_case
+    from app.signoff.decisions import issue_decision, record_backoffice_decision
+    from app.signoff.review import forward_case
 
     start(ctx, at_local(2025, 6, 27, 10, 0))  # the delegation is still in force: the case goes to the chief
     case_id = reviewed(ctx, item="生活饮用水供水单位卫生许可", by="wuqian")

@@ -8,12 +8,12 @@ import pytest
 from signoff_kit import ADMIN, CHIEF, reviewed, start, who
 from sqlalchemy import text
 
-from app.audit_view import AuditQuery, chain_status, known_actions, search_audit
-from app.bootstrap import DEMO_PASSWORD
-from app.context import AppContext
-from app.decisions import DecisionInput
-from app.doctor import check_audit
-from app.signoff import sign_off
+from app.core.context import AppContext
+from app.signoff.decisions import DecisionInput
+from app.signoff.review import sign_off
+from app.station.bootstrap import DEMO_PASSWORD
+from app.tools.audit_search import AuditQuery, chain_status, known_actions, search_audit
+from app.tools.doctor import check_audit
 
 
 def _signed(ctx: AppContext) -> str:
@@ -56,7 +56,7 @@ def test_tampering_with_the_sign_off_rows_is_detected(ctx: AppContext, tamper: s
         s.execute(text(tamper.format(**ids)))
     report = chain_status(ctx, who(ctx, ADMIN)) if problem != "truncated" else None
     if report is None:  # signing in would append a row and hide the cut: read the chain without a login
-        from app.audit import verify_chain
+        from app.core.audit import verify_chain
 
         with ctx.read() as s:
             report = verify_chain(s, ctx.data.audit_head)

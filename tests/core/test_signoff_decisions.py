@@ -21,12 +21,12 @@ from signoff_kit import (
 )
 from sqlalchemy import select
 
-from app.bootstrap import DEMO_PASSWORD
-from app.context import AppContext
-from app.decisions import DecisionInput, decide_single
-from app.errors import AppError, ValidationError
-from app.signoff import batch_sign_off, decide_on_spot, record_review
-from app.signoff_queue import review_desk, signoff_queue
+from app.core.context import AppContext
+from app.core.errors import AppError, ValidationError
+from app.signoff.decisions import DecisionInput, decide_single
+from app.signoff.queue import review_desk, signoff_queue
+from app.signoff.review import batch_sign_off, decide_on_spot, record_review
+from app.station.bootstrap import DEMO_PASSWORD
 from db.models import CaseEvent, Review
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
@@ -135,7 +135,7 @@ def test_immediate_double_item_still_needs_the_chief(ctx: AppContext) -> None:
     case_id = accepted(ctx, "食品生产许可")
     result = decide_on_spot(ctx, who(ctx, "wangyan"), case_id, APPROVE, custodian_password=DEMO_PASSWORD)
     assert result.state == "awaiting_signoff" and not result.document_ids
-    from app.signoff import sign_off
+    from app.signoff.review import sign_off
 
     signed = sign_off(ctx, who(ctx, CHIEF), case_id, DecisionInput("approve", "同意"),
                       custodian_password=DEMO_PASSWORD)

@@ -1,6 +1,6 @@
 """Every role × every new use case, called on the core directly: allowed ones succeed, the rest are refused.
 
-The expectations are written out here, independently of app.auth.PERMISSIONS.
+The expectations are written out here, independently of app.core.auth.PERMISSIONS.
 """
 
 from __future__ import annotations
@@ -14,11 +14,16 @@ import pytest
 from signoff_kit import ADMIN, APPROVE, CHIEF, accepted, reviewed, start, who
 from sqlalchemy import select
 
-from app import audit_view, delegations, seal_custody, seal_register, signoff, signoff_queue
-from app.bootstrap import DEMO_PASSWORD
-from app.context import Actor, AppContext
-from app.decisions import DecisionInput, decide_single, issue_decision, record_backoffice_decision
-from app.errors import PermissionDenied
+from app.core.context import Actor, AppContext
+from app.core.errors import PermissionDenied
+from app.seal import custody as seal_custody
+from app.seal import usage_register as seal_register
+from app.signoff import delegations
+from app.signoff import queue as signoff_queue
+from app.signoff import review as signoff
+from app.signoff.decisions import DecisionInput, decide_single, issue_decision, record_backoffice_decision
+from app.station.bootstrap import DEMO_PASSWORD
+from app.tools import audit_search as audit_view
 from db.models import Seal, SealAuthorization, Staff
 
 CLERK = "liuting"  # an A01 clerk who reviews nothing here and stands in for nobody

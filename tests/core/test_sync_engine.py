@@ -14,7 +14,7 @@ from ow_testkit import complete, item_named, person
 from sqlalchemy import select
 from sync_testkit import Clock, LiveServer, Workstation, enrolment_code, memory_keyring, seed_demo
 
-from app.intake import accept_case
+from app.intake.outcomes import accept_case
 from app.sync import engine, status
 from app.sync.client import ServerRefused, SyncClient
 from app.sync.credentials import CredentialStore

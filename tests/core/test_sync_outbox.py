@@ -7,10 +7,10 @@ import json
 from ow_testkit import clerk, complete, item_named
 from sqlalchemy import select
 
-from app import outbox
-from app.context import AppContext
-from app.intake import accept_case
-from app.outbox import current_epoch
+from app.core import outbox
+from app.core.context import AppContext
+from app.core.outbox import current_epoch
+from app.intake.outcomes import accept_case
 from app.sync import settings as keys
 from app.sync.outbox_push import Codes, pending_batch, record_results, renumber, requeue_from, to_codes
 from app.sync.protocol import OpResult

@@ -11,11 +11,12 @@ import pytest
 from ow_testkit import clerk, complete, item_named
 from sqlalchemy import select
 
-from app import reference_data, workdays
-from app.auth import hash_password, login
-from app.context import AppContext
-from app.errors import AppError
-from app.intake import accept_case
+from app.core.auth import hash_password, login
+from app.core.context import AppContext
+from app.core.errors import AppError
+from app.intake.outcomes import accept_case
+from app.reference import workdays
+from app.sync import reference_data
 from app.sync.protocol import Change
 from app.sync.pull_apply import MissingReference, apply_page
 from db.models import Case, CaseEvent, Delegation, Seal, Staff
@@ -126,7 +127,7 @@ def test_a_password_reset_on_the_server_reaches_offline_sign_in(ctx: AppContext)
 
 
 def test_a_seal_changed_here_and_not_yet_pushed_keeps_its_local_status(ctx: AppContext) -> None:
-    from app import outbox
+    from app.core import outbox
 
     with ctx.write() as s:
         seal = s.execute(select(Seal).where(Seal.code == "3309990018201")).scalar_one()

@@ -6,9 +6,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from app.calendar import CalendarError, DayInfo, DayKind
-from app.context import AppContext
-from app.workdays import current_calendar, horizon_of, store_version
+from app.core.context import AppContext
+from app.reference.calendar import CalendarError, DayInfo, DayKind
+from app.reference.workdays import current_calendar, horizon_of, store_version
 
 
 def test_seeded_calendar_matches_published_days(ctx: AppContext) -> None:

@@ -68,7 +68,7 @@ def hall(template: Path) -> Iterator[Hall]:
 def accept(ws: Workstation, n: int = 1, username: str = "zhangmin") -> list[str]:
     from ow_testkit import complete, item_named
 
-    from app.intake import accept_case
+    from app.intake.outcomes import accept_case
 
     return [accept_case(ws.ctx, ws.actor(username), complete(item_named(ws.ctx, FOOD_CHANGE))).case_no
             for _ in range(n)]
@@ -129,12 +129,12 @@ CLIENT = textwrap.dedent("""
     import sys
     sys.path.insert(0, {tests!r})
     from pathlib import Path
-    from app.bootstrap import open_data_dir
+    from app.station.bootstrap import open_data_dir
     from app.sync.client import DeviceCredential, SyncClient
     from app.sync.credentials import CredentialStore
     from app.sync.engine import sync_once
     from ow_testkit import clerk, complete, item_named
-    from app.intake import accept_case
+    from app.intake.outcomes import accept_case
     ctx = open_data_dir(Path({root!r}), demo=True)
     for _ in range({cases}):
         made = accept_case(ctx, clerk(ctx), complete(item_named(ctx, {item!r})))
@@ -156,7 +156,7 @@ class ClientRun:
 def run_client(ws: Workstation, clock: Clock, cases: int, fault: str = "", url: str | None = None) -> ClientRun:
     """Close the workstation's database, run accept×`cases` + one sync in a child process (killed at
     `fault`), then open the database again — a restart of the application."""
-    from app.bootstrap import open_data_dir
+    from app.station.bootstrap import open_data_dir
 
     root = ws.ctx.data.root
     with ws.ctx.read() as s:

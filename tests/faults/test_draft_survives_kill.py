@@ -16,10 +16,10 @@ SCRIPT = textwrap.dedent("""
     from pathlib import Path
     from PySide6.QtWidgets import QApplication
     from PySide6.QtCore import QTimer
-    from app.bootstrap import open_data_dir
-    from app.id_reader import SimulatedReader
+    from app.station.bootstrap import open_data_dir
+    from app.reference.id_reader import SimulatedReader
     from ow_testkit import clerk
-    from ui.intake_view import IntakeView
+    from ui.intake.view import IntakeView
     app = QApplication([])
     ctx = open_data_dir(Path({root!r}), demo=True)
     view = IntakeView(ctx, clerk(ctx), SimulatedReader())
@@ -44,8 +44,8 @@ def test_draft_survives_sigkill(demo_dir: Path) -> None:
     assert "DRAFT-SAVED" in done.stdout
     from ow_testkit import clerk
 
-    from app.bootstrap import open_data_dir
-    from app.drafts import load_draft
+    from app.intake.drafts import load_draft
+    from app.station.bootstrap import open_data_dir
 
     ctx = open_data_dir(demo_dir, demo=True)
     try:

@@ -16,9 +16,9 @@ SCRIPT = textwrap.dedent("""
     import sys
     sys.path.insert(0, {tests!r})
     from pathlib import Path
-    from app.bootstrap import open_data_dir
+    from app.station.bootstrap import open_data_dir
     from ow_testkit import clerk, complete, item_named
-    from app.intake import accept_case
+    from app.intake.outcomes import accept_case
     ctx = open_data_dir(Path({root!r}), demo=True)
     result = accept_case(ctx, clerk(ctx), complete(item_named(ctx, "食品经营许可")))
     print("CONFIRMED", result.case_no, flush=True)

@@ -22,7 +22,7 @@ OPEN = textwrap.dedent("""
     import sys
     sys.path.insert(0, {tests!r})
     from pathlib import Path
-    from app.bootstrap import open_data_dir
+    from app.station.bootstrap import open_data_dir
     open_data_dir(Path({root!r}), demo=True)
     print("OPENED", flush=True)
 """)
@@ -59,7 +59,7 @@ def _old_data_dir(tmp_path: Path) -> Path:
 
 
 def _restart_at_head(root: Path, before: tuple[str, dict[str, int], list[tuple[object, ...]]]) -> None:
-    from app.bootstrap import open_data_dir
+    from app.station.bootstrap import open_data_dir
     from db.migrate import head_revision
 
     open_data_dir(root, demo=True).dispose()
@@ -93,8 +93,8 @@ def test_killed_in_the_middle_of_a_migration_step(tmp_path: Path) -> None:
 def test_a_backup_cut_off_half_way_is_never_taken_for_a_good_one(ctx, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from ow_testkit import clerk, complete, item_named
 
-    from app.bootstrap import open_data_dir
-    from app.intake import accept_case
+    from app.intake.outcomes import accept_case
+    from app.station.bootstrap import open_data_dir
 
     made = {accept_case(ctx, clerk(ctx), complete(item_named(ctx, "食品经营许可变更"))).case_no for _ in range(2)}
     root, backups = ctx.data.root, ctx.data.backups

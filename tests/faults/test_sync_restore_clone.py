@@ -26,17 +26,18 @@ from faults.sync_fault_kit import (
 from sqlalchemy import select
 from sync_testkit import MemoryKeyring, Workstation, enrolment_code
 
-from app.errors import AppError
-from app.outbox import current_epoch
-from app.sync import machine, status
+from app.core import machine
+from app.core.errors import AppError
+from app.core.outbox import current_epoch
 from app.sync import settings as keys
+from app.sync import status
 from db.migrate import backup_file
 from db.models import AuditEntry, OutboxOp
 
 
 def _reopen(ws: Workstation, h: Hall) -> None:
     """Quit the application and start it again on the same data directory."""
-    from app.bootstrap import open_data_dir
+    from app.station.bootstrap import open_data_dir
 
     root = ws.ctx.data.root
     ws.ctx.dispose()
@@ -45,7 +46,7 @@ def _reopen(ws: Workstation, h: Hall) -> None:
 
 def _restore(ws: Workstation, backup: Path, h: Hall) -> None:
     """What an IT person does: close the application, put the backup in place of the database, start again."""
-    from app.bootstrap import open_data_dir
+    from app.station.bootstrap import open_data_dir
 
     data = ws.ctx.data
     ws.ctx.dispose()

@@ -16,7 +16,7 @@ RETRY_AFTER = 1.0  # seconds: short, so the test is not slow
 
 def test_the_next_attempt_waits_for_retry_after(demo_template: Path, qtbot: QtBot,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    from ui.sync_view import SyncController
+    from ui.sync.view import SyncController
 
     # No jitter: the backoff alone would try again at once, so only Retry-After can make it wait.
     monkeypatch.setattr(backoff, "jitter", lambda: 0.0)

@@ -55,7 +55,7 @@ def machine_for(template: Path) -> type[RuleBasedStateMachine]:
 
         @rule(i=device)
         def restart(self, i: int) -> None:
-            from app.bootstrap import open_data_dir
+            from app.station.bootstrap import open_data_dir
 
             ws = self.hall.made[i]
             root = ws.ctx.data.root

@@ -10,9 +10,9 @@ from ow_testkit import complete, item_named
 from sqlalchemy import select
 from sync_testkit import LiveServer, Workstation, enrolment_code
 
-from app.case_detail import case_detail
-from app.doc_register import read_document, void_document
-from app.intake import accept_case
+from app.cases.detail import case_detail
+from app.intake.outcomes import accept_case
+from app.records.doc_register import read_document, void_document
 from db.models import BlobUpload, Document, RemoteDocument
 
 FOOD_CHANGE = "食品经营许可变更"  # 承诺件: a receipt and a sealed, signed acceptance notice
@@ -99,7 +99,7 @@ def test_a_file_the_server_lacks_waits_and_comes_with_a_later_run(live_server: L
 
 def test_a_number_this_workstation_already_holds_is_reported_not_a_crash(live_server: LiveServer,
                                                                          workstations) -> None:
-    from app.doc_register import write_blob
+    from app.records.doc_register import write_blob
 
     a, b = _pair(live_server, workstations)
     made = accept_case(a.ctx, a.actor("zhangmin"), complete(item_named(a.ctx, FOOD_CHANGE)))

@@ -10,11 +10,11 @@ from ow_testkit import at_local, complete, item_named, person
 from sqlalchemy import select
 from sync_testkit import Clock, LiveServer, Workstation, enrolment_code
 
-from app.bootstrap import DEMO_PASSWORD
-from app.decisions import DecisionInput, issue_decision
-from app.intake import accept_case
-from app.signoff import record_review, sign_off
-from app.signoff_queue import signoff_queue
+from app.intake.outcomes import accept_case
+from app.signoff.decisions import DecisionInput, issue_decision
+from app.signoff.queue import signoff_queue
+from app.signoff.review import record_review, sign_off
+from app.station.bootstrap import DEMO_PASSWORD
 from app.sync import status
 from db.models import Case, CaseEvent, OutboxOp, Review
 

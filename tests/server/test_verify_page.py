@@ -13,12 +13,12 @@ import pytest
 from ow_testkit import PERSON_ID, complete, item_named
 from sync_testkit import Clock, LiveServer, Workstation, enrolment_code, memory_keyring, seed_demo
 
-from app.bootstrap import DEMO_PASSWORD
-from app.certificates import draft_for_case, issue_certificate, void_certificate
-from app.decisions import DecisionInput
-from app.hall import hall_info
-from app.intake import accept_case
-from app.signoff import record_review, sign_off
+from app.certificates.issuance import draft_for_case, issue_certificate, void_certificate
+from app.intake.outcomes import accept_case
+from app.reference.hall import hall_info
+from app.signoff.decisions import DecisionInput
+from app.signoff.review import record_review, sign_off
+from app.station.bootstrap import DEMO_PASSWORD
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium 未安装（apt-get install chromium；"

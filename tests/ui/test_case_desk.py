@@ -13,17 +13,17 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from app.case_deadlines import start_suspension
-from app.case_queries import CaseQuery, search_cases
-from app.context import AppContext
-from app.hall import hall_info
-from app.intake import accept_case
-from ui import case_list_view
-from ui.case_list_view import CaseListView
-from ui.case_table_model import CaseTableModel
-from ui.main_window import MainWindow
-from ui.preferences import Preferences
-from ui.stats_view import StatsView
+from app.cases.queries import CaseQuery, search_cases
+from app.cases.special_procedures import start_suspension
+from app.core.context import AppContext
+from app.intake.outcomes import accept_case
+from app.reference.hall import hall_info
+from ui.cases import list_view as case_list_view
+from ui.cases.list_view import CaseListView
+from ui.cases.table_model import CaseTableModel
+from ui.figures.stats_view import StatsView
+from ui.system.main_window import MainWindow
+from ui.widgets.preferences import Preferences
 
 
 def _accept(ctx: AppContext, name: str = "王䶮", item: str = "药品零售许可") -> tuple[str, str]:

@@ -34,17 +34,17 @@ from pytestqt.qtbot import QtBot
 from signoff_kit import CHIEF, accepted, case_row, reviewed, start, who
 from sqlalchemy import func, select
 
-from app.attachments import read_attachment
-from app.case_detail import case_detail
-from app.context import AppContext
-from app.hall import hall_info
-from app.id_reader import SimulatedReader
+from app.cases.attachments import read_attachment
+from app.cases.detail import case_detail
+from app.core.context import AppContext
+from app.reference.hall import hall_info
+from app.reference.id_reader import SimulatedReader
 from db.models import Case
-from ui.case_dialogs import ExtensionDialog, RatingDialog, ResumeDialog, SuspendDialog, TextDialog
-from ui.intake_view import IntakeView
-from ui.refusal_dialog import RefusalDialog
-from ui.review_dialog import OpinionDialog
-from ui.signoff_view import SignoffView
+from ui.cases.dialogs import ExtensionDialog, RatingDialog, ResumeDialog, SuspendDialog, TextDialog
+from ui.intake.refusal_dialog import RefusalDialog
+from ui.intake.view import IntakeView
+from ui.signoff.review_dialog import OpinionDialog
+from ui.signoff.view import SignoffView
 
 WEDNESDAY = at_local(2026, 11, 4, 10, 0)
 

@@ -36,10 +36,10 @@ from PySide6.QtCore import QDate, Qt
 from pytestqt.qtbot import QtBot
 from signoff_kit import CHIEF, who
 
-from app.case_deadlines import start_suspension
-from app.case_detail import CaseDetail, case_detail
-from app.context import AppContext
-from ui.case_dialogs import ExtensionDialog, ResumeDialog, SuspendDialog, TextDialog
+from app.cases.detail import CaseDetail, case_detail
+from app.cases.special_procedures import start_suspension
+from app.core.context import AppContext
+from ui.cases.dialogs import ExtensionDialog, ResumeDialog, SuspendDialog, TextDialog
 
 ACCEPTED = at_local(2026, 11, 2, 9, 0)  # Mon
 

@@ -13,19 +13,19 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 
-from app.auth import login
-from app.bootstrap import DEMO_PASSWORD
-from app.certificates import draft_for_case, issue_certificate
-from app.context import AppContext
-from app.decisions import DecisionInput
-from app.intake import accept_case
-from app.signoff import record_review, sign_off
+from app.certificates.issuance import draft_for_case, issue_certificate
+from app.core.auth import login
+from app.core.context import AppContext
+from app.intake.outcomes import accept_case
+from app.signoff.decisions import DecisionInput
+from app.signoff.review import record_review, sign_off
+from app.station.bootstrap import DEMO_PASSWORD
 from db.models import Case, Certificate, PrintJob
 from tests import cups_printer
 from tests.cups_printer import CupsPdfPrinter
-from ui.certificate_view import CertificateView
-from ui.document_actions import DocumentPrinter
-from ui.preferences import Preferences
+from ui.certificates.view import CertificateView
+from ui.printing.document_actions import DocumentPrinter
+from ui.widgets.preferences import Preferences
 
 
 @pytest.fixture(scope="module")

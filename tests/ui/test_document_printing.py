@@ -11,13 +11,13 @@ from ow_testkit import at_local, clerk, complete, item_named, set_clock
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 
-from app.context import AppContext
-from app.intake import accept_case
+from app.core.context import AppContext
+from app.intake.outcomes import accept_case
 from db.models import AuditEntry, Document, PrintJob
 from tests import cups_printer
 from tests.cups_printer import CupsPdfPrinter
-from ui.document_actions import DocumentPrinter
-from ui.preferences import Preferences
+from ui.printing.document_actions import DocumentPrinter
+from ui.widgets.preferences import Preferences
 
 
 @pytest.fixture(scope="module")

@@ -7,9 +7,9 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from app.bootstrap import DEMO_PASSWORD
-from app.context import AppContext
-from ui.login_dialog import IdleLock, LoginDialog
+from app.core.context import AppContext
+from app.station.bootstrap import DEMO_PASSWORD
+from ui.system.login_dialog import IdleLock, LoginDialog
 
 
 def test_lock_needs_the_own_password(qtbot: QtBot, ctx: AppContext) -> None:

@@ -14,11 +14,11 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from app.context import AppContext
-from app.id_reader import SimulatedReader
-from app.intake import IntakeResult
+from app.core.context import AppContext
+from app.intake.outcomes import IntakeResult
+from app.reference.id_reader import SimulatedReader
 from db.models import Case, CaseEvent, Document, OutboxOp
-from ui.intake_view import IntakeView
+from ui.intake.view import IntakeView
 
 
 def ime_type(widget: object, text: str) -> None:

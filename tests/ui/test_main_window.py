@@ -6,19 +6,19 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
-from app.auth import login
-from app.bootstrap import DEMO_PASSWORD
-from app.context import AppContext
-from app.hall import hall_info
-from ui.catalog_view import CatalogView, ItemTableModel
-from ui.login_dialog import LoginDialog
-from ui.main_window import SECTIONS, MainWindow
+from app.core.auth import login
+from app.core.context import AppContext
+from app.reference.hall import hall_info
+from app.station.bootstrap import DEMO_PASSWORD
+from ui.catalog.view import CatalogView, ItemTableModel
+from ui.system.login_dialog import LoginDialog
+from ui.system.main_window import SECTIONS, MainWindow
 
 
 def _user(ctx: AppContext, role: str) -> str:
     import sqlite3
 
-    from app.auth import Role
+    from app.core.auth import Role
 
     con = sqlite3.connect(ctx.data.database)
     try:
@@ -48,7 +48,7 @@ def test_catalog_search_by_initials(qtbot: QtBot, ctx: AppContext) -> None:
 
 
 def test_item_model_passes_qt_model_tester(qtmodeltester, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
-    from app.catalog import search_items
+    from app.reference.catalog import search_items
 
     actor = login(ctx, _user(ctx, "clerk"), DEMO_PASSWORD)
     model = ItemTableModel()

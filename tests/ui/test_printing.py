@@ -25,8 +25,8 @@ from reportlab.pdfgen import canvas
 
 from tests import cups_printer
 from tests.cups_printer import CupsPdfPrinter
-from ui.print_dialogs import PrintFailureBox, PrintPreviewDialog, print_with_retry
-from ui.printing import (
+from ui.printing.dialogs import PrintFailureBox, PrintPreviewDialog, print_with_retry
+from ui.printing.printers import (
     ChosenPrinter,
     Paper,
     PrinterChoice,

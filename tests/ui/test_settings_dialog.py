@@ -5,10 +5,10 @@ from __future__ import annotations
 from ow_testkit import clerk
 from pytestqt.qtbot import QtBot
 
-from app.context import AppContext
-from ui.document_actions import printer_choice
-from ui.preferences import Preferences
-from ui.settings_dialog import SettingsDialog
+from app.core.context import AppContext
+from ui.printing.document_actions import printer_choice
+from ui.system.settings_dialog import SettingsDialog
+from ui.widgets.preferences import Preferences
 
 
 def test_per_kind_printer_and_paper(qtbot: QtBot, ctx: AppContext) -> None:

@@ -17,15 +17,15 @@ from pytestqt.qtbot import QtBot
 from signoff_kit import CHIEF, accepted, case_row, documents, pdf_text, start, who
 from sqlalchemy import select
 
-from app.bootstrap import DEMO_PASSWORD
-from app.context import AppContext
-from app.hall import hall_info
+from app.core.context import AppContext
+from app.reference.hall import hall_info
+from app.station.bootstrap import DEMO_PASSWORD
 from db.models import PrintJob
 from tests import cups_printer
 from tests.cups_printer import CupsPdfPrinter
-from ui.document_actions import DocumentPrinter
-from ui.preferences import Preferences
-from ui.signoff_view import SignoffView
+from ui.printing.document_actions import DocumentPrinter
+from ui.signoff.view import SignoffView
+from ui.widgets.preferences import Preferences
 
 
 @pytest.fixture(scope="module")
@@ -150,7 +150,7 @@ def test_records_window_shows_register_custody_and_chain_status(qtbot: QtBot, ct
                                                                  tmp_path: Path, qtmodeltester) -> None:  # type: ignore[no-untyped-def]
     from sqlalchemy import text
 
-    from ui.records_dialog import RecordsDialog
+    from ui.records.records_dialog import RecordsDialog
 
     start(ctx)
     accepted(ctx)
@@ -180,7 +180,7 @@ def test_records_window_shows_register_custody_and_chain_status(qtbot: QtBot, ct
 
 
 def test_admin_changes_seal_status_from_the_records_window(qtbot: QtBot, ctx: AppContext) -> None:
-    from ui.records_dialog import RecordsDialog
+    from ui.records.records_dialog import RecordsDialog
 
     start(ctx)
     dialog = RecordsDialog(ctx, who(ctx, "chensiyuan"), Preferences(demo=True))
@@ -196,7 +196,7 @@ def test_admin_changes_seal_status_from_the_records_window(qtbot: QtBot, ctx: Ap
 
 
 def test_main_window_offers_the_signoff_page_and_the_records(qtbot: QtBot, ctx: AppContext) -> None:
-    from ui.main_window import MainWindow
+    from ui.system.main_window import MainWindow
 
     start(ctx)
     for username, records in (("wangyan", False), (CHIEF, True), ("chensiyuan", True)):

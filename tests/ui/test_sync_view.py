@@ -13,15 +13,15 @@ from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 from sync_testkit import Clock, LiveServer, Workstation, enrolment_code, memory_keyring, seed_demo
 
-from app import outbox
-from app.bootstrap import DEMO_PASSWORD
-from app.hall import hall_info
-from app.intake import accept_case
+from app.core import outbox
+from app.intake.outcomes import accept_case
+from app.reference.hall import hall_info
+from app.station.bootstrap import DEMO_PASSWORD
 from app.sync import status
-from ui import sync_view
-from ui.main_window import MainWindow
-from ui.preferences import Preferences
-from ui.sync_view import SyncView
+from ui.sync import view as sync_view
+from ui.sync.view import SyncView
+from ui.system.main_window import MainWindow
+from ui.widgets.preferences import Preferences
 
 WAIT = 30_000
 

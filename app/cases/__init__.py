@@ -1,0 +1,9 @@
+"""A case once it exists: its states and numbers, legal and promised deadlines, lights, special procedures
+(suspension, extension), queries and the detail page's facts, attachments, ratings (好差评), its documents
+issued from its own facts, and the snapshot the server receives. Uses seal and below.
+
+Public modules are listed in __all__; the others are private to this package
+(tests/test_architecture.py holds it).
+"""
+
+__all__ = ["attachments", "case_documents", "deadlines", "detail", "lights", "numbers", "queries", "ratings", "reissue", "snapshot", "special_procedures", "states"]  # public modules: other packages import only these

@@ -1,0 +1,120 @@
+"""Scanned materials (PDF / JPEG / PNG) attached to a case, stored content-addressed under attachments/."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import select
+
+from app.core import outbox
+from app.core.auth import Action, require
+from app.core.context import Actor, AppContext, local_naive
+from app.core.errors import AppError, NotFound, ValidationError
+from app.core.files import write_once
+from app.records.case_events import add_event
+from db.models import Attachment, Case, CaseMaterial, Staff
+
+MAX_BYTES = 50 * 2**20  # a 50-page colour scan at 300 dpi stays well below this
+# Recognised by their first bytes, never by the file name a scanner happened to give.
+_MAGIC: tuple[tuple[bytes, str, str], ...] = (
+    (b"%PDF-", "application/pdf", ".pdf"),
+    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
+)
+EXTENSIONS = {mime: ext for _m, mime, ext in _MAGIC}
+
+
+@dataclass(frozen=True)
+class AttachmentInfo:
+    id: str
+    case_id: str
+    filename: str
+    mime: str
+    size: int
+    sha256: str
+    added_at: datetime  # hall local time
+    added_by: str
+    material: str  # the checklist material it belongs to, or ""
+    path: Path
+
+
+def sniff(data: bytes) -> tuple[str, str]:
+    """(mime, extension) of a scan, or ValidationError for anything else."""
+    for magic, mime, ext in _MAGIC:
+        if data.startswith(magic):
+            return mime, ext
+    raise ValidationError("file", "只能添加 PDF、JPEG 或 PNG 格式的扫描件")
+
+
+def blob_path(root: Path, sha256: str, mime: str) -> Path:
+    return root / "attachments" / sha256[:2] / f"{sha256}{EXTENSIONS.get(mime, '')}"
+
+
+def info_of(att: Attachment, root: Path, added_by: str, material: str) -> AttachmentInfo:
+    return AttachmentInfo(att.id, att.case_id, att.filename, att.mime, att.size, att.sha256,
+                          local_naive(att.added_at), added_by, material, blob_path(root, att.sha256, att.mime))
+
+
+def add_attachment(ctx: AppContext, actor: Actor, case_id: str, filename: str, data: bytes,
+                   material_id: int | None = None) -> AttachmentInfo:
+    """Store the scan (file first, then the row that names it) and record it on the case's timeline."""
+    require(actor, Action.INTAKE)
+    if not data:
+        raise ValidationError("file", "文件是空的")
+    if len(data) > MAX_BYTES:
+        raise ValidationError("file", f"文件超过 {MAX_BYTES // 2**20} MB，请降低扫描分辨率后重试")
+    mime, _ext = sniff(data)
+    digest = hashlib.sha256(data).hexdigest()
+    name = Path(filename).name or f"scan{EXTENSIONS[mime]}"
+    write_once(blob_path(ctx.data.root, digest, mime), data, "附件")
+    with ctx.write("attachment") as s:
+        case = s.get(Case, case_id)
+        if case is None:
+            raise NotFound("办件不存在")
+        material = ""
+        if material_id is not None:
+            row = s.get(CaseMaterial, material_id)
+            if row is None or row.case_id != case_id:
+                raise ValidationError("material", "材料不属于该办件")
+            material = row.name
+        now = ctx.now()
+        att = Attachment(case_id=case_id, case_material_id=material_id, filename=name[:300], mime=mime,
+                         sha256=digest, size=len(data), added_at=now, added_by_id=actor.staff_id)
+        s.add(att)
+        s.flush()
+        add_event(s, case_id, actor.staff_id, "attachment_added", now, name, file=name, sha256=digest, size=len(data),
+                  material=material)
+        outbox.enqueue(s, "attachment", att.id, "add", {"case_id": case_id, "case_no": case.case_no,
+                                                        "filename": name, "mime": mime, "sha256": digest,
+                                                        "size": len(data), "material": material}, now)
+        return info_of(att, ctx.data.root, actor.name, material)
+
+
+def case_attachments(ctx: AppContext, actor: Actor, case_id: str) -> tuple[AttachmentInfo, ...]:
+    require(actor, Action.VIEW_CASES)
+    with ctx.read() as s:
+        rows = s.execute(select(Attachment, Staff.name, CaseMaterial.name)
+                         .outerjoin(Staff, Staff.id == Attachment.added_by_id)
+                         .outerjoin(CaseMaterial, CaseMaterial.id == Attachment.case_material_id)
+                         .where(Attachment.case_id == case_id).order_by(Attachment.added_at)).all()
+        return tuple(info_of(a, ctx.data.root, who or "", mat or "") for a, who, mat in rows)
+
+
+def read_attachment(ctx: AppContext, actor: Actor, attachment_id: str) -> tuple[AttachmentInfo, bytes]:
+    """The stored scan, checked against its SHA-256."""
+    require(actor, Action.VIEW_CASES)
+    with ctx.read() as s:
+        att = s.get(Attachment, attachment_id)
+        if att is None:
+            raise NotFound("附件不存在")
+        info = info_of(att, ctx.data.root, "", "")
+    try:
+        data = info.path.read_bytes()
+    except OSError as exc:
+        raise AppError("missing_file", f"附件文件 {info.filename} 不存在或无法读取") from exc
+    if hashlib.sha256(data).hexdigest() != info.sha256:
+        raise AppError("tampered", f"附件 {info.filename} 与登记的摘要不符，可能已被改动")
+    return info, data

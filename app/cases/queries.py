@@ -1,0 +1,374 @@
+"""The case list: filtered, searched pages of CaseRow DTOs by keyset pagination (fast at a million cases).
+
+Every page is one indexed range walk that stops after `limit` rows — no OFFSET, no COUNT, no
+scan of the whole table per keystroke. How a search is answered depends on what was typed:
+
+- an applicant name (any length, two-character names included): prefix range on ix_case_applicant_name;
+- three or more letters/digits (case number, ID or USCC fragment): the trigram FTS5 table case_fts;
+- one or two letters/digits: prefix range on the ID number index (trigrams need three characters).
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import time as time_module
+import unicodedata
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from app.cases.lights import RUNNING_SQL, Light, LightWindow, case_lights, light_window
+from app.cases.states import STATE_LABELS
+from app.core.auth import Action, require
+from app.core.context import HALL_TZ, Actor, AppContext, local_naive
+from app.reference import workdays
+from db.errors import classify
+
+PAGE_SIZE = 100
+LIGHT_FILTERS = ("red", "yellow", "green", "due", "paused", "moved")
+
+_COLUMNS = ("c.rowid, c.id, c.case_no, c.state, c.item_code, c.item_name, c.window_id, c.applicant_kind, "
+            "c.applicant_name, c.applicant_id_number, c.received_at, c.promised_deadline, c.legal_deadline, "
+            "c.deadline_provisional, c.printed_promised, c.deadline_moved, c.processing_type")
+_ALNUM = re.compile(r"[0-9A-Z]+")
+# Beijing time has had no daylight saving since 1991: a fixed offset turns stored UTC into hall time
+# without a zoneinfo lookup per row.
+_LABELS = {str(k): v for k, v in STATE_LABELS.items()}
+_CASE_NO = re.compile(r"\d{18}")  # DESIGN §3: device 4 + date 8 + epoch 1 + counter 5
+
+
+@dataclass(frozen=True)
+class CaseQuery:
+    """What the case list shows: a search text and filters (all optional)."""
+
+    text: str = ""
+    states: tuple[str, ...] = ()
+    light: str = ""  # one of LIGHT_FILTERS, or "" for any
+    item_code: str = ""
+    window_id: int | None = None
+    received_from: date | None = None  # hall-local dates, both included
+    received_to: date | None = None
+    yellow_workdays: int = 3
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """One line of the case list."""
+
+    id: str
+    case_no: str
+    state: str
+    state_label: str
+    item_code: str
+    item_name: str
+    window_id: int
+    applicant_kind: str
+    applicant_name: str
+    applicant_id_number: str
+    received_at: datetime  # hall local time
+    promised_deadline: date | None
+    legal_deadline: date | None
+    provisional: bool
+    printed_promised: date | None
+    deadline_moved: bool
+    processing_type: str
+    promised_light: Light
+    legal_light: Light
+
+
+@dataclass(frozen=True)
+class CasePage:
+    """One page; `after` is the key to ask for the next one (None: this was the last)."""
+
+    rows: tuple[CaseRow, ...]
+    after: tuple[Any, ...] | None
+    mode: str  # list | deadline | name | digits | prefix | exact
+
+
+@dataclass(frozen=True)
+class _Plan:
+    mode: str
+    source: str  # FROM … (and the search term's WHERE)
+    where: list[str]
+    params: dict[str, Any]
+    order: tuple[str, ...]  # sort expressions, all in one direction
+    descending: bool
+    key_columns: tuple[int, ...]  # positions in the selected row that make the page key
+
+
+def _stamp(at: datetime) -> str:
+    """A naive UTC instant as SQLAlchemy stores DateTime in SQLite (comparable as text)."""
+    return at.strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def _local_midnight_utc(day: date) -> str:
+    local = datetime.combine(day, time(0, 0), tzinfo=HALL_TZ)
+    return _stamp((local - local.utcoffset()).replace(tzinfo=None))  # type: ignore[operator]
+
+
+def _next_string(prefix: str) -> str:
+    """The smallest string greater than every string starting with `prefix` (SQLite BINARY = code points)."""
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+def normalise_search(raw: str) -> tuple[str, str]:
+    """(mode, term): full-width digits and letters folded, spaces dropped from numbers."""
+    folded = unicodedata.normalize("NFKC", raw).strip()
+    if not folded:
+        return "list", ""
+    compact = re.sub(r"\s+", "", folded)
+    if compact.isascii() and any(ch.isdigit() for ch in compact):
+        term = "".join(_ALNUM.findall(compact.upper()))
+        if not term:
+            return "list", ""
+        if len(term) == 18:
+            return "exact", term  # a scanned case number, or a whole ID / USCC number
+        return ("digits" if len(term) >= 3 else "prefix"), term
+    return "name", folded
+
+
+def _filters(q: CaseQuery, window: LightWindow) -> tuple[list[str], dict[str, Any]]:
+    where: list[str] = []
+    params: dict[str, Any] = {}
+    if q.states:
+        names = [f":st{i}" for i in range(len(q.states))]
+        where.append(f"c.state IN ({', '.join(names)})")
+        params.update({f"st{i}": s for i, s in enumerate(q.states)})
+    if q.item_code:
+        where.append("c.item_code = :item_code")
+        params["item_code"] = q.item_code
+    if q.window_id is not None:
+        where.append("c.window_id = :window_id")
+        params["window_id"] = q.window_id
+    if q.received_from:
+        where.append("c.received_at >= :rf")
+        params["rf"] = _local_midnight_utc(q.received_from)
+    if q.received_to:
+        where.append("c.received_at < :rt")
+        params["rt"] = _local_midnight_utc(q.received_to + timedelta(days=1))
+    params["today"], params["green_from"] = window.today.isoformat(), window.green_from.isoformat()
+    light = {
+        "red": f"{RUNNING_SQL} AND c.promised_deadline < :today",
+        "yellow": f"{RUNNING_SQL} AND c.promised_deadline >= :today AND c.promised_deadline < :green_from",
+        "green": f"{RUNNING_SQL} AND c.promised_deadline >= :green_from",
+        "due": f"{RUNNING_SQL} AND c.promised_deadline < :green_from",
+        "paused": "c.state = 'suspended'",
+        "moved": "c.deadline_moved = 1",
+    }.get(q.light)
+    if light:
+        where.append(light)
+    return where, params
+
+
+def _plan(q: CaseQuery, window: LightWindow, search: tuple[str, str] | None = None) -> _Plan:
+    where, params = _filters(q, window)
+    mode, term = search or normalise_search(q.text)
+    if mode == "exact":
+        params["term"] = term
+        where.append("(c.case_no = :term OR c.applicant_id_number = :term)")
+        return _Plan(mode, '"case" c', where, params, ("c.rowid",), True, (0,))
+    if mode == "digits":
+        # The recheck against the row guards against an index left stale by a rebuilt table.
+        params.update(match=f'"{term}"', term=term)
+        where.append("(instr(upper(c.case_no), :term) OR instr(upper(c.applicant_id_number), :term) "
+                     "OR instr(upper(c.agent_id_number), :term))")
+        return _Plan(mode, 'case_fts f JOIN "case" c ON c.rowid = f.rowid', ["case_fts MATCH :match", *where],
+                     params, ("f.rowid",), True, (0,))
+    if mode in ("name", "prefix"):
+        column = "c.applicant_name" if mode == "name" else "c.applicant_id_number"
+        params.update(lo=term, hi=_next_string(term))
+        return _Plan(mode, '"case" c', [f"{column} >= :lo", f"{column} < :hi", *where], params,
+                     (column, "c.rowid"), True, (8 if mode == "name" else 9, 0))
+    if q.light in ("red", "yellow", "green", "due"):
+        # Most urgent first, along the partial index of running cases.
+        return _Plan("deadline", '"case" c', where, params, ("c.promised_deadline", "c.rowid"), False, (11, 0))
+    return _Plan("list", '"case" c', where, params, ("c.received_at", "c.rowid"), True, (10, 0))
+
+
+def _sql(plan: _Plan, after: Sequence[Any] | None, limit: int) -> tuple[str, dict[str, Any]]:
+    where, params = list(plan.where), dict(plan.params)
+    if after is not None:
+        names = [f":k{i}" for i in range(len(after))]
+        op = "<" if plan.descending else ">"
+        where.append(f"({', '.join(plan.order)}) {op} ({', '.join(names)})")
+        params.update({f"k{i}": v for i, v in enumerate(after)})
+    direction = " DESC" if plan.descending else ""
+    order = ", ".join(f"{col}{direction}" for col in plan.order)
+    clause = f" WHERE {' AND '.join(where)}" if where else ""
+    params["limit"] = limit + 1
+    return f"SELECT {_COLUMNS} FROM {plan.source}{clause} ORDER BY {order} LIMIT :limit", params
+
+
+def page_sql(q: CaseQuery, window: LightWindow, after: Sequence[Any] | None = None,
+             limit: int = PAGE_SIZE) -> tuple[str, dict[str, Any]]:
+    """The SQL and parameters of one page (the benchmark runs it bare beside search_cases)."""
+    return _sql(_plan(q, window), after, limit)
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _row(r: Sequence[Any], window: LightWindow) -> CaseRow:
+    promised, legal = _day(r[11]), _day(r[12])
+    p_light, l_light = case_lights(r[3], promised, legal, window)
+    return CaseRow(r[1], r[2], r[3], _LABELS.get(r[3], r[3]), r[4], r[5], r[6], r[7], r[8], r[9],
+                   local_naive(datetime.fromisoformat(r[10])), promised, legal, bool(r[13]),
+                   _day(r[14]), bool(r[15]), r[16], p_light, l_light)
+
+
+@contextmanager
+def _reading(ctx: AppContext) -> Iterator[sqlite3.Connection]:
+    """A pooled connection of the read engine, used bare: a list page is one SELECT in autocommit
+    mode, and the ORM session around it would cost more than the indexed query itself."""
+    pooled = ctx.read_engine.raw_connection()
+    try:
+        yield pooled.driver_connection  # type: ignore[misc]
+    except sqlite3.Error as exc:
+        known = classify(exc)
+        if known is not None:
+            raise known from exc
+        raise
+    finally:
+        pooled.close()
+
+
+_windows: dict[tuple[str, int, date, int], LightWindow] = {}
+_versions: dict[str, tuple[float, int]] = {}
+VERSION_RECHECK_S = 2.0  # a new calendar version shows in the lights within two seconds
+
+
+def _light_window(ctx: AppContext, con: sqlite3.Connection, yellow_workdays: int) -> LightWindow:
+    """Today's light window, remembered per calendar version (checked at most every two seconds)."""
+    db, now = ctx.read_engine.url.database or "", time_module.monotonic()  # the file's path, cheaply
+    seen = _versions.get(db)
+    if seen is None or now - seen[0] > VERSION_RECHECK_S:
+        row = con.execute("SELECT id FROM calendar_version WHERE current = 1").fetchone()
+        seen = _versions[db] = (now, row[0] if row else 0)
+    today = ctx.today()
+    key = (db, seen[1], today, yellow_workdays)
+    window = _windows.get(key)
+    if window is None:
+        with ctx.read() as s:
+            window = current_window(s, today, yellow_workdays)
+        if len(_windows) > 64:
+            _windows.clear()
+        _windows[key] = window
+    return window
+
+
+_search_ready: set[str] = set()
+# Migration 0003's DDL, repeated here (a migration never imports app code) to repair a rebuilt table.
+_FTS_DDL = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS case_fts USING fts5(case_no, applicant_id_number, agent_id_number, "
+    "content='case', content_rowid='rowid', tokenize='trigram')",
+    "CREATE TRIGGER IF NOT EXISTS case_fts_ai AFTER INSERT ON \"case\" BEGIN "
+    "INSERT INTO case_fts(rowid, case_no, applicant_id_number, agent_id_number) "
+    "VALUES (new.rowid, new.case_no, new.applicant_id_number, new.agent_id_number); END",
+    "CREATE TRIGGER IF NOT EXISTS case_fts_ad AFTER DELETE ON \"case\" BEGIN "
+    "INSERT INTO case_fts(case_fts, rowid, case_no, applicant_id_number, agent_id_number) "
+    "VALUES ('delete', old.rowid, old.case_no, old.applicant_id_number, old.agent_id_number); END",
+    "CREATE TRIGGER IF NOT EXISTS case_fts_au AFTER UPDATE OF case_no, applicant_id_number, agent_id_number "
+    "ON \"case\" BEGIN "
+    "INSERT INTO case_fts(case_fts, rowid, case_no, applicant_id_number, agent_id_number) "
+    "VALUES ('delete', old.rowid, old.case_no, old.applicant_id_number, old.agent_id_number); "
+    "INSERT INTO case_fts(rowid, case_no, applicant_id_number, agent_id_number) "
+    "VALUES (new.rowid, new.case_no, new.applicant_id_number, new.agent_id_number); END",
+    "INSERT INTO case_fts(case_fts) VALUES ('rebuild')",
+)
+
+
+def ensure_search_index(session: Session) -> bool:
+    """Recreate the FTS table and its triggers if a later table rebuild dropped them; True if it had to."""
+    names = set(session.execute(text(
+        "SELECT name FROM sqlite_master WHERE name IN ('case_fts', 'case_fts_ai', 'case_fts_ad', 'case_fts_au')"
+    )).scalars())
+    if len(names) == 4:
+        return False
+    for statement in _FTS_DDL:
+        session.execute(text(statement))
+    return True
+
+
+def _check_index_once(ctx: AppContext) -> None:
+    key = str(ctx.data.database)
+    if key in _search_ready:
+        return
+    with ctx.write() as s:
+        ensure_search_index(s)
+    _search_ready.add(key)
+
+
+def forget_light_windows() -> None:
+    """After a calendar update: the next page computes its lights on the new version."""
+    _versions.clear()
+    _windows.clear()
+
+
+def current_window(session: Session, today: date, yellow_workdays: int) -> LightWindow:
+    return light_window(workdays.current_calendar(session), today, yellow_workdays)
+
+
+def search_cases(ctx: AppContext, actor: Actor, query: CaseQuery, after: Sequence[Any] | None = None,
+                 limit: int = PAGE_SIZE) -> CasePage:
+    """One page of cases matching the query, in the mode's order, starting after the key `after`."""
+    require(actor, Action.VIEW_CASES)
+    search = normalise_search(query.text)
+    if search[0] == "digits":
+        _check_index_once(ctx)
+    with _reading(ctx) as con:
+        window = _light_window(ctx, con, query.yellow_workdays)
+        plan = _plan(query, window, search)
+        sql, params = _sql(plan, after, limit)
+        raw = con.execute(sql, params).fetchall()
+    more = len(raw) > limit
+    raw = raw[:limit]
+    rows = tuple(_row(r, window) for r in raw)
+    key = tuple(raw[-1][i] for i in plan.key_columns) if more and raw else None
+    return CasePage(rows, key, plan.mode)
+
+
+def find_case_no(ctx: AppContext, actor: Actor, case_no: str, yellow_workdays: int = 3) -> CaseRow | None:
+    """The case with exactly this number (a scanned receipt barcode), or None."""
+    require(actor, Action.VIEW_CASES)
+    number = unicodedata.normalize("NFKC", case_no).strip()
+    if not number:
+        return None
+    with _reading(ctx) as con:
+        window = _light_window(ctx, con, yellow_workdays)
+        r = con.execute(f'SELECT {_COLUMNS} FROM "case" c WHERE c.case_no = :no', {"no": number}).fetchone()
+    return _row(r, window) if r is not None else None
+
+
+def looks_like_case_no(raw: str) -> bool:
+    return _CASE_NO.fullmatch(unicodedata.normalize("NFKC", raw).strip()) is not None
+
+
+@dataclass(frozen=True)
+class DueList:
+    """The due-soon panel: late and due-soon running cases, most urgent first, and cases whose date moved."""
+
+    overdue: tuple[CaseRow, ...]
+    due_soon: tuple[CaseRow, ...]
+    moved: tuple[CaseRow, ...]
+    green_from: date
+
+
+def due_cases(ctx: AppContext, actor: Actor, yellow_workdays: int = 3, window_id: int | None = None,
+              limit: int = 200) -> DueList:
+    """Running cases due within the yellow period or late, along the partial index; at most `limit` each."""
+    due = search_cases(ctx, actor, CaseQuery(light="due", window_id=window_id, yellow_workdays=yellow_workdays),
+                       limit=limit)
+    moved = search_cases(ctx, actor, CaseQuery(light="moved", window_id=window_id,
+                                               yellow_workdays=yellow_workdays), limit=limit)
+    overdue = tuple(r for r in due.rows if r.promised_light == Light.RED)
+    soon = tuple(r for r in due.rows if r.promised_light == Light.YELLOW)
+    with _reading(ctx) as con:
+        green_from = _light_window(ctx, con, yellow_workdays).green_from
+    return DueList(overdue, soon, moved.rows, green_from)

@@ -1,0 +1,164 @@
+"""The certificate register: search, .xlsx export, expiry reminders (art. 50) and the art. 44 issuing queue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from sqlalchemy import or_, select
+
+from app.cases.states import State
+from app.certificates.issuance import CertificateInfo, info_of
+from app.certificates.kinds import type_of
+from app.core.context import Actor, AppContext, to_local
+from app.core.errors import AppError
+from app.reference import workdays
+from app.reference.calendar import CalendarError, WorkCalendar
+from app.reference.settings import default
+from db.models import Case, Certificate, Item
+
+RENEWAL_LEAD_DAYS = 30  # art. 50: apply for renewal 30 days before the certificate expires
+REMINDER_HORIZON_DAYS = 60  # list certificates this close to expiry, so the holder is told in time
+LIGHT_LABELS = {"green": "正常", "yellow": "临近期限", "red": "已超期", "none": "—"}
+
+
+@dataclass(frozen=True)
+class RegisterQuery:
+    """Search terms; empty ones do not filter. `text` matches number, holder name or ID/USCC."""
+
+    text: str = ""
+    type_code: str = ""
+    status: str = ""  # issued | delivered | voided
+    issued_from: date | None = None
+    issued_to: date | None = None
+    limit: int = 500
+
+
+@dataclass(frozen=True)
+class ExpiryReminder:
+    certificate: CertificateInfo
+    days_left: int
+    apply_by: date  # last day to apply for renewal (30 days before expiry)
+    late: bool  # the renewal deadline has passed
+
+
+@dataclass(frozen=True)
+class PendingIssue:
+    """An approved case waiting for its certificate, with the art. 44 deadline and its light."""
+
+    case_id: str
+    case_no: str
+    item_name: str
+    applicant: str
+    decided_on: date | None
+    issue_deadline: date | None
+    light: str  # green | yellow | red | none
+    type_code: str
+    configured: bool  # False: the item names a certificate type nobody has set up yet
+
+
+def issue_light(cal: WorkCalendar | None, deadline: date | None, today: date, yellow_workdays: int) -> str:
+    """Green while on time, yellow within `yellow_workdays` working days of the deadline, red after it."""
+    if deadline is None:
+        return "none"
+    if today > deadline:
+        return "red"
+    try:
+        left = cal.working_days_between(today, deadline) if cal is not None else (deadline - today).days
+    except CalendarError:
+        left = (deadline - today).days  # beyond the calendar's years: calendar days are a safe overestimate
+    return "yellow" if left <= yellow_workdays else "green"
+
+
+def _filtered(q: RegisterQuery):  # type: ignore[no-untyped-def]
+    stmt = select(Certificate)
+    text = q.text.strip()
+    if text:
+        like = f"%{text}%"
+        stmt = stmt.where(or_(Certificate.number.like(like), Certificate.holder_name.like(like),
+                              Certificate.holder_id_number.like(f"%{text.upper()}%")))
+    if q.type_code:
+        stmt = stmt.where(Certificate.type_code == q.type_code)
+    if q.status:
+        stmt = stmt.where(Certificate.status == q.status)
+    if q.issued_from:
+        stmt = stmt.where(Certificate.issued_on >= q.issued_from)
+    if q.issued_to:
+        stmt = stmt.where(Certificate.issued_on <= q.issued_to)
+    return stmt.order_by(Certificate.issued_on.desc(), Certificate.number.desc()).limit(q.limit)
+
+
+def search_register(ctx: AppContext, query: RegisterQuery) -> list[CertificateInfo]:
+    with ctx.read() as s:
+        return [info_of(s, c) for c in s.execute(_filtered(query)).scalars()]
+
+
+HEADERS = ("证照编号", "证照名称", "持证主体", "证件号码", "发证日期", "有效期起", "有效期至", "状态", "受理编号",
+           "原证编号（补发）", "作废原因", "作废时间")
+
+
+def export_register(ctx: AppContext, query: RegisterQuery, path: Path) -> int:
+    """Write the matching certificates to an .xlsx workbook; returns the number of rows."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    rows = search_register(ctx, query)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "证照登记簿"
+    ws.append(list(HEADERS))
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for c in rows:
+        voided = to_local(c.voided_at).strftime("%Y-%m-%d %H:%M") if c.voided_at else ""
+        ws.append([c.number, c.type_name, c.holder, c.holder_id, c.issued_on, c.valid_from, c.valid_to,
+                   c.status_label, c.case_no, c.replaces_number, c.void_reason, voided])
+    for col, width in zip("ABCDEFGHIJKL", (26, 20, 36, 22, 12, 12, 12, 8, 20, 26, 30, 17), strict=True):
+        ws.column_dimensions[col].width = width
+    for row in ws.iter_rows(min_row=2):
+        for cell in row[4:7]:
+            cell.number_format = "yyyy-mm-dd"
+    ws.freeze_panes = "A2"
+    try:
+        wb.save(path)
+    except OSError as exc:
+        raise AppError("export", f"无法保存 {path}：{exc.strerror}") from exc
+    return len(rows)
+
+
+def expiry_reminders(ctx: AppContext, horizon_days: int = REMINDER_HORIZON_DAYS) -> list[ExpiryReminder]:
+    """Certificates in force that expire within the horizon, soonest first (art. 50: renew 30 days ahead)."""
+    today = ctx.today()
+    with ctx.read() as s:
+        rows = s.execute(select(Certificate).where(
+            Certificate.status != "voided", Certificate.valid_to.is_not(None), Certificate.valid_to >= today,
+            Certificate.valid_to <= today + timedelta(days=horizon_days)).order_by(Certificate.valid_to)).scalars()
+        out = []
+        for c in rows:
+            assert c.valid_to is not None
+            apply_by = c.valid_to - timedelta(days=RENEWAL_LEAD_DAYS)
+            out.append(ExpiryReminder(info_of(s, c), (c.valid_to - today).days, apply_by, today > apply_by))
+        return out
+
+
+def awaiting_issue(ctx: AppContext, actor: Actor) -> list[PendingIssue]:
+    """The window's approved cases whose certificate is not yet made, most urgent first."""
+    today = ctx.today()
+    yellow = int(default("deadlines/yellow_workdays"))
+    with ctx.read() as s:
+        cal = workdays.current_calendar(s)
+        stmt = select(Case).where(Case.state == str(State.APPROVED), Case.decision == "approved")
+        if actor.window_id is not None:
+            stmt = stmt.where(Case.window_id == actor.window_id)
+        out = []
+        for case in s.execute(stmt).scalars():
+            item = s.get(Item, case.item_id) if case.item_id else None
+            code = item.certificate_type_code if item else None
+            if not code:
+                continue  # the item issues no certificate: nothing to wait for
+            out.append(PendingIssue(case.id, case.case_no, case.item_name, case.applicant_name,
+                                    to_local(case.decided_at).date() if case.decided_at else None,
+                                    case.issue_deadline, issue_light(cal, case.issue_deadline, today, yellow),
+                                    code, type_of(s, code) is not None))
+    return sorted(out, key=lambda p: (p.issue_deadline or date.max, p.case_no))

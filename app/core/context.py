@@ -1,0 +1,122 @@
+"""The open data directory: engines, sessions, clock and the signed-in member of staff.
+
+Passed explicitly to every use case; there is no global application object.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.core import audit
+from app.core.clock import utc_now as utc_now  # named here too: most callers take it with the context
+from app.core.faults import fault_point
+from app.core.paths import DataDir
+from db.engine import make_session_factory, session_scope
+
+# The hall works on Beijing time whatever the workstation's zone is set to.
+HALL_TZ = ZoneInfo("Asia/Shanghai")
+
+
+def to_local(at: datetime) -> datetime:
+    """A stored (naive UTC) instant as hall wall-clock time."""
+    return at.replace(tzinfo=UTC).astimezone(HALL_TZ)
+
+
+def local_naive(at: datetime) -> datetime:
+    """A stored instant as naive hall wall-clock time, as documents and lists print it."""
+    return to_local(at).replace(tzinfo=None)
+
+
+def utc_start_of(day: date) -> datetime:
+    """The stored (naive UTC) instant at which a hall-local day begins: for range queries on *_at columns."""
+    return datetime.combine(day, datetime.min.time(), HALL_TZ).astimezone(UTC).replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is signed in; every use case is called with one."""
+
+    staff_id: int
+    username: str
+    name: str
+    role: str
+    window_id: int | None
+    window_name: str
+    department_id: int | None
+    department_name: str
+
+
+@dataclass
+class AppContext:
+    """What a use case needs: where the data is, how to reach it, and what time it is."""
+
+    data: DataDir
+    engine: Engine
+    read_engine: Engine
+    demo: bool = False
+    clock: Callable[[], datetime] = utc_now
+    _writer: sessionmaker[Session] = field(init=False, repr=False)
+    _reader: sessionmaker[Session] = field(init=False, repr=False)
+    after_commit: list[Callable[[Session], None]] = field(default_factory=list, repr=False)
+
+    def __post_init__(self) -> None:
+        self._writer = make_session_factory(self.engine)
+        self._reader = make_session_factory(self.read_engine)
+
+    def now(self) -> datetime:
+        """Current instant, naive UTC."""
+        return self.clock()
+
+    def today(self) -> date:
+        """Today in the hall's time zone (a case's day, a deadline's day)."""
+        return to_local(self.clock()).date()
+
+    @contextmanager
+    def write(self, label: str = "") -> Iterator[Session]:
+        """One write transaction (BEGIN IMMEDIATE); hooks run after it commits.
+
+        A `label` names the fault points `label.before_commit` / `label.after_commit` (app.core.faults).
+        Audit entries a use case queued with `audit_on_rollback` (a refused password, say) are
+        written in their own transaction after the failed one rolls back: the refusal is the fact.
+        """
+        session: Session | None = None
+        try:
+            with session_scope(self._writer) as session:
+                yield session
+                if label:
+                    fault_point(f"{label}.before_commit")
+        except BaseException:
+            queued = session.info.pop("audit_on_rollback", []) if session is not None else []
+            if queued:
+                with session_scope(self._writer) as again:
+                    for staff_id, action, target, detail, at in queued:
+                        audit.record(again, staff_id, action, target, detail, at=at)
+                for hook in self.after_commit:
+                    hook(again)
+            raise
+        if label:
+            fault_point(f"{label}.after_commit")
+        for hook in self.after_commit:
+            hook(session)
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read transaction that never waits on the writer."""
+        with session_scope(self._reader) as session:
+            yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+        self.read_engine.dispose()
+
+
+def env_flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes"}

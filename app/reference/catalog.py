@@ -1,0 +1,172 @@
+"""The item catalog: find an item by name, code or pinyin initials, and read its whole guide."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pypinyin import Style, lazy_pinyin
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from app.core.auth import Action, require
+from app.core.context import Actor, AppContext
+from app.core.errors import NotFound
+from db.models import CatalogVersion, Department, Item
+
+PROCESSING_LABELS = {"immediate": "即办件", "promised": "承诺件", "forwarded": "上报件"}
+REVIEW_LABELS = {"single": "一审制", "double": "一审一核制"}
+FORM_LABELS = {"original": "原件", "copy": "复印件", "original_and_copy": "原件及复印件"}
+
+
+@dataclass(frozen=True)
+class MaterialSpec:
+    """A required material as published in the item guide."""
+
+    id: int
+    seq: int
+    name: str
+    form: str
+    copies: int
+    template: str
+    may_defer: bool
+    note: str
+
+    @property
+    def form_label(self) -> str:
+        return FORM_LABELS.get(self.form, self.form)
+
+
+@dataclass(frozen=True)
+class ItemSummary:
+    """One line of the catalog list."""
+
+    id: int
+    code: str
+    name: str
+    department: str
+    processing_type: str
+    review_mode: str
+    legal_days: int
+    promised_days: int
+
+
+@dataclass(frozen=True)
+class ItemGuide:
+    """The whole published guide of an item (行政许可法 art. 30)."""
+
+    id: int
+    code: str
+    name: str
+    department_id: int
+    department: str
+    kind: str
+    basis: str
+    conditions: str
+    processing_type: str
+    review_mode: str
+    site_visit: bool
+    expert_review: bool
+    legal_days: int
+    promised_days: int
+    fee: str
+    fee_basis: str
+    location: str
+    enquiry_phone: str
+    complaint_phone: str
+    certificate_type_code: str | None
+    materials: tuple[MaterialSpec, ...]
+
+    @property
+    def processing_label(self) -> str:
+        return PROCESSING_LABELS.get(self.processing_type, self.processing_type)
+
+    @property
+    def review_label(self) -> str:
+        return REVIEW_LABELS.get(self.review_mode, self.review_mode)
+
+    @property
+    def speed_up_rate(self) -> float | None:
+        """提速率 = 1 − promised / legal (None when there is no legal limit)."""
+        return None if self.legal_days <= 0 else 1 - self.promised_days / self.legal_days
+
+
+def pinyin_keys(name: str) -> tuple[str, str]:
+    """(initials, full pinyin) of a name, lower-case, for 'spjy' → 食品经营许可."""
+    initials = "".join(p[0] for p in lazy_pinyin(name, style=Style.FIRST_LETTER, errors="ignore") if p)
+    full = "".join(lazy_pinyin(name, errors="ignore"))
+    return initials.lower(), full.lower()
+
+
+def _current_version_id(session: Session) -> int | None:
+    return session.execute(
+        select(CatalogVersion.id).where(CatalogVersion.current.is_(True))
+    ).scalar_one_or_none()
+
+
+def search_items(ctx: AppContext, actor: Actor, query: str, limit: int = 200) -> list[ItemSummary]:
+    """Items matching a name fragment, code, or pinyin initials / spelling; best matches first."""
+    require(actor, Action.BROWSE_CATALOG)
+    q = query.strip()
+    with ctx.read() as s:
+        version = _current_version_id(s)
+        stmt = (select(Item, Department.name).join(Department, Item.department_id == Department.id)
+                .where(Item.catalog_version_id == version, Item.active.is_(True)))
+        if q:
+            low = q.lower().replace(" ", "")
+            like = f"%{_escape(low)}%"
+            stmt = stmt.where(or_(
+                Item.name.like(f"%{_escape(q)}%", escape="\\"),
+                Item.code.ilike(f"{_escape(q)}%", escape="\\"),
+                Item.pinyin_initials.like(like, escape="\\"),
+                Item.pinyin_full.like(like, escape="\\"),
+            ))
+        rows = s.execute(stmt.order_by(Item.code).limit(limit)).all()
+    result = [ItemSummary(i.id, i.code, i.name, dept, i.processing_type, i.review_mode,
+                          i.legal_days, i.promised_days) for i, dept in rows]
+    if q:
+        result.sort(key=lambda it: _rank(it, q))
+    return result
+
+
+def _rank(item: ItemSummary, q: str) -> tuple[int, str]:
+    low = q.lower()
+    if item.code == q or item.name == q:
+        return (0, item.code)
+    if item.name.startswith(q) or item.code.startswith(q):
+        return (1, item.code)
+    if pinyin_keys(item.name)[0].startswith(low):
+        return (2, item.code)
+    return (3, item.code)
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def get_item(ctx: AppContext, actor: Actor, item_id: int) -> ItemGuide:
+    """The whole guide of one item."""
+    require(actor, Action.BROWSE_CATALOG)
+    with ctx.read() as s:
+        item = s.execute(select(Item).options(selectinload(Item.materials)).where(Item.id == item_id)
+                         ).scalar_one_or_none()
+        if item is None:
+            raise NotFound("事项不存在")
+        return guide_of(item)
+
+
+def get_item_by_code(session: Session, code: str) -> Item | None:
+    """The current catalog's item with this code (for other use cases)."""
+    return session.execute(select(Item).where(
+        Item.catalog_version_id == _current_version_id(session), Item.code == code)).scalar_one_or_none()
+
+
+def guide_of(item: Item) -> ItemGuide:
+    """An ItemGuide DTO from a loaded row."""
+    return ItemGuide(
+        item.id, item.code, item.name, item.department_id, item.department.name, item.kind, item.basis,
+        item.conditions, item.processing_type, item.review_mode, item.site_visit, item.expert_review,
+        item.legal_days, item.promised_days, item.fee, item.fee_basis, item.location, item.enquiry_phone,
+        item.complaint_phone, item.certificate_type_code,
+        tuple(MaterialSpec(m.id, m.seq, m.name, m.form, m.copies, m.template, m.may_defer, m.note)
+              for m in item.materials),
+    )

@@ -1,0 +1,9 @@
+"""This workstation's life: opening (and migrating) its data directory, demo provisioning, the daily backup,
+and the housekeeping run at start-up and hourly (deemed acceptance, unanswered notices, backup). Uses every
+capability below.
+
+Public modules are listed in __all__; the others are private to this package
+(tests/test_architecture.py holds it).
+"""
+
+__all__ = ["bootstrap", "housekeeping"]  # public modules: other packages import only these

@@ -1,0 +1,85 @@
+"""Opening a data directory: integrity check, backup, migrations, first-start seeding."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.core import audit
+from app.core.auth import hash_password
+from app.core.context import AppContext, utc_now
+from app.core.errors import AppError
+from app.core.faults import fault_point
+from app.core.paths import DataDir, resources_dir
+from app.reference import workdays
+from app.seal.seals import grant_demo_authorisations, provision_demo_credentials
+from app.sync import reference_data, rollback_guard
+from db.engine import make_engine, quick_check
+from db.errors import StorageError
+from db.migrate import backup_file, upgrade
+from db.models import Hall, Setting
+
+DEMO_PASSWORD = "demo2026"
+KEEP_DAILY_BACKUPS = 7
+
+
+def open_data_dir(root: Path, *, demo: bool = False,
+                  clock: Callable[[], datetime] = utc_now) -> AppContext:
+    """Everything needed before the first screen: a sound, current, seeded database."""
+    data = DataDir(root)
+    try:
+        data.ensure()
+    except OSError as exc:
+        raise AppError("data_dir", f"无法创建数据目录 {root}：{exc.strerror}") from exc
+    engine = make_engine(data.database)
+    existed = data.database.exists() and data.database.stat().st_size > 0
+    try:
+        if existed:
+            result = quick_check(engine)
+            if result != "ok":
+                raise AppError("corrupt", f"数据库完整性检查未通过：{result}。请联系信息管理员从备份恢复。")
+        upgrade(engine, data.database, data.backups, checkpoint=fault_point)
+        if existed:
+            daily_backup(data)
+    except StorageError as exc:
+        raise AppError(exc.code, exc.message) from exc
+    ctx = AppContext(data, engine, make_engine(data.database, readonly=True), demo=demo, clock=clock)
+    ctx.after_commit.append(lambda s: audit.write_head(data.audit_head, s))
+    with ctx.write() as s:
+        workdays.seed_if_empty(s)
+        if demo and s.execute(select(Hall.id)).first() is None:
+            load_demo(s, data)
+    # Before anything is numbered: a database restored from a backup moves to a new epoch here.
+    rollback_guard.install(ctx)
+    return ctx
+
+
+def load_demo(session: Session, data: DataDir) -> None:
+    """The embedded demo hall (resources/demo); every demo account gets DEMO_PASSWORD."""
+    demo_dir = resources_dir() / "demo"
+    reference_data.load_hall(session, reference_data.read_json(demo_dir / "hall.json"),
+                             lambda _username: hash_password(DEMO_PASSWORD))
+    reference_data.load_catalog(session, reference_data.read_json(demo_dir / "items.json"), "demo")
+    types = demo_dir / "certificate_types.json"
+    if types.exists():
+        reference_data.load_certificate_types(session, reference_data.read_json(types))
+    session.merge(Setting(key="device_code", value="0001"))
+    provision_demo_credentials(session, data)
+    grant_demo_authorisations(session)
+    audit.record(session, None, "demo_loaded", "resources/demo")
+
+
+def daily_backup(data: DataDir) -> Path | None:
+    """One backup a day (the first start of the day), keeping the last KEEP_DAILY_BACKUPS."""
+    today = datetime.now().strftime("%Y%m%d")
+    existing = sorted(data.backups.glob("onewindow-*-daily.sqlite"))
+    if any(p.name.startswith(f"onewindow-{today}") for p in existing):
+        return None
+    made = backup_file(data.database, data.backups, "daily", checkpoint=fault_point)
+    for old in sorted(data.backups.glob("onewindow-*-daily.sqlite"))[:-KEEP_DAILY_BACKUPS]:
+        old.unlink(missing_ok=True)
+    return made

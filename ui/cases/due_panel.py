@@ -1,0 +1,98 @@
+"""The due-soon / overdue panel: running cases late or due within the yellow period, and moved promises."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.cases.lights import LIGHT_COLORS, Light
+from app.cases.queries import CaseRow, DueList, due_cases
+from app.core.context import Actor, AppContext
+from app.core.errors import AppError
+from ui.cases.table_model import light_icon
+from ui.widgets.preferences import Preferences
+
+REFRESH_MS = 5 * 60 * 1000  # lights change with the day and with colleagues' work
+
+
+class DuePanel(QWidget):
+    """Red first, then yellow, then promises that moved; activating a line opens the case."""
+
+    open_case = Signal(str)
+    show_filter = Signal(str)  # "due" / "moved": the full list in the case desk
+
+    def __init__(self, ctx: AppContext, actor: Actor, prefs: Preferences) -> None:
+        super().__init__(objectName="duePanel")
+        self.ctx, self.actor, self.prefs = ctx, actor, prefs
+        self.due: DueList | None = None
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(6, 6, 6, 6)
+        self.summary = QLabel(objectName="dueSummary")
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.summary.setWordWrap(True)
+        lay.addWidget(self.summary)
+        self.list = QListWidget(objectName="dueList")
+        self.list.setStyleSheet("QListWidget::item { padding: 4px 2px; }")
+        self.list.setWordWrap(True)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.itemActivated.connect(self._activated)
+        self.list.itemClicked.connect(self._activated)
+        lay.addWidget(self.list, 1)
+        row = QHBoxLayout()
+        more = QPushButton("在办件中查看全部", objectName="dueShowAll")
+        more.clicked.connect(lambda: self.show_filter.emit("due"))
+        again = QPushButton("刷新", objectName="dueRefresh")
+        again.clicked.connect(self.refresh)
+        row.addWidget(more)
+        row.addWidget(again)
+        lay.addLayout(row)
+        self._timer = QTimer(self, interval=REFRESH_MS)
+        self._timer.timeout.connect(self.refresh)
+        self._timer.start()
+        self.refresh()
+
+    def refresh(self) -> None:
+        try:
+            self.due = due_cases(self.ctx, self.actor, self.prefs.get("deadlines/yellow_workdays"),
+                                 self.actor.window_id)
+        except AppError as exc:
+            self.summary.setText(f"<span style='color:#c00'>无法读取临期办件：{exc.message}</span>")
+            return
+        d = self.due
+        red, yellow = LIGHT_COLORS[Light.RED], LIGHT_COLORS[Light.YELLOW]
+        self.summary.setText(f"<span style='color:{red}'>逾期 <b>{len(d.overdue)}</b> 件</span>　"
+                             f"<span style='color:{yellow}'>临期 <b>{len(d.due_soon)}</b> 件</span>"
+                             + (f"　日期变动待告知 <b>{len(d.moved)}</b> 件" if d.moved else "")
+                             + f"<br><span style='color:#777'>临期：{d.green_from.isoformat()} 之前到期</span>")
+        self.list.clear()
+        for row in d.overdue:
+            self._add(row, row.promised_light, "逾期")
+        for row in d.due_soon:
+            self._add(row, row.promised_light, "临期")
+        for row in d.moved:
+            self._add(row, Light.YELLOW, f"原告知 {row.printed_promised:%m-%d} 改为 {row.promised_deadline:%m-%d}")
+        if not self.list.count():
+            self.list.addItem(QListWidgetItem("没有逾期或临期的办件"))
+
+    def _add(self, row: CaseRow, light: Light, what: str) -> None:
+        item = QListWidgetItem(light_icon(light), f"{row.promised_deadline}  {row.applicant_name}\n"
+                                                  f"    {row.item_name} · {what}")
+        item.setData(Qt.ItemDataRole.UserRole, row.id)
+        item.setToolTip(f"{row.case_no} {row.state_label}")
+        if light is Light.RED:
+            item.setForeground(QBrush(QColor(LIGHT_COLORS[Light.RED]).darker(120)))
+        self.list.addItem(item)
+
+    def _activated(self, item: QListWidgetItem) -> None:
+        case_id = item.data(Qt.ItemDataRole.UserRole)
+        if case_id:
+            self.open_case.emit(case_id)

@@ -1,0 +1,7 @@
+"""事项: the catalog of items with their guides and materials.
+
+Public modules are listed in __all__; the others are private to this package
+(tests/test_architecture.py holds it).
+"""
+
+__all__ = ["view"]  # public modules: other packages import only these

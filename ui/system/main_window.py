@@ -1,0 +1,144 @@
+"""The main window: navigation for the window's work, the status bar with who is on duty."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMenu,
+    QStackedWidget,
+    QWidget,
+)
+
+from app.core.auth import ROLE_LABELS, Action, Role, may
+from app.core.context import Actor, AppContext
+from app.reference.hall import HallInfo
+from app.reference.id_reader import IdCardReader, NoReader, SimulatedReader
+from ui.cases.due_panel import DuePanel
+from ui.cases.list_view import CaseListView
+from ui.catalog.view import CatalogView
+from ui.certificates.view import CertificateView
+from ui.figures.stats_view import StatsView
+from ui.intake.view import IntakeView
+from ui.printing.document_actions import DocumentPrinter
+from ui.records.records_dialog import RecordsDialog, may_open_records
+from ui.signoff.view import SignoffView
+from ui.sync.view import SyncView
+from ui.system.settings_dialog import SettingsDialog
+from ui.widgets.preferences import Preferences
+
+SECTIONS = (
+    ("intake", "受理"),
+    ("cases", "办件"),
+    ("signoff", "签批"),
+    ("certificates", "发证"),
+    ("stats", "统计"),
+    ("sync", "同步"),
+    ("catalog", "事项目录"),
+)
+
+
+def _pending_page(title: str) -> QWidget:
+    label = QLabel(f"<h2>{title}</h2><p style='color:#666'>此功能尚未开放。</p>")
+    label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+    label.setMargin(24)
+    return label
+
+
+class MainWindow(QMainWindow):
+    """Left navigation, one page per section, the status bar with hall / window / staff / role."""
+
+    def __init__(self, ctx: AppContext, actor: Actor, hall: HallInfo, reader: IdCardReader | None = None,
+                 prefs: Preferences | None = None) -> None:
+        super().__init__()
+        self.ctx, self.actor = ctx, actor
+        self.prefs = prefs or Preferences(ctx.demo)
+        self.printer = DocumentPrinter(ctx, actor, self.prefs, self)
+        self.setWindowTitle(f"OneWindow — {hall.name}{'（演示）' if ctx.demo else ''}")
+        self.nav = QListWidget(objectName="nav")
+        self.nav.setFixedWidth(120)
+        self.pages = QStackedWidget()
+        self.section_index: dict[str, int] = {}
+        for key, title in SECTIONS:
+            if key == "catalog":
+                page: QWidget = CatalogView(ctx, actor)
+            elif key == "intake" and may(actor, Action.INTAKE):
+                self.intake = IntakeView(ctx, actor, reader or (SimulatedReader() if ctx.demo else NoReader()))
+                self.intake.completed.connect(lambda r: self.printer.print_all(r.document_ids))
+                page = self.intake
+            elif key == "signoff" and may(actor, Action.VIEW_CASES):
+                self.signoff = SignoffView(ctx, actor, hall)
+                self.signoff.completed.connect(self.printer.print_all)
+                page = self.signoff
+            elif key == "certificates" and may(actor, Action.VIEW_CASES):
+                self.certificates = CertificateView(ctx, actor, self.printer)
+                page = self.certificates
+            elif key == "cases" and may(actor, Action.VIEW_CASES):
+                self.cases = CaseListView(ctx, actor, self.prefs, self.printer)
+                page = self.cases
+            elif key == "stats" and may(actor, Action.VIEW_STATS):
+                self.stats = StatsView(ctx, actor, self.prefs)
+                page = self.stats
+            elif key == "sync" and may(actor, Action.SYNC):
+                self.sync_view = SyncView(ctx, actor, self.prefs)
+                page = self.sync_view
+            else:
+                page = _pending_page(title)
+            self.section_index[key] = self.pages.addWidget(page)
+            QListWidgetItem(title, self.nav)
+        self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
+        self.nav.setStyleSheet("QListWidget { font-size: 15px; } QListWidget::item { padding: 10px 14px; }")
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.nav)
+        row.addWidget(self.pages, 1)
+        self.setCentralWidget(central)
+        bar = self.statusBar()
+        for text in (hall.name, actor.department_name or "大厅", actor.window_name or "—",
+                     f"值班：{actor.name}", ROLE_LABELS[Role(actor.role)]):
+            label = QLabel(text)
+            label.setStyleSheet("padding: 0 8px; border-left: 1px solid #bbb;")
+            bar.addPermanentWidget(label)
+        self.sync_label = QLabel(self.sync_view.controller.text() if hasattr(self, "sync_view") else "")
+        self.sync_label.setObjectName("syncStatus")
+        if hasattr(self, "sync_view"):
+            self.sync_view.status_text.connect(self.sync_label.setText)
+        bar.addPermanentWidget(self.sync_label)
+        menu = self.menuBar().addMenu("系统")
+        menu.addAction("设置…", lambda: SettingsDialog(self.prefs, actor, self).exec())
+        if may_open_records(actor):
+            menu.addAction("用印登记与审计日志…", lambda: RecordsDialog(ctx, actor, self.prefs, self).exec())
+        if may(actor, Action.VIEW_CASES) and actor.window_id is not None:
+            self._add_due_dock(ctx, actor, menu)
+        self.show_section("intake" if may(actor, Action.INTAKE) else "catalog")
+
+    def show_section(self, key: str) -> None:
+        self.nav.setCurrentRow(self.section_index[key])
+
+    def _add_due_dock(self, ctx: AppContext, actor: Actor, menu: QMenu) -> None:
+        """The due-soon / overdue panel beside every page, the intake form included (a dock, not in it)."""
+        self.due_panel = DuePanel(ctx, actor, self.prefs)
+        dock = QDockWidget("期限提醒", self, objectName="dueDock")
+        dock.setWidget(self.due_panel)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable
+                         | QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        dock.setMinimumWidth(250)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        menu.addAction(dock.toggleViewAction())
+
+        def open_case(case_id: str) -> None:
+            self.show_section("cases")
+            self.cases.open_case(case_id)
+
+        def show_filter(light: str) -> None:
+            self.show_section("cases")
+            self.cases.show_filter(light)
+
+        self.due_panel.open_case.connect(open_case)
+        self.due_panel.show_filter.connect(show_filter)

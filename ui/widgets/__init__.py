@@ -1,0 +1,8 @@
+"""Building blocks every page uses: field error labels, read-only table models, table helpers, the background
+task runner and the workstation preferences. Imports no page.
+
+Public modules are listed in __all__; the others are private to this package
+(tests/test_architecture.py holds it).
+"""
+
+__all__ = ["field_errors", "preferences", "rows_model", "table_helpers", "tasks"]  # public modules: other packages import only these
