@@ -44,7 +44,7 @@ def case_facts(session: Session, case: Case, materials: list[CaseMaterial] | Non
         legal_days=case.legal_days + case.extension_days, promised_days=case.promised_days,
         promised_deadline=case.promised_deadline, legal_deadline=case.legal_deadline,
         deadline_provisional=case.deadline_provisional, fee=(item.fee if item and item.fee else "不收费"),
-        fee_basis=item.fee_basis if item else "")
+        fee_basis=item.fee_basis if item else "", deemed_accepted=case.deemed_accepted)
 
 
 def issue_for_case(session: Session, ctx: AppContext, actor: Actor, case: Case, kind: DocKind, *,

@@ -6,9 +6,17 @@ from typing import Any
 
 from app.documents import official as o
 from app.documents.barcode import QUIET_MODULES, code128_width_mm, draw_code128, module_width_pt
-from app.documents.data import DocumentData, MaterialLine
+from app.documents.data import CaseFacts, DocumentData, MaterialLine
 from app.documents.fonts import FontChain
-from app.documents.legal_text import ACCEPTANCE_EXCLUDED, BASIS_ACCEPT, PROVISIONAL, SIGN_RECEIPT, cn_date
+from app.documents.legal_text import (
+    ACCEPTANCE_EXCLUDED,
+    BASIS_ACCEPT,
+    DEEMED_OUTSTANDING,
+    PROVISIONAL,
+    SIGN_RECEIPT,
+    cn_date,
+    deemed_acceptance_statement,
+)
 
 MM = o.MM
 # 3 dots at 300 dpi = 0.254 mm modules: whole pixels at 300/600 dpi, wide enough for any scanner.
@@ -63,7 +71,7 @@ def _rows(doc: DocumentData, chain: FontChain) -> list[tuple[str, ...]]:
     return rows + [
         ("事项名称", c.item_name, "事项编码", c.item_code),
         ("设定依据", c.item_basis),
-        ("收件时间", o.cn_datetime(c.received_at), "受理时间", o.cn_datetime(c.accepted_at) if c.accepted_at else ""),
+        ("收件时间", o.cn_datetime(c.received_at), "受理时间", _accepted(c)),
         ("法定时限", _limit(c.legal_days, c.legal_deadline, c.deadline_provisional),
          "承诺时限", _limit(c.promised_days, c.promised_deadline, c.deadline_provisional)),
         ("办件类型", c.processing_label, "收费", fee),
@@ -72,7 +80,15 @@ def _rows(doc: DocumentData, chain: FontChain) -> list[tuple[str, ...]]:
     ]
 
 
+def _accepted(c: CaseFacts) -> str:
+    if c.deemed_accepted:  # by law from the day of receipt: a day, not the moment anyone looked at it
+        return f"{cn_date(c.received_at)}\n（视为受理）"
+    return o.cn_datetime(c.accepted_at) if c.accepted_at else ""
+
+
 def material_note(m: MaterialLine) -> str:
+    if m.status in ("missing", "defective"):  # only a deemed acceptance carries these
+        return "待补正" + (f"：{m.defect}" if m.defect else "")
     notes = []
     if m.original_checked:
         notes.append("原件已核验")
@@ -82,7 +98,8 @@ def material_note(m: MaterialLine) -> str:
 
 
 def _materials(doc: DocumentData, st: o.Styles, chain: FontChain) -> Any:
-    rows = [["序号", "已收取的申请材料", "形式", "份数", "备注"]]
+    outstanding = any(m.status in ("missing", "defective") for m in doc.case.materials)
+    rows = [["序号", "申请材料" if outstanding else "已收取的申请材料", "形式", "份数", "备注"]]
     for m in doc.case.materials:
         rows.append([str(m.seq), m.name, m.form_label, f"{m.copies_received}/{m.copies_required}",
                      material_note(m)])
@@ -93,9 +110,12 @@ def _materials(doc: DocumentData, st: o.Styles, chain: FontChain) -> Any:
 def _story(doc: DocumentData, st: o.Styles, chain: FontChain) -> list[Any]:
     c = doc.case
     story = o.title_block(doc, st, chain)
-    story.append(o.paragraph(
-        f"{o.you(doc)}于{cn_date(c.received_at)}提交的{c.item_name}申请，经审查，申请材料齐全、符合法定形式。"
-        f"根据{BASIS_ACCEPT}的规定，本机关决定予以受理。", st.body, chain))
+    if c.deemed_accepted:
+        opening = deemed_acceptance_statement(o.you(doc), c.received_at.date(), c.item_name)
+    else:
+        opening = (f"{o.you(doc)}于{cn_date(c.received_at)}提交的{c.item_name}申请，经审查，申请材料齐全、"
+                   f"符合法定形式。根据{BASIS_ACCEPT}的规定，本机关决定予以受理。")
+    story.append(o.paragraph(opening, st.body, chain))
     story += [o.kv_table(_rows(doc, chain), chain, st, label_mm=LABEL_MM), o.spacer(2)]
     excluded = ACCEPTANCE_EXCLUDED
     if c.deadline_provisional:
@@ -103,6 +123,8 @@ def _story(doc: DocumentData, st: o.Styles, chain: FontChain) -> list[Any]:
     story.append(_materials(doc, st, chain))  # may break over pages (its header repeats)
     # The closing statement goes with the seal, which never stands on a page of its own.
     tail = [o.spacer(1), o.paragraph(excluded, st.body, chain)]
+    if any(m.status in ("missing", "defective") for m in c.materials):
+        tail.append(o.paragraph(DEEMED_OUTSTANDING, st.body, chain))
     tail += [o.paragraph(note, st.body, chain) for note in doc.notes]
     sign = [[(SIGN_RECEIPT, 40)], [("签收日期：", 0), *o.date_blanks()]]
     story.append(o.keep([*tail, o.issuer_block(doc, st, chain, sign)]))

@@ -115,6 +115,7 @@ class CaseFacts:
     fee: str = "不收费"
     fee_basis: str = ""
     delivery_method: str = "窗口领取"
+    deemed_accepted: bool = False  # art. 32: accepted by law from the day of receipt, no notice in five days
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ LICENSING_LAW = "《中华人民共和国行政许可法》"
 # Article citations, each the exact provision the document acts under.
 BASIS_ACCEPT = f"{LICENSING_LAW}第三十二条第一款第（五）项"  # complete and in legal form → accept
 BASIS_CORRECT = f"{LICENSING_LAW}第三十二条第一款第（四）项"  # incomplete → tell everything at once
+BASIS_DEEMED = BASIS_CORRECT  # the same item: not told within five days → accepted from the day of receipt
 BASIS_REFUSE_ART32 = f"{LICENSING_LAW}第三十二条第一款"  # not an application / not ours → refuse
 BASIS_SPECIAL = f"{LICENSING_LAW}第四十五条"
 BASIS_EXTEND = f"{LICENSING_LAW}第四十二条第一款"
@@ -45,6 +46,21 @@ def deemed_acceptance(received_on: date) -> str:
         f"五个工作日内一次告知需要补正的全部内容；逾期不告知的，自收到申请材料之日"
         f"（{cn_date(received_on)}）起即为受理。"
     )
+
+
+def deemed_acceptance_statement(you: str, received_on: date, item_name: str) -> str:
+    """The opening of a 受理通知书 for an application accepted by law, not by examination (art. 32)."""
+    return (
+        f"{you}于{cn_date(received_on)}提交的{item_name}申请，本机关未在收到申请材料之日起五个工作日内"
+        f"一次告知需要补正的全部内容。根据{BASIS_DEEMED}的规定，自收到申请材料之日即{cn_date(received_on)}"
+        "起即为受理（视为受理）。"
+    )
+
+
+DEEMED_OUTSTANDING = (
+    "申请材料清单中标注“待补正”的材料，请在办理期间补交或者补正；本机关不以申请材料不齐全或者不符合法定形式"
+    "为由不予受理。"
+)
 
 
 def special_procedure_statement(kind_label: str) -> str:

@@ -91,8 +91,9 @@ def _acceptance(doc: DocumentData) -> None:
     _need(c.fee.strip(), "case.fee", "受理通知书须载明收费情况")
     _need(c.materials, "case.materials", "受理通知书须列明所收材料")
     for m in c.materials:
-        # Materials that are missing or defective make a one-time notice, not an acceptance.
-        _need(m.status in ("received", "deferred"), f"case.materials[{m.seq}]",
+        # Materials that are missing or defective make a one-time notice, not an acceptance — unless the
+        # five days passed without one: then the law accepts the application as it stands (art. 32).
+        _need(m.status in ("received", "deferred") or c.deemed_accepted, f"case.materials[{m.seq}]",
               f"材料“{m.name}”未收齐或需补正，不能出具受理通知书")
         _need(m.status != "deferred" or m.deferred_due, f"case.materials[{m.seq}].deferred_due",
               f"容缺材料“{m.name}”须载明补交期限")

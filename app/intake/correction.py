@@ -8,6 +8,7 @@ representative's recorded override with a reason.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -21,7 +22,7 @@ from app.core.context import Actor, AppContext, to_local
 from app.core.errors import AppError, NotFound, PermissionDenied, ValidationError
 from app.documents.data import DocKind
 from app.intake.input_checks import MaterialInput
-from app.intake.outcomes import IntakeResult, _accept, _event, _result
+from app.intake.outcomes import IntakeResult, SweepResult, _accept, _event, _result, sweep_failure
 from app.reference import workdays
 from db.models import Case, CaseEvent, CaseMaterial, Document, Staff
 
@@ -35,11 +36,15 @@ class Override:
     reason: str
 
 
-def _verify_override(session: Session, case: Case, override: Override) -> Staff:
+def _verify_override(session: Session, actor: Actor, case: Case, override: Override, now: datetime) -> Staff:
     if not override.reason.strip():
         raise ValidationError("override.reason", "请填写追加要求的理由")
     chief = session.execute(select(Staff).where(Staff.username == override.chief_username.strip())).scalar_one_or_none()
     if chief is None or not password_matches(chief, override.chief_password):
+        # The refusal is a fact to keep, like a wrong seal-custodian password: written after the rollback.
+        session.info.setdefault("audit_on_rollback", []).append(
+            (actor.staff_id, "override_password_failed", case.case_no,
+             {"chief_username": override.chief_username.strip(), "reason": override.reason.strip()}, now))
         raise AppError("bad_override", "首席代表用户名或密码错误", "override.password")
     if chief.role != "chief" or chief.department_id != case.department_id:
         raise PermissionDenied("只有本部门首席代表可以批准追加补正要求")
@@ -84,7 +89,7 @@ def supplement(ctx: AppContext, actor: Actor, case_id: str, updates: tuple[Mater
                 names = "、".join(f"“{m.name}”" for m in new_problems)
                 raise AppError("second_notice", f"{names}不在一次性告知书所列范围内。一次性告知后不得再提出新的补正要求；"
                                "确有必要的，须经首席代表批准并写明理由。", "override")
-            chief = _verify_override(s, case, override)
+            chief = _verify_override(s, actor, case, override, now)
             audit.record(s, chief.id, "override", case.case_no,
                          {"reason": override.reason, "materials": [m.name for m in new_problems],
                           "clerk": actor.staff_id}, at=now)
@@ -106,26 +111,41 @@ def supplement(ctx: AppContext, actor: Actor, case_id: str, updates: tuple[Mater
         return _result(case, docs)
 
 
-def sweep_unanswered(ctx: AppContext, workdays_limit: int) -> list[str]:
-    """Notified cases whose applicant never came back are closed after the configured period."""
-    closed = []
-    with ctx.write() as s:
-        cal = workdays.current_calendar(s)
-        cases = s.execute(select(Case).where(Case.state == str(State.NOTIFIED))).scalars().all()
-        for case in cases:
-            last = s.execute(select(Document.created_at).where(Document.case_id == case.id,
-                                                               Document.kind == str(DocKind.CORRECTION))
-                             .order_by(Document.created_at.desc()).limit(1)).scalar_one_or_none()
-            if last is None:
-                continue
-            limit = cal.add_working_days(to_local(last).date(), workdays_limit).day
-            if ctx.today() > limit:
-                now = ctx.now()
-                old, case.state, case.closed_at, case.updated_at = case.state, str(State.CLOSED_UNANSWERED), now, now
-                s.add(CaseEvent(case_id=case.id, at=now, staff_id=None, kind="closed_unanswered", from_state=old,
-                                to_state=case.state,
-                                reason=f"一次性告知后 {workdays_limit} 个工作日内未补正，办结"))
-                outbox.enqueue(s, "case", case.id, "close_unanswered", case_snapshot(case), now)
-                closed.append(case.case_no)
-    return closed
+def _close_if_unanswered(session: Session, ctx: AppContext, case: Case, workdays_limit: int) -> bool:
+    if case.state != State.NOTIFIED:
+        return False  # answered meanwhile
+    last = session.execute(select(Document.created_at).where(Document.case_id == case.id,
+                                                             Document.kind == str(DocKind.CORRECTION))
+                           .order_by(Document.created_at.desc()).limit(1)).scalar_one_or_none()
+    if last is None:
+        return False
+    limit = workdays.current_calendar(session).add_working_days(to_local(last).date(), workdays_limit).day
+    if ctx.today() <= limit:
+        return False
+    now = ctx.now()
+    old, case.state, case.closed_at, case.updated_at = case.state, str(State.CLOSED_UNANSWERED), now, now
+    session.add(CaseEvent(case_id=case.id, at=now, staff_id=None, kind="closed_unanswered", from_state=old,
+                          to_state=case.state, reason=f"一次性告知后 {workdays_limit} 个工作日内未补正，办结"))
+    outbox.enqueue(session, "case", case.id, "close_unanswered", case_snapshot(case), now)
+    return True
 
+
+def sweep_unanswered(ctx: AppContext, workdays_limit: int) -> SweepResult:
+    """Notified cases whose applicant never came back are closed after the configured period.
+
+    Each case is its own transaction; one that cannot be closed is reported and the rest go on.
+    """
+    with ctx.read() as s:
+        notified = s.execute(select(Case.id, Case.case_no).where(Case.state == str(State.NOTIFIED))
+                             .order_by(Case.received_at)).all()
+    done: list[str] = []
+    failed: list[tuple[str, str, str]] = []
+    for case_id, case_no in notified:
+        try:
+            with ctx.write("close_unanswered") as s:
+                case = s.get(Case, case_id)
+                if case is not None and _close_if_unanswered(s, ctx, case, workdays_limit):
+                    done.append(case_no)
+        except Exception as exc:  # noqa: BLE001 — one case's failure is reported, the sweep goes on
+            failed.append((case_id, case_no, sweep_failure(exc)))
+    return SweepResult(tuple(done), tuple(failed))

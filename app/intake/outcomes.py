@@ -142,9 +142,14 @@ def _accept(session: Session, ctx: AppContext, actor: Actor, case: Case, clock_s
     check_transition(old, State.ACCEPTED)
     now = ctx.now()
     cal = workdays.current_calendar(session)
-    if any(m.status in ("missing", "defective") for m in case.materials):
+    # Art. 32(1)(4): once the five days have passed unanswered the application is accepted as it stands;
+    # what is missing is dealt with during the procedure, never by leaving the case without an outcome.
+    if not deemed and any(m.status in ("missing", "defective") for m in case.materials):
         raise AppError("incomplete", "材料不齐全或不符合法定形式，不能受理，请出具一次性告知书")
-    case.state, case.accepted_at, case.clock_start = str(State.ACCEPTED), now, clock_start
+    # A deemed acceptance takes effect on the day of receipt, not when the sweep noticed it: documents
+    # and figures date it from `received_at` (the sweep's time is on the event).
+    case.state, case.accepted_at = str(State.ACCEPTED), case.received_at if deemed else now
+    case.clock_start = clock_start
     case.deemed_accepted, case.updated_at = deemed, now
     set_deadlines(session, case, compute(cal, clock_start, case.promised_days, case.legal_days), reason, now)
     _event(session, case, actor, "deemed_accepted" if deemed else "accepted", old, case.state, now, reason)
@@ -307,13 +312,36 @@ def _system_actor(case: Case) -> Actor:
     return Actor(case.clerk_id, "system", "系统", "clerk", case.window_id, "", case.department_id, "")
 
 
-def sweep_deemed_acceptance(ctx: AppContext) -> list[str]:
-    """Run at start-up and daily: every received case past its notice day becomes accepted."""
-    done = []
-    with ctx.write() as s:
-        cases = s.execute(select(Case).options(selectinload(Case.materials))
-                          .where(Case.state == str(State.RECEIVED), Case.notice_due < ctx.today())).scalars()
-        for case in cases:
-            if _apply_deemed(s, ctx, None, case):
-                done.append(case.case_no)
-    return done
+@dataclass(frozen=True)
+class SweepResult:
+    """What a sweep did: the case numbers it moved, and each case it could not handle with the reason."""
+
+    done: tuple[str, ...]
+    failed: tuple[tuple[str, str, str], ...]  # (case id, case number, message)
+
+
+def sweep_failure(exc: Exception) -> str:
+    """The reason a case was left out, in words a clerk can act on."""
+    return exc.message if isinstance(exc, AppError) else f"系统错误：{type(exc).__name__}: {exc}"
+
+
+def sweep_deemed_acceptance(ctx: AppContext) -> SweepResult:
+    """Run at start-up and hourly: every received case past its notice day becomes accepted.
+
+    Each case is its own transaction: one case that cannot be accepted (a revoked seal, a full disk)
+    is reported with the reason and holds up neither the others nor what housekeeping does next.
+    """
+    with ctx.read() as s:
+        due = s.execute(select(Case.id, Case.case_no).where(Case.state == str(State.RECEIVED),
+                                                            Case.notice_due < ctx.today())
+                        .order_by(Case.received_at)).all()
+    done: list[str] = []
+    failed: list[tuple[str, str, str]] = []
+    for case_id, case_no in due:
+        try:
+            with ctx.write("deemed_acceptance") as s:
+                if _apply_deemed(s, ctx, None, _load(s, case_id)):
+                    done.append(case_no)
+        except Exception as exc:  # noqa: BLE001 — any failure of one case is reported, the sweep goes on
+            failed.append((case_id, case_no, sweep_failure(exc)))
+    return SweepResult(tuple(done), tuple(failed))

@@ -63,9 +63,9 @@ def test_sweep_accepts_forgotten_received_cases(ctx: AppContext) -> None:
     set_clock(ctx, at_local(2026, 11, 2))  # Monday
     r = receive_case(ctx, clerk(ctx), complete(item_named(ctx, FOOD)))
     set_clock(ctx, at_local(2026, 11, 9, 8))  # the fifth working day is 11-09 itself: not yet
-    assert sweep_deemed_acceptance(ctx) == []
+    assert sweep_deemed_acceptance(ctx).done == ()
     set_clock(ctx, at_local(2026, 11, 10, 8))
-    assert sweep_deemed_acceptance(ctx) == [r.case_no]
+    assert sweep_deemed_acceptance(ctx).done == (r.case_no,)
     with ctx.read() as s:
         kinds = s.execute(select(CaseEvent.kind).where(CaseEvent.case_id == r.case_id)).scalars().all()
     assert kinds == ["received", "deemed_accepted"]
@@ -114,12 +114,21 @@ def test_chief_override_is_recorded_and_issues_a_new_notice(ctx: AppContext) -> 
     assert len(notices) == 2
 
 
-def test_wrong_chief_password_is_refused(ctx: AppContext) -> None:
+def test_wrong_chief_password_is_refused_and_audited(ctx: AppContext) -> None:
     case_id, item = _notified(ctx)
+    actor = clerk(ctx)
     with pytest.raises(AppError) as err:
-        supplement(ctx, clerk(ctx), case_id, (with_status(item, 4, "missing")[4],),
+        supplement(ctx, actor, case_id, (with_status(item, 4, "missing")[4],),
                    Override("zhoujianhua", "wrong-password", "理由"))
     assert err.value.field == "override.password"
+    # Refused like a wrong seal-custodian password, and audited like one: the refusal is kept,
+    # nothing else is (the material stays as it was).
+    with ctx.read() as s:
+        entries = s.execute(select(AuditEntry).where(AuditEntry.action == "override_password_failed")).scalars().all()
+        case = s.get(Case, case_id)
+        assert {m.seq: m.status for m in case.materials}[4] == "received"
+        assert [(e.staff_id, e.target) for e in entries] == [(actor.staff_id, case.case_no)]
+        assert "zhoujianhua" in entries[0].detail_json
 
 
 def test_complete_supplement_accepts_and_restarts_the_clock(ctx: AppContext) -> None:
@@ -138,7 +147,7 @@ def test_complete_supplement_accepts_and_restarts_the_clock(ctx: AppContext) -> 
 def test_unanswered_notice_closes_after_the_period(ctx: AppContext) -> None:
     case_id, _item = _notified(ctx)  # notice on Fri 2026-11-20
     set_clock(ctx, at_local(2026, 11, 27))
-    assert sweep_unanswered(ctx, 5) == []  # 11-23 … 11-27 is exactly five working days
+    assert sweep_unanswered(ctx, 5).done == ()  # 11-23 … 11-27 is exactly five working days
     set_clock(ctx, at_local(2026, 11, 30))
-    closed = sweep_unanswered(ctx, 5)
+    closed = sweep_unanswered(ctx, 5).done
     assert len(closed) == 1 and _case(ctx, case_id).state == "closed_unanswered"

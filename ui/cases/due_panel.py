@@ -34,6 +34,7 @@ class DuePanel(QWidget):
         super().__init__(objectName="duePanel")
         self.ctx, self.actor, self.prefs = ctx, actor, prefs
         self.due: DueList | None = None
+        self.problems: tuple[tuple[str, str, str], ...] = ()  # housekeeping's (case id, case no, reason)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(6, 6, 6, 6)
         self.summary = QLabel(objectName="dueSummary")
@@ -74,6 +75,7 @@ class DuePanel(QWidget):
                              + (f"　日期变动待告知 <b>{len(d.moved)}</b> 件" if d.moved else "")
                              + f"<br><span style='color:#777'>临期：{d.green_from.isoformat()} 之前到期</span>")
         self.list.clear()
+        self._add_problems()
         for row in d.overdue:
             self._add(row, row.promised_light, "逾期")
         for row in d.due_soon:
@@ -82,6 +84,19 @@ class DuePanel(QWidget):
             self._add(row, Light.YELLOW, f"原告知 {row.printed_promised:%m-%d} 改为 {row.promised_deadline:%m-%d}")
         if not self.list.count():
             self.list.addItem(QListWidgetItem("没有逾期或临期的办件"))
+
+    def set_housekeeping_problems(self, problems: tuple[tuple[str, str, str], ...]) -> None:
+        """Cases the hourly housekeeping could not handle (a deemed acceptance, say), each with the reason."""
+        self.problems = problems
+        self.refresh()
+
+    def _add_problems(self) -> None:
+        for case_id, case_no, reason in self.problems:
+            item = QListWidgetItem(light_icon(Light.RED), f"未能自动处理 {case_no}\n    {reason}")
+            item.setData(Qt.ItemDataRole.UserRole, case_id or None)
+            item.setToolTip("自动整理（视为受理、逾期未补正办结）未能处理该办件，请处理后刷新")
+            item.setForeground(QBrush(QColor(LIGHT_COLORS[Light.RED]).darker(120)))
+            self.list.addItem(item)
 
     def _add(self, row: CaseRow, light: Light, what: str) -> None:
         item = QListWidgetItem(light_icon(light), f"{row.promised_deadline}  {row.applicant_name}\n"

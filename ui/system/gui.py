@@ -14,7 +14,7 @@ from app.core.errors import AppError
 from app.core.paths import DataDir
 from app.reference.hall import hall_info
 from app.station.bootstrap import DEMO_PASSWORD, open_data_dir
-from app.station.housekeeping import run_housekeeping
+from app.station.housekeeping import HousekeepingResult, run_housekeeping
 from ui.system.crash import install_excepthook, setup_logging
 from ui.system.fonts import install_fonts
 from ui.system.login_dialog import IdleLock, LoginDialog
@@ -55,11 +55,15 @@ def start_housekeeping(window: MainWindow, ctx: AppContext, close_after: int) ->
     """Deemed acceptances, unanswered notices and the daily backup: now, then every hour, off the UI thread."""
     runner = TaskRunner(window)
 
+    def done(r: HousekeepingResult) -> None:
+        window.due_panel.set_housekeeping_problems(r.failed)  # each case left over, with the reason
+        if r.deemed_accepted or r.closed_unanswered or r.failed:
+            window.statusBar().showMessage(
+                f"依法视为受理 {len(r.deemed_accepted)} 件；逾期未补正办结 {len(r.closed_unanswered)} 件"
+                + (f"；未能处理 {len(r.failed)} 件，见临期面板" if r.failed else ""), 10000)
+
     def run() -> None:
-        runner.run(run_housekeeping, ctx, close_after, title="正在整理办件…",
-                   on_done=lambda r: window.statusBar().showMessage(
-                       f"依法视为受理 {len(r.deemed_accepted)} 件；逾期未补正办结 {len(r.closed_unanswered)} 件", 10000)
-                   if r.deemed_accepted or r.closed_unanswered else None)
+        runner.run(run_housekeeping, ctx, close_after, title="正在整理办件…", on_done=done)
 
     timer = QTimer(window, interval=3_600_000)
     timer.timeout.connect(run)
