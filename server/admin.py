@@ -85,7 +85,8 @@ def load_hall(session: Session, doc: dict[str, Any], password_hash: str, now: da
     session.execute(delete(Deputy))
     for d in doc.get("deputies", []):
         session.add(Deputy(chief=d["chief"], deputy=d["deputy"], valid_from=parse_day(d["valid_from"]),
-                           valid_to=parse_day(d["valid_to"]), reason=d.get("reason", "")))
+                           valid_to=parse_day(d["valid_to"]), reason=d.get("reason", ""),
+                           named_by=d.get("named_by", "")))
     session.flush()
     _log(session, now, "load_hall", h["code"])
 

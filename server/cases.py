@@ -124,7 +124,12 @@ def _may_sign_off(session: Session, actor: Staff, item_code: str, on: date) -> b
     chiefs = [actor.username] if actor.role == "chief" else []
     for d in session.execute(select(Deputy).where(Deputy.deputy == actor.username, Deputy.valid_from <= on,
                                                   Deputy.valid_to >= on)).scalars():
-        chiefs.append(d.chief)
+        chief = _staff(session, d.chief)
+        # A deputy holds the chief's authority: a chief representative of the department, or named for it
+        # in writing by the department (the same rule as the workstation's).
+        if chief is not None and actor.department_code == chief.department_code and (
+                actor.role == "chief" or d.named_by.strip()):
+            chiefs.append(d.chief)
     for chief in chiefs:
         for dl in session.execute(select(Delegation).where(Delegation.item_code == item_code,
                                                            Delegation.chief == chief)).scalars():

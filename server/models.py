@@ -96,6 +96,7 @@ class Deputy(Base):
     valid_from: Mapped[date] = mapped_column(Date)
     valid_to: Mapped[date] = mapped_column(Date)
     reason: Mapped[str] = mapped_column(String(300), default="")
+    named_by: Mapped[str] = mapped_column(String(200), default="")  # the department's naming of a non-chief
 
 
 class ReferenceDoc(Base):

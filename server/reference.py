@@ -74,7 +74,7 @@ def hall_doc(session: Session, window_code: str) -> dict[str, Any]:
         "seals": [seal_doc(s) for s in session.execute(select(Seal).order_by(Seal.code)).scalars()],
         "delegations": delegations_doc(session),
         "deputies": [{"chief": d.chief, "deputy": d.deputy, "valid_from": _day(d.valid_from),
-                      "valid_to": _day(d.valid_to), "reason": d.reason}
+                      "valid_to": _day(d.valid_to), "reason": d.reason, "named_by": d.named_by}
                      for d in session.execute(select(Deputy).order_by(Deputy.id)).scalars()],
     }
 

@@ -18,7 +18,7 @@ from db.models import AuditEntry, Case, Document, Item, Staff
 
 # The demo's A01 window (市场监督管理局): chief and seal custodian 周建华, clerks 王䶮, 张敏, 刘婷; admin 陈思远.
 CHIEF, ADMIN = "zhoujianhua", "chensiyuan"
-FRIDAY = at_local(2026, 11, 20, 10, 0)  # inside 张敏's deputy period (2026-11-01 … 2026-12-31)
+FRIDAY = at_local(2026, 11, 20, 10, 0)  # an ordinary working day: the chief is in (no deputy named)
 
 APPROVE = DecisionInput("approve", "经审查，申请材料齐全，符合法定条件、标准，建议准予许可",
                         "经营项目：预包装食品销售（含冷藏冷冻食品）、热食类食品制售",

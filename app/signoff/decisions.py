@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.cases.case_documents import issue_for_case
 from app.cases.snapshot import case_snapshot
-from app.cases.states import State, check_transition
+from app.cases.states import STATE_LABELS, State, check_transition
 from app.core import audit, outbox
 from app.core.auth import Action, require
 from app.core.context import Actor, AppContext, to_local
@@ -141,14 +141,17 @@ def _rights(session: Session) -> tuple[str, str]:
 
 
 def issue_decision_document(session: Session, ctx: AppContext, actor: Actor, case: Case, d: DecisionInput,
-                            custodian_password: str | None) -> Document:
-    """The 准予 / 不予行政许可决定书, sealed with the custodian's password (caller's transaction)."""
+                            custodian_password: str | None, signed_as: str = "") -> Document:
+    """The 准予 / 不予行政许可决定书, sealed with the custodian's password (caller's transaction).
+
+    `signed_as`: a deputy's sign-off says so on the decision itself.
+    """
     item = session.get(Item, case.item_id) if case.item_id else None
+    notes: tuple[str, ...] = (signed_as,) if signed_as else ()
     if d.outcome == "approve":
-        notes: tuple[str, ...] = ()
         if case.issue_deadline is not None:
             you = "贵单位" if case.applicant_kind == "org" else "你"
-            notes = (f"本机关将于{cn_date(case.issue_deadline)}前向{you}颁发{_certificate_name(session, item)}。",)
+            notes += (f"本机关将于{cn_date(case.issue_deadline)}前向{you}颁发{_certificate_name(session, item)}。",)
         return issue_for_case(session, ctx, actor, case, DocKind.APPROVAL, issued_on=ctx.today(),
                               custodian_password=custodian_password,
                               decision=Decision(True, d.content, d.validity), notes=notes)
@@ -156,14 +159,26 @@ def issue_decision_document(session: Session, ctx: AppContext, actor: Actor, cas
     refusal = Refusal(d.reasons, d.basis, d.competent_authority, body, court)
     return issue_for_case(session, ctx, actor, case, DocKind.DENIAL, issued_on=ctx.today(),
                           custodian_password=custodian_password,
-                          decision=Decision(False, d.content, refusal=refusal))
+                          decision=Decision(False, d.content, refusal=refusal), notes=notes)
 
 
 def apply_decision(session: Session, ctx: AppContext, actor: Actor | None, case: Case, d: DecisionInput, *,
                    step: str, event: str, audit_action: str, custodian_password: str | None = None,
-                   on_behalf_of_id: int | None = None, document: bool = True, **extra: Any) -> DecisionResult:
-    """The case becomes approved or denied, with everything a decision writes (caller's transaction)."""
+                   on_behalf_of_id: int | None = None, deputy_basis: str = "", document: bool = True,
+                   **extra: Any) -> DecisionResult:
+    """The case becomes approved or denied, with everything a decision writes (caller's transaction).
+
+    A deputy's decision (`on_behalf_of_id`, `deputy_basis`) says whose authority it was signed under,
+    and on what basis, in the decision document and in the audit entry.
+    """
     now, staff_id = ctx.now(), actor.staff_id if actor else None
+    chief = session.get(Staff, on_behalf_of_id) if on_behalf_of_id else None
+    signed_as = (f"本决定由{actor.name}代首席代表{chief.name}核准签发（{deputy_basis}）。"
+                 if chief is not None and actor is not None else "")
+    if case.state == State.FORWARDED:
+        # The state machine allows forwarded → approved / denied for the department's decision, which
+        # arrives through sync (record_backoffice_decision) and never passes here.
+        raise AppError("forwarded", f"办件 {case.case_no} 已上报部门，须由部门作出决定；窗口在收到部门决定后出具决定书")
     if d.outcome == "deny":
         _rights(session)  # refuse before anything is written, not halfway through the document
     target = OUTCOME_STATES[d.outcome]
@@ -179,13 +194,14 @@ def apply_decision(session: Session, ctx: AppContext, actor: Actor | None, case:
     docs: list[str] = []
     if document:
         assert actor is not None
-        docs.append(issue_decision_document(session, ctx, actor, case, d, custodian_password).id)
+        docs.append(issue_decision_document(session, ctx, actor, case, d, custodian_password, signed_as).id)
     outbox.enqueue(session, "case", case.id, event, {**snapshot(case), "opinion": d.opinion,
                                                      "on_behalf_of_id": on_behalf_of_id}, now)
+    deputised = {"on_behalf_of_name": chief.name, "deputy_basis": deputy_basis, "signed_as": signed_as} \
+        if chief is not None else {}
     audit.record(session, staff_id, audit_action, case.case_no,
                  {"outcome": d.outcome, "opinion": d.opinion, "on_behalf_of": on_behalf_of_id,
-                  "reviewer_id": case.reviewer_id, "documents": docs, **extra}, at=now)
-    chief = session.get(Staff, on_behalf_of_id) if on_behalf_of_id else None
+                  "reviewer_id": case.reviewer_id, "documents": docs, **deputised, **extra}, at=now)
     return DecisionResult(case.id, case.case_no, case.state, case.decision, tuple(docs), case.issue_deadline,
                           chief.name if chief else "")
 
@@ -198,6 +214,10 @@ def single_decision(session: Session, ctx: AppContext, actor: Actor, case: Case,
         raise AppError("needs_signoff", "该事项实行一审一核制，须由首席代表核准签发")
     if case.processing_type == "forwarded":
         raise AppError("must_forward", "上报件须上报部门决定，窗口不能直接作出决定")
+    if case.state == State.FORWARDED:  # whatever the item's type: once forwarded, the department decides
+        raise AppError("forwarded", f"办件 {case.case_no} 已上报部门，须由部门作出决定；窗口在收到部门决定后出具决定书")
+    if case.state not in (State.ACCEPTED, State.UNDER_REVIEW):
+        raise AppError("bad_state", f"办件 {case.case_no} 当前为“{STATE_LABELS[State(case.state)]}”，不能作出决定")
     if case.state == State.ACCEPTED and event != "decide_on_spot":
         move(session, case, State.UNDER_REVIEW, actor.staff_id, "review_started", ctx.now(), "开始审查")
     case.reviewer_id = actor.staff_id

@@ -1,8 +1,10 @@
 """Who may sign off which item today: the department's delegations to chief representatives, and deputies.
 
 The department delegates items to a chief representative for a period; a deputy named for the
-chief's absence signs on the chief's behalf, within the chief's delegations only. The server sends
-both lists (reference_data.load_hall); here they are only read.
+chief's absence signs on the chief's behalf, within the chief's delegations only. A deputy must hold
+the chief's authority: another chief representative of the department, or a person the department
+names for it in writing (`Deputy.named_by`); a clerk the hall merely listed signs nothing. The
+server sends both lists (reference_data.load_hall); here they are only read.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from app.core.auth import Action, may, require
 from app.core.context import Actor, AppContext
-from app.core.errors import AppError
+from app.core.errors import AppError, PermissionDenied
 from app.documents.legal_text import cn_date
 from db.models import Delegation, Deputy, Item, Staff
 
@@ -48,6 +50,8 @@ class DeputyInfo:
     valid_to: date
     reason: str
     active_today: bool
+    named_by: str = ""
+    problem: str = ""  # why this naming gives no authority to sign ("" when it does)
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,7 @@ class Authority:
     signer_id: int
     chief_id: int  # whose delegation it is
     on_behalf_of_id: int | None  # set when a deputy signs for the chief
+    basis: str = ""  # a deputy's: 首席代表 or the department's naming document
 
 
 def _valid_on(d: Delegation, today: date) -> bool:
@@ -91,9 +96,31 @@ def _why_not(session: Session, chief_id: int, item_code: str, today: date) -> st
 
 
 def active_deputyships(session: Session, deputy_id: int, today: date) -> list[Deputy]:
-    """The chiefs this person stands in for today."""
+    """The chiefs this person is named to stand in for today (whether the naming holds: deputy_problem)."""
     return list(session.execute(select(Deputy).where(Deputy.deputy_id == deputy_id, Deputy.valid_from <= today,
                                                      Deputy.valid_to >= today)).scalars())
+
+
+def deputy_problem(session: Session, dep: Deputy) -> str:
+    """Why this naming gives the deputy no authority to sign off for the chief ("" when it does).
+
+    核准签发 is the chief representative's delegated power: whoever stands in must hold it too.
+    """
+    deputy, chief = session.get(Staff, dep.deputy_id), session.get(Staff, dep.chief_id)
+    if deputy is None or chief is None or not deputy.active:
+        return "代签人员不存在或已停用"
+    if deputy.id == chief.id:
+        return "首席代表不能指定本人代签"
+    if deputy.department_id != chief.department_id:
+        return f"{deputy.name}不是{chief.name}所在部门的人员"
+    if deputy.role != "chief" and not dep.named_by.strip():
+        return f"{deputy.name}不是首席代表，部门也未书面指定其代为核准签发"
+    return ""
+
+
+def _deputy_basis(session: Session, dep: Deputy) -> str:
+    deputy = session.get(Staff, dep.deputy_id)
+    return "首席代表" if deputy is not None and deputy.role == "chief" else f"部门指定（{dep.named_by.strip()}）"
 
 
 def signing_authority(session: Session, actor: Actor, item_code: str, item_name: str, today: date) -> Authority:
@@ -102,14 +129,18 @@ def signing_authority(session: Session, actor: Actor, item_code: str, item_name:
     A chief signs under their own delegation; a deputy (whatever their role) only within the period
     they were named for, and only items the absent chief holds a delegation for.
     """
-    deputyships = active_deputyships(session, actor.staff_id, today)
+    named = active_deputyships(session, actor.staff_id, today)
+    problems = {dep.id: deputy_problem(session, dep) for dep in named}
+    deputyships = [dep for dep in named if not problems[dep.id]]
     if not deputyships:
+        if named and not may(actor, Action.SIGN_OFF):
+            raise PermissionDenied(f"不能代为核准签发：{'；'.join(problems.values())}")
         require(actor, Action.SIGN_OFF)
     if may(actor, Action.SIGN_OFF) and valid_delegation(session, actor.staff_id, item_code, today):
         return Authority(actor.staff_id, actor.staff_id, None)
     for dep in deputyships:
         if valid_delegation(session, dep.chief_id, item_code, today):
-            return Authority(actor.staff_id, dep.chief_id, dep.chief_id)
+            return Authority(actor.staff_id, dep.chief_id, dep.chief_id, _deputy_basis(session, dep))
     reasons = []
     if may(actor, Action.SIGN_OFF):
         reasons.append(f"您：{_why_not(session, actor.staff_id, item_code, today)}")
@@ -150,4 +181,5 @@ def list_deputies(ctx: AppContext, actor: Actor) -> list[DeputyInfo]:
     with ctx.read() as s:
         rows = s.execute(select(Deputy).order_by(Deputy.valid_from.desc())).scalars()
         return [DeputyInfo(d.id, d.chief_id, _name(s, d.chief_id), d.deputy_id, _name(s, d.deputy_id),
-                           d.valid_from, d.valid_to, d.reason, d.valid_from <= today <= d.valid_to) for d in rows]
+                           d.valid_from, d.valid_to, d.reason, d.valid_from <= today <= d.valid_to, d.named_by,
+                           deputy_problem(s, d)) for d in rows]

@@ -27,8 +27,8 @@ from app.signoff.decisions import (
     snapshot,
     stored_decision,
 )
-from app.signoff.delegations import delegated_to_anyone, signing_authority
-from db.models import Case, Review
+from app.signoff.delegations import Authority, delegated_to_anyone, signing_authority
+from db.models import Case, CaseEvent, Review
 
 ROUTINE_OPINION = "同意"
 
@@ -126,20 +126,24 @@ def forward_case(ctx: AppContext, actor: Actor, case_id: str, opinion: str) -> D
 
 
 def _reviewers(session: Session, case: Case) -> set[int]:
+    """Everyone who examined the case: wrote a review opinion, or took it up for review (docs/decisions.md:
+    opening a case for review counts as reviewing it)."""
     ids = set(session.execute(select(Review.staff_id).where(Review.case_id == case.id, Review.step == "review"))
               .scalars())
+    ids |= set(session.execute(select(CaseEvent.staff_id).where(CaseEvent.case_id == case.id,
+                                                                CaseEvent.kind == "review_started")).scalars())
     return {i for i in ids | {case.reviewer_id} if i is not None}
 
 
-def check_signer(session: Session, ctx: AppContext, actor: Actor, case: Case) -> int | None:
-    """Authority and the two-person rule; returns the chief's id when a deputy signs."""
+def check_signer(session: Session, ctx: AppContext, actor: Actor, case: Case) -> Authority:
+    """Authority and the two-person rule; the authority says whose, when a deputy signs."""
     authority = signing_authority(session, actor, case.item_code, case.item_name, ctx.today())
     if case.state != State.AWAITING_SIGNOFF:
         raise AppError("bad_state", f"办件 {case.case_no} 不在待签批状态")
     if actor.staff_id in _reviewers(session, case):
         raise AppError("same_person", "您审查过该办件，审查人与核准人不能为同一人（行政许可法第三十四条），"
                        "须由其他有权人员核准签发")
-    return authority.on_behalf_of_id
+    return authority
 
 
 def _merged(signer: DecisionInput, proposal: DecisionInput | None) -> DecisionInput:
@@ -153,10 +157,11 @@ def _merged(signer: DecisionInput, proposal: DecisionInput | None) -> DecisionIn
 
 def _sign(session: Session, ctx: AppContext, actor: Actor, case: Case, signer: DecisionInput,
           custodian_password: str | None) -> DecisionResult:
-    on_behalf_of = check_signer(session, ctx, actor, case)
+    authority = check_signer(session, ctx, actor, case)
     d = _merged(signer, stored_decision(session, case.id, ("reviewed",))).cleaned()
     return apply_decision(session, ctx, actor, case, d, step="approve", event="sign_off", audit_action="sign_off",
-                          custodian_password=custodian_password, on_behalf_of_id=on_behalf_of)
+                          custodian_password=custodian_password, on_behalf_of_id=authority.on_behalf_of_id,
+                          deputy_basis=authority.basis)
 
 
 def sign_off(ctx: AppContext, actor: Actor, case_id: str, decision: DecisionInput, *,
@@ -202,7 +207,7 @@ def return_for_review(ctx: AppContext, actor: Actor, case_id: str, opinion: str)
         raise ValidationError("opinion", "请填写退回意见")
     with ctx.write("sign_off") as s:
         case = load_case(s, case_id)
-        on_behalf_of = check_signer(s, ctx, actor, case)
+        on_behalf_of = check_signer(s, ctx, actor, case).on_behalf_of_id
         now = ctx.now()
         move(s, case, State.UNDER_REVIEW, actor.staff_id, "returned", now, opinion.strip())
         s.add(Review(case_id=case.id, step="approve", outcome="return", opinion=opinion.strip(),

@@ -89,7 +89,7 @@ def load_hall(session: Session, doc: Doc, password_hash: Callable[[str], str]) -
     for d in doc.get("deputies", []):
         session.add(Deputy(chief_id=staff[d["chief"]].id, deputy_id=staff[d["deputy"]].id,
                            valid_from=_day(d["valid_from"]), valid_to=_day(d["valid_to"]),
-                           reason=d.get("reason", "")))
+                           reason=d.get("reason", ""), named_by=d.get("named_by", "")))
     session.flush()
 
 

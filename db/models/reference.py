@@ -214,6 +214,9 @@ class Deputy(Base):
     valid_from: Mapped[date] = mapped_column(Date)
     valid_to: Mapped[date] = mapped_column(Date)
     reason: Mapped[str] = mapped_column(String(300), default="")
+    # The department's document naming this person to sign off for the chief (e.g. 云市监人〔2026〕57号).
+    # Needed unless the deputy is a chief representative of the department (app.signoff.delegations).
+    named_by: Mapped[str] = mapped_column(String(200), default="", server_default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 

@@ -243,6 +243,11 @@ def test_deputies(hall):
         assert deputy["department_code"] == chief["department_code"], d
         assert _date(d["valid_from"]) <= _date(d["valid_to"]), d
         assert d["reason"], d
+        # Only someone holding the chief's authority stands in: another chief representative, or a
+        # person the department names for it in writing.
+        assert deputy["role"] == "chief" or d.get("named_by", "").strip(), d
+        # The demo's "now" is no absence of the chief: he signs himself then, with no deputy named.
+        assert not _date(d["valid_from"]) <= TODAY <= _date(d["valid_to"]), d
 
 
 # --------------------------------------------------------------------------- items.json

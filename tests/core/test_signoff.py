@@ -32,6 +32,7 @@ from db.models import AuditEntry, CaseEvent, DeadlineChange, OutboxOp, Review, S
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 SIGN = DecisionInput("approve", "同意")
+DEPUTY, DEPUTY_DAY = "lina", at_local(2026, 12, 15, 10, 0)  # the demo's deputy, on a day of the deputy period
 
 
 def _staff_id(ctx: AppContext, username: str) -> int:
@@ -121,39 +122,40 @@ def test_reviewer_can_never_approve_their_own_case(ctx: AppContext) -> None:
 
 
 def test_an_earlier_reviewer_stays_excluded_after_the_case_is_returned(ctx: AppContext) -> None:
-    start(ctx)
+    start(ctx, DEPUTY_DAY)
     case_id = reviewed(ctx, by=CHIEF)
-    # 张敏 stands in for 周建华 this month: she may return the case, which another clerk then reviews again.
-    return_for_review(ctx, who(ctx, "zhangmin"), case_id, "请补充现场核查意见")
+    # 李娜 stands in for 周建华 (named by the department): she may return the case, which another clerk
+    # then reviews again.
+    return_for_review(ctx, who(ctx, DEPUTY), case_id, "请补充现场核查意见")
     from app.signoff.review import record_review
 
     record_review(ctx, who(ctx, "liuting"), case_id, APPROVE)
     with pytest.raises(AppError) as err:
         sign_off(ctx, who(ctx, CHIEF), case_id, SIGN, custodian_password=DEMO_PASSWORD)
     assert err.value.code == "same_person"
-    result = sign_off(ctx, who(ctx, "zhangmin"), case_id, SIGN, custodian_password=DEMO_PASSWORD)
+    result = sign_off(ctx, who(ctx, DEPUTY), case_id, SIGN, custodian_password=DEMO_PASSWORD)
     assert result.state == "approved" and result.on_behalf_of == "周建华"
 
 
 def test_deputy_signs_on_behalf_of_the_absent_chief(ctx: AppContext) -> None:
-    start(ctx)  # 张敏 (a clerk) is 周建华's deputy from 2026-11-01 to 2026-12-31
+    start(ctx, DEPUTY_DAY)  # 李娜 is 周建华's deputy from 2026-12-14 to 2026-12-25 (云市监人〔2026〕57号)
     case_id = reviewed(ctx, by="wangyan")
-    deputy = who(ctx, "zhangmin")
+    deputy = who(ctx, DEPUTY)
     assert [r.can_sign for r in signoff_queue(ctx, deputy)] == [True]
     result = sign_off(ctx, deputy, case_id, SIGN, custodian_password=DEMO_PASSWORD)
     assert result.state == "approved" and result.on_behalf_of == "周建华"
     with ctx.read() as s:
         review = s.execute(select(Review).where(Review.case_id == case_id, Review.step == "approve")).scalar_one()
         entry = s.execute(select(AuditEntry).where(AuditEntry.action == "sign_off")).scalar_one()
-    assert review.staff_id == _staff_id(ctx, "zhangmin") and review.on_behalf_of_id == _staff_id(ctx, CHIEF)
-    assert case_row(ctx, case_id).approver_id == _staff_id(ctx, "zhangmin")
+    assert review.staff_id == _staff_id(ctx, DEPUTY) and review.on_behalf_of_id == _staff_id(ctx, CHIEF)
+    assert case_row(ctx, case_id).approver_id == _staff_id(ctx, DEPUTY)
     assert json.loads(entry.detail_json)["on_behalf_of"] == _staff_id(ctx, CHIEF)
 
 
 def test_deputy_who_reviewed_the_case_is_refused_by_the_two_person_rule(ctx: AppContext) -> None:
-    start(ctx)
-    case_id = reviewed(ctx, by="zhangmin")
-    deputy = who(ctx, "zhangmin")
+    start(ctx, DEPUTY_DAY)
+    case_id = reviewed(ctx, by=DEPUTY)
+    deputy = who(ctx, DEPUTY)
     row = signoff_queue(ctx, deputy)[0]
     assert not row.can_sign and "第三十四条" in row.blocker
     with pytest.raises(AppError) as err:
@@ -163,10 +165,10 @@ def test_deputy_who_reviewed_the_case_is_refused_by_the_two_person_rule(ctx: App
 
 
 def test_deputy_outside_the_period_has_no_authority(ctx: AppContext) -> None:
-    start(ctx, at_local(2026, 10, 30, 10, 0))  # the day before the deputy period
+    start(ctx, at_local(2026, 12, 11, 10, 0))  # the Friday before the deputy period
     case_id = reviewed(ctx, by="wangyan")
     with pytest.raises(PermissionDenied, match="窗口工作人员无权核准签发"):
-        sign_off(ctx, who(ctx, "zhangmin"), case_id, SIGN, custodian_password=DEMO_PASSWORD)
+        sign_off(ctx, who(ctx, DEPUTY), case_id, SIGN, custodian_password=DEMO_PASSWORD)
 
 
 def test_expired_delegation_is_refused_and_the_case_is_forwarded(ctx: AppContext) -> None:
@@ -225,8 +227,8 @@ def test_queue_puts_immediate_cases_first_then_the_nearest_deadline(ctx: AppCont
 
 
 def test_signing_twice_is_refused(ctx: AppContext) -> None:
-    start(ctx)
+    start(ctx, DEPUTY_DAY)
     case_id = reviewed(ctx)
     sign_off(ctx, who(ctx, CHIEF), case_id, SIGN, custodian_password=DEMO_PASSWORD)
     with pytest.raises(AppError, match="不在待签批状态"):
-        sign_off(ctx, who(ctx, "zhangmin"), case_id, SIGN, custodian_password=DEMO_PASSWORD)
+        sign_off(ctx, who(ctx, DEPUTY), case_id, SIGN, custodian_password=DEMO_PASSWORD)
