@@ -1,7 +1,8 @@
 """电子监察 figures for a window (or the whole local database) per day, week or month, and their .xlsx export.
 
 Counts come from indexed ranges (accepted_at, decided_at, case_event(to_state, at)) grouped by
-hall-local day in SQL; days are bucketed into weeks (Monday first) or months here. "On time"
+hall-local day in SQL; a case deemed accepted (art. 32) has `accepted_at` on its day of receipt, so it is
+counted on that day, and counted again under 视为受理 — each one a five-day notice the window missed; days are bucketed into weeks (Monday first) or months here. "On time"
 compares the decision day with the promised deadline in force (after suspensions and extensions);
 working days used leave out suspended days, as the deadlines do.
 """
@@ -41,6 +42,7 @@ class PeriodFigures:
     notices: int = 0
     refusals: int = 0
     forwarded: int = 0
+    deemed: int = 0  # of `accepted`: deemed accepted under art. 32 (no one-time notice within five days)
 
     @property
     def avg_workdays(self) -> float | None:
@@ -142,6 +144,8 @@ def window_figures(ctx: AppContext, actor: Actor, start: date, end: date, granul
         cal = workdays.current_calendar(s)
         accepted = _by_day(s, f"SELECT date(c.accepted_at, {_LOCAL}) d, count(*) FROM \"case\" c WHERE c.accepted_at "
                               f">= :lo AND c.accepted_at < :hi{where_window} GROUP BY d", p)
+        deemed = _by_day(s, f"SELECT date(c.accepted_at, {_LOCAL}) d, count(*) FROM \"case\" c WHERE c.accepted_at "
+                            f">= :lo AND c.accepted_at < :hi AND c.deemed_accepted{where_window} GROUP BY d", p)
         events: dict[str, dict[date, int]] = {}
         for state in ("notified", "refused", "forwarded"):
             events[state] = _by_day(s, f"SELECT date(e.at, {_LOCAL}) d, count(*) FROM case_event e JOIN \"case\" c "
@@ -173,6 +177,8 @@ def window_figures(ctx: AppContext, actor: Actor, start: date, end: date, granul
 
     for day, n in accepted.items():
         add(day, "accepted", n)
+    for day, n in deemed.items():
+        add(day, "deemed", n)
     for state, key in (("notified", "notices"), ("refused", "refusals"), ("forwarded", "forwarded")):
         for day, n in events[state].items():
             add(day, key, n)
@@ -196,11 +202,11 @@ def window_figures(ctx: AppContext, actor: Actor, start: date, end: date, granul
 
 
 _COUNTS = ("accepted", "completed", "on_time", "late", "over_legal", "workdays_used", "timed", "notices", "refusals",
-           "forwarded")
+           "forwarded", "deemed")
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("label", "期间"), ("accepted", "受理"), ("completed", "办结"), ("on_time", "按时办结"), ("late", "超承诺时限"),
     ("over_legal", "超法定时限"), ("on_time_rate", "按时办结率"), ("avg_workdays", "平均用时（工作日）"),
-    ("notices", "一次性告知"), ("refusals", "不予受理"), ("forwarded", "上报"),
+    ("notices", "一次性告知"), ("refusals", "不予受理"), ("forwarded", "上报"), ("deemed", "视为受理"),
 )
 
 

@@ -113,3 +113,35 @@ def test_export_xlsx(month: AppContext, tmp_path: Path) -> None:
     rated = wb["好差评"]
     assert [rated.cell(row=r, column=2).value for r in range(5, 11)] == [1, 0, 0, 1, 0, 2]
     assert rated.cell(row=13, column=6).value == "超期了"
+
+
+def test_deemed_acceptance_counts_on_the_day_of_receipt(ctx: AppContext) -> None:
+    """Art. 32: accepted from the day materials were received, whenever the sweep notices it; each one is
+    also counted as 视为受理 (a five-day notice the window missed)."""
+    from app.intake.outcomes import receive_case, sweep_deemed_acceptance
+
+    actor, food = clerk(ctx), item_named(ctx, FOOD)
+    # Mon 09-28 before National Day, material 2 missing: notice due 09-29, 09-30, 10-08, 10-09, Sat 10-10.
+    set_clock(ctx, at_local(2026, 9, 28, 9))
+    receive_case(ctx, actor, complete(food, overrides=with_status(food, 2, "missing")))
+    # Mon 11-02: notice due 11-03 … 11-09 (weekend 11-07/08 not counted); accepted at the counter the same day.
+    set_clock(ctx, at_local(2026, 11, 2, 9))
+    receive_case(ctx, actor, complete(food))
+    accept_case(ctx, actor, complete(food))
+    set_clock(ctx, at_local(2026, 10, 12, 8))
+    assert len(sweep_deemed_acceptance(ctx).done) == 1  # the September one
+    set_clock(ctx, at_local(2026, 11, 10, 8))
+    assert len(sweep_deemed_acceptance(ctx).done) == 1  # the November one, on Tuesday 11-10
+
+    week = window_figures(ctx, actor, date(2026, 11, 2), date(2026, 11, 9), "day", actor.window_id)
+    days = {p.start: p for p in week.periods}
+    assert (days[date(2026, 11, 2)].accepted, days[date(2026, 11, 2)].deemed) == (2, 1)
+    assert (week.total.accepted, week.total.deemed) == (2, 1)
+    after = window_figures(ctx, actor, date(2026, 11, 10), date(2026, 11, 10), "day", actor.window_id)
+    assert (after.total.accepted, after.total.deemed) == (0, 0), "not on the sweep's day"
+    autumn = window_figures(ctx, actor, date(2026, 9, 28), date(2026, 10, 11), "week", actor.window_id)
+    weeks = {p.start: p for p in autumn.periods}
+    assert (weeks[date(2026, 9, 28)].accepted, weeks[date(2026, 9, 28)].deemed) == (1, 1)
+    assert (weeks[date(2026, 10, 5)].accepted, weeks[date(2026, 10, 5)].deemed) == (0, 0)
+    month = window_figures(ctx, actor, date(2026, 9, 1), date(2026, 11, 30), "month", actor.window_id)
+    assert [(p.accepted, p.deemed) for p in month.periods] == [(1, 1), (0, 0), (2, 1)]

@@ -74,7 +74,7 @@ class StatsView(QWidget):
         self.card_labels: dict[str, QLabel] = {}
         for key, title in (("accepted", "受理"), ("completed", "办结"), ("on_time_rate", "按时办结率"),
                            ("avg_workdays", "平均用时（工作日）"), ("notices", "一次性告知"), ("refusals", "不予受理"),
-                           ("forwarded", "上报"), ("ratings", "好差评（差评）")):
+                           ("forwarded", "上报"), ("deemed", "视为受理"), ("ratings", "好差评（差评）")):
             card = QFrame(objectName=f"card_{key}")
             card.setStyleSheet("QFrame { background:#f4f6f9; border:1px solid #dde3ea; border-radius:6px; }"
                                "QLabel { border:none; background:transparent; }")
