@@ -1,7 +1,7 @@
 """Deputies for 核准签发: only someone holding the chief's authority stands in, never for a case they examined,
 and every deputised sign-off says so on the decision and in the audit log.
 
-The demo's deputy: 李娜 (a clerk of 市场监管局) signs for 周建华 from Mon 2026-12-14 to Fri 2026-12-25, named
+The demo's deputy: 刘婷 (a clerk of the chief's window A01) signs for 周建华 from Mon 2026-12-14 to Fri 2026-12-25, named
 for it in writing by the department (云市监人〔2026〕57号). Dates by hand: 12-12/13 and 12-19/20 are weekends.
 """
 
@@ -36,7 +36,7 @@ from app.station.bootstrap import DEMO_PASSWORD
 from db.models import AuditEntry, Deputy, Staff
 
 SIGN = DecisionInput("approve", "同意")
-DEPUTY = "lina"
+DEPUTY = "liuting"
 
 
 def _staff_id(ctx: AppContext, username: str) -> int:
@@ -92,7 +92,7 @@ def test_a_deputised_sign_off_says_so_on_the_decision_and_in_the_audit_log(ctx: 
     assert result.issue_deadline == date(2026, 12, 29)
     (doc,) = documents(ctx, case_id, "approval_decision")
     text = pdf_text(Path(ctx.data.root) / doc.path)
-    assert "本决定由李娜代首席代表周建华核准签发（部门指定（云市监人〔2026〕57号））" in text
+    assert "本决定由刘婷代首席代表周建华核准签发（部门指定（云市监人〔2026〕57号））" in text
     with ctx.read() as s:
         entry = s.execute(select(AuditEntry).where(AuditEntry.action == "sign_off")).scalar_one()
     detail = json.loads(entry.detail_json)

@@ -32,7 +32,7 @@ from db.models import AuditEntry, CaseEvent, DeadlineChange, OutboxOp, Review, S
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 SIGN = DecisionInput("approve", "同意")
-DEPUTY, DEPUTY_DAY = "lina", at_local(2026, 12, 15, 10, 0)  # the demo's deputy, on a day of the deputy period
+DEPUTY, DEPUTY_DAY = "liuting", at_local(2026, 12, 15, 10, 0)  # the demo's deputy, on a day of the deputy period
 
 
 def _staff_id(ctx: AppContext, username: str) -> int:
@@ -124,12 +124,12 @@ def test_reviewer_can_never_approve_their_own_case(ctx: AppContext) -> None:
 def test_an_earlier_reviewer_stays_excluded_after_the_case_is_returned(ctx: AppContext) -> None:
     start(ctx, DEPUTY_DAY)
     case_id = reviewed(ctx, by=CHIEF)
-    # 李娜 stands in for 周建华 (named by the department): she may return the case, which another clerk
+    # 刘婷 stands in for 周建华 (named by the department): she may return the case, which another clerk
     # then reviews again.
     return_for_review(ctx, who(ctx, DEPUTY), case_id, "请补充现场核查意见")
     from app.signoff.review import record_review
 
-    record_review(ctx, who(ctx, "liuting"), case_id, APPROVE)
+    record_review(ctx, who(ctx, "zhangmin"), case_id, APPROVE)
     with pytest.raises(AppError) as err:
         sign_off(ctx, who(ctx, CHIEF), case_id, SIGN, custodian_password=DEMO_PASSWORD)
     assert err.value.code == "same_person"
@@ -138,7 +138,7 @@ def test_an_earlier_reviewer_stays_excluded_after_the_case_is_returned(ctx: AppC
 
 
 def test_deputy_signs_on_behalf_of_the_absent_chief(ctx: AppContext) -> None:
-    start(ctx, DEPUTY_DAY)  # 李娜 is 周建华's deputy from 2026-12-14 to 2026-12-25 (云市监人〔2026〕57号)
+    start(ctx, DEPUTY_DAY)  # 刘婷 is 周建华's deputy from 2026-12-14 to 2026-12-25 (云市监人〔2026〕57号)
     case_id = reviewed(ctx, by="wangyan")
     deputy = who(ctx, DEPUTY)
     assert [r.can_sign for r in signoff_queue(ctx, deputy)] == [True]
