@@ -29,6 +29,7 @@ AUDIT_LABELS: dict[str, str] = {
     "seal_witness_failed": "封存见证人验证失败", "seal_register_print": "打印用印登记",
     "seal_register_export": "导出用印登记",
     "approve_extension": "批准延期", "override": "首席代表授权（追加补正）",
+    "override_password_failed": "首席代表授权密码错误（追加补正）",
     "certificate_issue": "制发证照", "certificate_reissue": "补发证照", "certificate_void": "证照作废",
     "certificate_delivered": "证照送达", "return_numbers": "退回证照编号",
     "device_enrolled": "本机登记到中心服务器", "restored_database": "发现数据库从备份恢复（启用新纪元）",
