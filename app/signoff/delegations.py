@@ -126,8 +126,8 @@ def _deputy_basis(session: Session, dep: Deputy) -> str:
 def signing_authority(session: Session, actor: Actor, item_code: str, item_name: str, today: date) -> Authority:
     """The authority under which the actor signs this item today; raise with the reason when there is none.
 
-    A chief signs under their own delegation; a deputy (whatever their role) only within the period
-    they were named for, and only items the absent chief holds a delegation for.
+    A chief signs under their own delegation; a deputy only holding the chief's authority (deputy_problem),
+    within the period they were named for, and only items the absent chief holds a delegation for.
     """
     named = active_deputyships(session, actor.staff_id, today)
     problems = {dep.id: deputy_problem(session, dep) for dep in named}
