@@ -61,7 +61,7 @@ class Authority:
     signer_id: int
     chief_id: int  # whose delegation it is
     on_behalf_of_id: int | None  # set when a deputy signs for the chief
-    basis: str = ""  # a deputy's: 首席代表 or the department's naming document
+    basis: str = ""  # a deputy's: being a chief representative, or the department's naming document
 
 
 def _valid_on(d: Delegation, today: date) -> bool:
@@ -120,7 +120,9 @@ def deputy_problem(session: Session, dep: Deputy) -> str:
 
 def _deputy_basis(session: Session, dep: Deputy) -> str:
     deputy = session.get(Staff, dep.deputy_id)
-    return "首席代表" if deputy is not None and deputy.role == "chief" else f"部门指定（{dep.named_by.strip()}）"
+    if deputy is not None and deputy.role == "chief":
+        return f"{deputy.name}系本部门首席代表"
+    return f"经部门书面指定，{dep.named_by.strip()}"
 
 
 def signing_authority(session: Session, actor: Actor, item_code: str, item_name: str, today: date) -> Authority:

@@ -92,13 +92,13 @@ def test_a_deputised_sign_off_says_so_on_the_decision_and_in_the_audit_log(ctx: 
     assert result.issue_deadline == date(2026, 12, 29)
     (doc,) = documents(ctx, case_id, "approval_decision")
     text = pdf_text(Path(ctx.data.root) / doc.path)
-    assert "本决定由刘婷代首席代表周建华核准签发（部门指定（云市监人〔2026〕57号））" in text
+    assert "本决定由刘婷代首席代表周建华核准签发（经部门书面指定，云市监人〔2026〕57号）" in text
     with ctx.read() as s:
         entry = s.execute(select(AuditEntry).where(AuditEntry.action == "sign_off")).scalar_one()
     detail = json.loads(entry.detail_json)
     assert entry.staff_id == _staff_id(ctx, DEPUTY)
     assert (detail["on_behalf_of"], detail["on_behalf_of_name"]) == (_staff_id(ctx, CHIEF), "周建华")
-    assert detail["deputy_basis"] == "部门指定（云市监人〔2026〕57号）"
+    assert detail["deputy_basis"] == "经部门书面指定，云市监人〔2026〕57号"
 
 
 def test_opening_a_case_for_review_counts_as_reviewing_it(ctx: AppContext) -> None:
