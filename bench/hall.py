@@ -82,8 +82,10 @@ _CERT_SQL = ("INSERT INTO certificate (id, number, type_code, case_id, holder_na
 class _Writer:
     """Generates the rows of every table in one pass over the cases, in time order."""
 
-    def __init__(self, n: int, items: list[tuple[Any, ...]], staff: dict[str, int], window_id: int) -> None:
+    def __init__(self, n: int, items: list[tuple[Any, ...]], staff: dict[str, int], window_id: int,
+                 running: int = RUNNING, approvers: bool = True) -> None:
         self.n, self.items, self.staff, self.window_id = n, items, staff, window_id
+        self.running, self.approvers = running, approvers
         self.rng = random.Random(20261201)
         self.docs: list[tuple[Any, ...]] = []
         self.events: list[tuple[Any, ...]] = []
@@ -109,11 +111,15 @@ class _Writer:
         counter: dict[date, int] = {}
         clerk, chief = self.staff["clerk"], self.staff["chief"]
         for i in range(n):
+            if i == n - self.running:
+                # The running cases come from their own seed: halls of any size have the same desks.
+                rng = self.rng = random.Random(20261202)
             at = start + step * i + timedelta(seconds=rng.randrange(30), microseconds=rng.randrange(1, 999999))
             day = (at + timedelta(hours=8)).date()
             counter[day] = counter.get(day, 0) + 1
             item_id, code, name, dept, ptype, review, legal, promised, cert_type = rng.choice(self.items)
-            state = _pick(rng, _OPEN_MIX if i >= n - RUNNING else _CLOSED_MIX)
+            running = i >= n - self.running
+            state = _pick(rng, _OPEN_MIX if running else _CLOSED_MIX)
             if state in ("approved", "dept_decided") and ptype != "forwarded" and state == "dept_decided":
                 ptype = "forwarded"
             if state == "approved" and not cert_type:
@@ -136,8 +142,8 @@ class _Writer:
                     else "approved"
                 if state == "dept_decided":
                     final = "approved" if decision == "approved" else "denied"
-                elif ptype == "forwarded":
-                    pass  # the department decided: no approver here
+                elif ptype == "forwarded" or not (self.approvers or running):
+                    pass  # the department decided (or an old record kept no approver)
                 elif review == "double":
                     reviewer, approver = clerk, chief
                 else:
@@ -195,8 +201,13 @@ def _audit_rows(con: sqlite3.Connection, entries: list[tuple[Any, ...]]) -> tupl
     return entry_id, prev
 
 
-def build(root: Path, n: int) -> float:
-    """Fill the demo data directory at `root` with n cases; returns seconds taken."""
+def build(root: Path, n: int, running: int = RUNNING, approvers: bool = True) -> float:
+    """Fill the demo data directory at `root` with n cases; returns seconds taken.
+
+    `running`: how many of the latest cases are still being worked on (the same ones at every size);
+    `approvers=False` leaves the approver of past decisions unrecorded, as old records did, so every
+    past decided case looks like a department's decision to a desk that does not check its documents.
+    """
     t0 = time.perf_counter()
     db = root / "onewindow.sqlite"
     con = sqlite3.connect(db, isolation_level=None)
@@ -209,12 +220,13 @@ def build(root: Path, n: int) -> float:
     staff = {"clerk": con.execute("SELECT id FROM staff WHERE username='zhangmin'").fetchone()[0],
              "chief": con.execute("SELECT id FROM staff WHERE role='chief' AND department_id=?", (dept,)).fetchone()[0]}
     tables = ("case", "document", "case_event", "certificate", "audit_log")
-    schema = con.execute("SELECT type, name, sql FROM sqlite_master WHERE tbl_name IN (%s) AND sql IS NOT NULL "
-                         "AND type IN ('index', 'trigger')" % ", ".join("?" * len(tables)), tables).fetchall()
+    marks = ", ".join("?" * len(tables))
+    schema = con.execute(f"SELECT type, name, sql FROM sqlite_master WHERE tbl_name IN ({marks}) AND sql IS NOT NULL "
+                         "AND type IN ('index', 'trigger')", tables).fetchall()
     con.execute("BEGIN")
     for kind, name, _sql in schema:
         con.execute(f'DROP {kind.upper()} "{name}"')
-    writer = _Writer(n, items, staff, window_id)
+    writer = _Writer(n, items, staff, window_id, running, approvers)
     batch: list[tuple[Any, ...]] = []
     for row in writer.cases():
         batch.append(row)

@@ -15,7 +15,7 @@ from app.core.context import Actor, AppContext, local_naive
 from app.core.errors import AppError
 from app.documents.data import DocKind
 from app.signoff.decisions import DecisionInput
-from app.signoff.delegations import delegated_to_anyone, signing_authority
+from app.signoff.delegations import delegated_items, signing_authority
 from app.signoff.review import SAME_PERSON
 from db.models.cases import DESK_PENDING_SQL
 
@@ -195,11 +195,10 @@ def review_desk(ctx: AppContext, actor: Actor, after: DeskRow | None = None,
     today = ctx.today()
     rows = []
     with ctx.read() as s:
-        delegated: dict[str, bool] = {}  # per item: the catalog bounds it, not the history
-        for r in s.execute(text(sql), params).all():
-            if r[10] not in delegated:
-                delegated[r[10]] = delegated_to_anyone(s, r[10], today)
-            step = _desk_step(r[6], r[5], r[4], delegated[r[10]])
+        raw = s.execute(text(sql), params).all()
+        delegated = delegated_items(s, today) if raw else set()
+        for r in raw:
+            step = _desk_step(r[6], r[5], r[4], r[10] in delegated)
             rows.append(DeskRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], STATE_LABELS[State(r[6])], step[0],
                                 step[1], _instant(r[7]), _day(r[8]), _day(r[9])))
     return rows
