@@ -53,8 +53,11 @@ class TaskRunner(QObject):
 
     def run(self, fn: Callable[..., Any], *args: Any, title: str = "请稍候…",
             on_done: Callable[[Any], None] | None = None,
-            on_error: Callable[[BaseException], None] | None = None) -> threading.Event:
-        """Start `fn(*args, report=, cancel=)` in the pool; returns the cancel event."""
+            on_error: Callable[[BaseException], None] | None = None, quiet: bool = False) -> threading.Event:
+        """Start `fn(*args, report=, cancel=)` in the pool; returns the cancel event.
+
+        `quiet`: no busy cursor and no progress dialog (a page refreshing itself behind the person's work).
+        """
         cancel = threading.Event()
         signals = _Signals()
         self._keep.add(signals)
@@ -80,6 +83,9 @@ class TaskRunner(QObject):
                     dialog[0].setLabelText(text)
 
         def cleanup() -> None:
+            if quiet:
+                self._keep.discard(signals)
+                return
             if cursor.isActive():
                 cursor.stop()
             else:
@@ -104,7 +110,8 @@ class TaskRunner(QObject):
         signals.progress.connect(on_progress)
         signals.finished.connect(done)
         signals.failed.connect(failed)
-        cursor.start()
-        show.start()
+        if not quiet:
+            cursor.start()
+            show.start()
         self._pool.start(_Job(fn, args, signals, cancel))
         return cancel
