@@ -14,8 +14,7 @@ from app.core.errors import AppError
 from app.reference import workdays
 from app.reference.calendar import CalendarError, WorkCalendar
 from app.reference.settings import default
-from db.models import Certificate
-from db.models.cases import AWAITING_ISSUE_SQL
+from db.models import AWAITING_ISSUE_SQL, Certificate
 
 RENEWAL_LEAD_DAYS = 30  # art. 50: apply for renewal 30 days before the certificate expires
 REMINDER_HORIZON_DAYS = 60  # list certificates this close to expiry, so the holder is told in time

@@ -17,7 +17,7 @@ from app.documents.data import DocKind
 from app.signoff.decisions import DecisionInput
 from app.signoff.delegations import delegated_items, signing_authority
 from app.signoff.review import SAME_PERSON
-from db.models.cases import DESK_PENDING_SQL
+from db.models import DESK_PENDING_SQL
 
 FAR_FUTURE = date(9999, 12, 31)
 

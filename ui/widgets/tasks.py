@@ -115,3 +115,35 @@ class TaskRunner(QObject):
             show.start()
         self._pool.start(_Job(fn, args, signals, cancel))
         return cancel
+
+
+def off_ui_thread(fn: Callable[[], Any]) -> Any:
+    """Run `fn()` in the pool and return its result, the event loop running meanwhile (nothing freezes).
+
+    For the few places that hand back a result to a caller that waits for it (printing a document
+    right after the decision that made it); everything else uses TaskRunner.run with callbacks.
+    """
+    from PySide6.QtCore import QEventLoop
+
+    if QApplication.instance() is None:
+        return fn()
+    loop = QEventLoop()
+    signals = _Signals()
+    box: dict[str, Any] = {}
+
+    def done(result: Any) -> None:
+        box["result"] = result
+        loop.quit()
+
+    def failed(exc: BaseException) -> None:
+        box["error"] = exc
+        loop.quit()
+
+    signals.finished.connect(done)
+    signals.failed.connect(failed)
+    QThreadPool.globalInstance().start(_Job(lambda *, report, cancel: fn(), (), signals, threading.Event()))
+    if "result" not in box and "error" not in box:
+        loop.exec()
+    if "error" in box:
+        raise box["error"]
+    return box["result"]
