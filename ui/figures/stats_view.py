@@ -26,7 +26,6 @@ from app.core.auth import Action, may
 from app.core.context import Actor, AppContext
 from app.core.errors import AppError
 from app.figures.report import COLUMNS, SPEED_UP_TARGET, Figures, rows_of, window_figures
-from app.figures.workbook import export_xlsx
 from ui.cases.dialogs import TextDialog, pydate, qdate
 from ui.figures.chart_widget import PALETTE, BarLineChart, RankedBars, Series
 from ui.widgets.live import LiveRefresh
@@ -174,6 +173,8 @@ class StatsView(QWidget):
                 return None
             path = Path(chosen)
         try:
+            from app.figures.workbook import export_xlsx  # openpyxl (0.6 s) only when exporting
+
             return export_xlsx(self.figures, path)
         except OSError as exc:
             QMessageBox.warning(self, "导出失败", f"无法写入 {path}：{exc.strerror}")
