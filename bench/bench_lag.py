@@ -106,6 +106,7 @@ def run_in_runner(owner: QWidget, calls: list[Callable[[], Any]]) -> list[Any]:
 
 def main(n: int) -> None:
     app = QApplication.instance() or QApplication(sys.argv)
+    app.setApplicationName("OneWindow bench")
     owner = QWidget()
     probe = Probe()
     with tempfile.TemporaryDirectory(prefix="ow-lag-") as tmp:

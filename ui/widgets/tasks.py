@@ -7,6 +7,7 @@ so quick work never flickers.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -37,9 +38,11 @@ class _Job(QRunnable):
         try:
             result = self.fn(*self.args, report=report, cancel=self.cancel)
         except BaseException as exc:  # handed to the UI thread, which decides known vs bug
-            self.signals.failed.emit(exc)
+            outcome, value = self.signals.failed, exc
         else:
-            self.signals.finished.emit(result)
+            outcome, value = self.signals.finished, result
+        with contextlib.suppress(RuntimeError):  # the window that asked was closed meanwhile: nobody to tell
+            outcome.emit(value)
 
 
 class TaskRunner(QObject):
