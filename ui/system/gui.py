@@ -130,7 +130,8 @@ def run_gui(root: Path, *, demo: bool, as_user: str | None = None) -> int:
             return 0
     code = 0
     try:
-        accepted = dialog.exec() == LoginDialog.DialogCode.Accepted and dialog.actor is not None
+        accepted = ("error" not in box and dialog.exec() == LoginDialog.DialogCode.Accepted
+                    and dialog.actor is not None)
         if "error" in box:
             QMessageBox.critical(None, "无法打开数据", box["error"])
             return 1
