@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, text
 
-from app.cases.states import State
 from app.certificates.issuance import CertificateInfo, info_of
-from app.certificates.kinds import type_of
 from app.core.context import Actor, AppContext, to_local
 from app.core.errors import AppError
 from app.reference import workdays
 from app.reference.calendar import CalendarError, WorkCalendar
 from app.reference.settings import default
-from db.models import Case, Certificate, Item
+from db.models import AWAITING_ISSUE_SQL, Certificate
 
 RENEWAL_LEAD_DAYS = 30  # art. 50: apply for renewal 30 days before the certificate expires
 REMINDER_HORIZON_DAYS = 60  # list certificates this close to expiry, so the holder is told in time
@@ -142,23 +140,37 @@ def expiry_reminders(ctx: AppContext, horizon_days: int = REMINDER_HORIZON_DAYS)
         return out
 
 
-def awaiting_issue(ctx: AppContext, actor: Actor) -> list[PendingIssue]:
-    """The window's approved cases whose certificate is not yet made, most urgent first."""
+ISSUE_PAGE = 200
+_FAR = date.max.isoformat()
+
+
+def awaiting_issue(ctx: AppContext, actor: Actor, after: PendingIssue | None = None,
+                   limit: int = ISSUE_PAGE) -> list[PendingIssue]:
+    """The window's approved cases whose certificate is not yet made, most urgent first.
+
+    One page of at most `limit` rows after `after`, in one statement along the partial index of approved
+    cases (ix_case_awaiting_issue): the item and its certificate type joined, not looked up per case.
+    """
     today = ctx.today()
     yellow = int(default("deadlines/yellow_workdays"))
+    params: dict[str, object] = {"limit": limit}
+    where = [AWAITING_ISSUE_SQL, "i.certificate_type_code IS NOT NULL", "i.certificate_type_code != ''"]
+    if actor.window_id is not None:
+        where.append("c.window_id = :window")
+        params["window"] = actor.window_id
+    if after is not None:
+        where.append(f"(coalesce(c.issue_deadline, '{_FAR}'), c.case_no) > (:k0, :k1)")
+        params.update(k0=(after.issue_deadline or date.max).isoformat(), k1=after.case_no)
+    sql = ("SELECT c.id, c.case_no, c.item_name, c.applicant_name, c.decided_at, c.issue_deadline, "
+           "i.certificate_type_code, t.code IS NOT NULL "
+           'FROM "case" c JOIN item i ON i.id = c.item_id LEFT JOIN certificate_type t ON t.code = i.certificate_type_code '
+           f"WHERE {' AND '.join(where)} ORDER BY coalesce(c.issue_deadline, '{_FAR}'), c.case_no LIMIT :limit")
     with ctx.read() as s:
         cal = workdays.current_calendar(s)
-        stmt = select(Case).where(Case.state == str(State.APPROVED), Case.decision == "approved")
-        if actor.window_id is not None:
-            stmt = stmt.where(Case.window_id == actor.window_id)
         out = []
-        for case in s.execute(stmt).scalars():
-            item = s.get(Item, case.item_id) if case.item_id else None
-            code = item.certificate_type_code if item else None
-            if not code:
-                continue  # the item issues no certificate: nothing to wait for
-            out.append(PendingIssue(case.id, case.case_no, case.item_name, case.applicant_name,
-                                    to_local(case.decided_at).date() if case.decided_at else None,
-                                    case.issue_deadline, issue_light(cal, case.issue_deadline, today, yellow),
-                                    code, type_of(s, code) is not None))
-    return sorted(out, key=lambda p: (p.issue_deadline or date.max, p.case_no))
+        for r in s.execute(text(sql), params).all():
+            deadline = date.fromisoformat(r[5]) if r[5] else None
+            decided = to_local(datetime.fromisoformat(r[4])).date() if r[4] else None
+            out.append(PendingIssue(r[0], r[1], r[2], r[3], decided, deadline,
+                                    issue_light(cal, deadline, today, yellow), r[6], bool(r[7])))
+    return out

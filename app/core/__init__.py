@@ -7,4 +7,4 @@ Public modules are listed in __all__; the others are private to this package
 (tests/test_architecture.py holds it).
 """
 
-__all__ = ["audit", "auth", "context", "errors", "faults", "files", "machine", "outbox", "paths"]  # public modules: other packages import only these
+__all__ = ["audit", "auth", "changes", "context", "errors", "faults", "files", "machine", "outbox", "paths"]  # public modules: other packages import only these

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Protocol
 
 SIGNATURE_FIELD = "OneWindowSeal"
+SIGNATURE_BYTES = 8192  # room for the CMS container: an RSA-2048 signature, its two certificates, attributes
 
 
 class DocumentSigner(Protocol):
@@ -31,11 +32,12 @@ class Pkcs12Signer:
     def __init__(self, p12_path: Path, passphrase: str) -> None:
         from pyhanko.sign import signers
 
-        self._signer = signers.SimpleSigner.load_pkcs12(str(p12_path), passphrase=passphrase.encode())
-        if self._signer is None:
+        loaded = signers.SimpleSigner.load_pkcs12(str(p12_path), passphrase=passphrase.encode())
+        if loaded is None:
             from app.core.errors import AppError
 
             raise AppError("bad_credential", "印章证书无法打开（文件损坏或口令不符）")
+        self._signer = _kept_key_signer(loaded)
 
     def sign(self, pdf: bytes, *, reason: str, location: str) -> bytes:
         from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -45,9 +47,43 @@ class Pkcs12Signer:
         meta = signers.PdfSignatureMetadata(
             field_name=SIGNATURE_FIELD, md_algorithm="sha256", reason=reason, location=location,
             subfilter=fields.SigSeedSubFilter.PADES)
-        out = signers.sign_pdf(writer, meta, signer=self._signer,
+        # A fixed reservation instead of pyHanko's dry-run signature to size it (half the signing time).
+        out = signers.sign_pdf(writer, meta, signer=self._signer, bytes_reserved=SIGNATURE_BYTES,
                                new_field_spec=fields.SigFieldSpec(SIGNATURE_FIELD))
         return out.getvalue()
+
+
+def _kept_key_signer(loaded: object) -> object:
+    """The loaded signer, made to keep its private key object.
+
+    pyHanko's SimpleSigner parses the key from DER on every raw signature, and signs twice per document
+    (a dry run to size the signature field, then the signature): two RSA key loads with their
+    consistency check, 130–190 ms holding the GIL, during which the window's event loop stood still.
+    """
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+    from pyhanko.sign import signers
+    from pyhanko_certvalidator.util import get_pyca_cryptography_hash
+
+    class KeptKeySigner(signers.SimpleSigner):  # type: ignore[misc]
+        _key: object = None
+
+        def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+            mechanism = self.get_signature_mechanism_for_digest(digest_algorithm)
+            try:
+                algo = mechanism.signature_algo
+            except ValueError:
+                algo = mechanism["algorithm"].native
+            if algo != "rsassa_pkcs1v15":
+                return super().sign_raw(data, digest_algorithm)  # type: ignore[no-any-return]
+            if self._key is None:
+                self._key = serialization.load_der_private_key(self.signing_key.dump(), password=None)
+            return self._key.sign(data, PKCS1v15(), get_pyca_cryptography_hash(digest_algorithm))  # type: ignore[attr-defined,no-any-return]
+
+    base = loaded  # a SimpleSigner
+    return KeptKeySigner(signing_key=base.signing_key, signing_cert=base.signing_cert,  # type: ignore[attr-defined]
+                         cert_registry=base.cert_registry,  # type: ignore[attr-defined]
+                         signature_mechanism=base.signature_mechanism)  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)

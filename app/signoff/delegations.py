@@ -81,6 +81,11 @@ def delegated_to_anyone(session: Session, item_code: str, today: date) -> bool:
     return any(_valid_on(d, today) for d in rows)
 
 
+def delegated_items(session: Session, today: date) -> set[str]:
+    """The items some chief representative may decide today, in one query (a desk asks for all at once)."""
+    return {d.item_code for d in session.execute(select(Delegation)).scalars() if _valid_on(d, today)}
+
+
 def _why_not(session: Session, chief_id: int, item_code: str, today: date) -> str:
     """The reason the chief's delegation of this item is not in force, in words."""
     rows = list(session.execute(select(Delegation).where(Delegation.chief_id == chief_id,

@@ -135,14 +135,16 @@ def _reviewers(session: Session, case: Case) -> set[int]:
     return {i for i in ids | {case.reviewer_id} if i is not None}
 
 
+SAME_PERSON = "您审查过该办件，审查人与核准人不能为同一人（行政许可法第三十四条），须由其他有权人员核准签发"
+
+
 def check_signer(session: Session, ctx: AppContext, actor: Actor, case: Case) -> Authority:
     """Authority and the two-person rule; the authority says whose, when a deputy signs."""
     authority = signing_authority(session, actor, case.item_code, case.item_name, ctx.today())
     if case.state != State.AWAITING_SIGNOFF:
         raise AppError("bad_state", f"办件 {case.case_no} 不在待签批状态")
     if actor.staff_id in _reviewers(session, case):
-        raise AppError("same_person", "您审查过该办件，审查人与核准人不能为同一人（行政许可法第三十四条），"
-                       "须由其他有权人员核准签发")
+        raise AppError("same_person", SAME_PERSON)
     return authority
 
 

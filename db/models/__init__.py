@@ -3,6 +3,8 @@
 from db.base import Base
 from db.models.audit import AuditEntry
 from db.models.cases import (
+    AWAITING_ISSUE_SQL,
+    DESK_PENDING_SQL,
     Attachment,
     Case,
     CaseEvent,
@@ -36,7 +38,7 @@ from db.models.reference import (
 from db.models.sync import BlobUpload, CaseCounter, OutboxOp, RemoteDocument, SyncRun
 
 __all__ = [
-    "Attachment", "AuditEntry", "Base", "BlobUpload", "CalendarDay", "CalendarVersion", "Case",
+    "AWAITING_ISSUE_SQL", "DESK_PENDING_SQL", "Attachment", "AuditEntry", "Base", "BlobUpload", "CalendarDay", "CalendarVersion", "Case",
     "CaseCounter", "CaseEvent", "CaseMaterial", "CatalogVersion", "Certificate", "CertificateNumber",
     "CertificateType", "DeadlineChange", "Delegation", "Delivery", "Department", "Deputy", "Document",
     "DocumentCounter", "Extension", "Hall", "IntakeDraft", "Item", "ItemMaterial", "NumberBlock",

@@ -9,6 +9,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.base import Base, new_uuid, utcnow
 
+DESK_PENDING_SQL = ("state IN ('accepted', 'under_review', 'forwarded') "
+                    "OR (state IN ('approved', 'denied') AND approver_id IS NULL)")
+AWAITING_ISSUE_SQL = "state = 'approved' AND decision = 'approved'"
+
 
 class Case(Base):
     """A case: made at the workstation (UUID and case number), changed only through app/.
@@ -31,6 +35,9 @@ class Case(Base):
         Index("ix_case_decided_at", "decided_at"),
         Index("ix_case_running_promised", "promised_deadline",
               sqlite_where=text("state IN ('accepted', 'under_review', 'awaiting_signoff', 'forwarded')")),
+        # 0007 (desks at a million cases): only the rows a desk shows; queries repeat these WHEREs verbatim
+        Index("ix_case_desk_pending", "window_id", "promised_deadline", sqlite_where=text(DESK_PENDING_SQL)),
+        Index("ix_case_awaiting_issue", "issue_deadline", sqlite_where=text(AWAITING_ISSUE_SQL)),
     )
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
     case_no: Mapped[str] = mapped_column(String(32), unique=True)

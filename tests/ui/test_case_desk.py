@@ -148,6 +148,8 @@ def test_main_window_has_the_case_desk_stats_and_due_panel(qtbot: QtBot, ctx: Ap
     qtbot.addWidget(win)
     assert isinstance(win.cases, CaseListView) and isinstance(win.stats, StatsView)
     panel = win.due_panel
+    win.show()  # the panel loads off the UI thread once it is on screen
+    qtbot.waitUntil(lambda: panel.due is not None, timeout=20_000)
     assert panel.due is not None and [r.id for r in panel.due.overdue] == [case_id]
     assert "逾期 <b>1</b> 件" in panel.summary.text()
     panel.list.itemActivated.emit(panel.list.item(0))

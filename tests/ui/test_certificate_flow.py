@@ -149,7 +149,7 @@ def test_void_then_reissue(queue: CupsPdfPrinter, ctx: AppContext, qtbot) -> Non
     dialog.reason.setPlainText("经营项目填写错误")
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert not dialog.isVisible()
-    assert {c.id: c.status for c in view.register.rows}[old.id] == "voided"
+    qtbot.waitUntil(lambda: {c.id: c.status for c in view.register.rows}[old.id] == "voided", timeout=20_000)
 
     view.select_certificate(old.id)
     view.reissue_selected()

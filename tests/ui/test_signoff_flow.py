@@ -132,7 +132,8 @@ def test_review_sign_off_and_print_the_sealed_decision(qtbot: QtBot, queue: Cups
     assert not sign.isVisible() and not password.isVisible()
     case = case_row(ctx, case_id)
     assert case.state == "approved" and case.approver_id == chief.actor.staff_id
-    assert "准予许可" in chief.status.text() and chief.queue_model.rows == []
+    assert "准予许可" in chief.status.text()
+    qtbot.waitUntil(lambda: chief.queue_model.rows == [], timeout=20_000)  # reloaded off the UI thread
     decision = documents(ctx, case_id, "approval_decision")[0]
     assert decision.sealed and "准予行政许可决定书" in pdf_text(ctx.data.root / decision.path)
     with ctx.read() as s:

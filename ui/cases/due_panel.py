@@ -19,6 +19,7 @@ from app.cases.queries import CaseRow, DueList, due_cases
 from app.core.context import Actor, AppContext
 from app.core.errors import AppError
 from ui.cases.table_model import light_icon
+from ui.widgets.live import LiveRefresh
 from ui.widgets.preferences import Preferences
 
 REFRESH_MS = 5 * 60 * 1000  # lights change with the day and with colleagues' work
@@ -30,7 +31,8 @@ class DuePanel(QWidget):
     open_case = Signal(str)
     show_filter = Signal(str)  # "due" / "moved": the full list in the case desk
 
-    def __init__(self, ctx: AppContext, actor: Actor, prefs: Preferences) -> None:
+    def __init__(self, ctx: AppContext, actor: Actor, prefs: Preferences, deferred: bool = False) -> None:
+        """`deferred`: load nothing now; the panel loads off the UI thread when first shown."""
         super().__init__(objectName="duePanel")
         self.ctx, self.actor, self.prefs = ctx, actor, prefs
         self.due: DueList | None = None
@@ -52,23 +54,32 @@ class DuePanel(QWidget):
         more = QPushButton("在办件中查看全部", objectName="dueShowAll")
         more.clicked.connect(lambda: self.show_filter.emit("due"))
         again = QPushButton("刷新", objectName="dueRefresh")
-        again.clicked.connect(self.refresh)
+        again.clicked.connect(lambda: self.live.reload())
         row.addWidget(more)
         row.addWidget(again)
         lay.addLayout(row)
         self._timer = QTimer(self, interval=REFRESH_MS)
-        self._timer.timeout.connect(self.refresh)
+        self.live = LiveRefresh(self, ctx, self._load, self._show,
+                                args=lambda: (self.prefs.get("deadlines/yellow_workdays"),))
+        self._timer.timeout.connect(self.live.request)
         self._timer.start()
-        self.refresh()
+        if not deferred:
+            self.refresh()
+
+    def _load(self, yellow_workdays: int) -> DueList:
+        return due_cases(self.ctx, self.actor, yellow_workdays, self.actor.window_id)
 
     def refresh(self) -> None:
+        """Load and show now, on this thread (the change notice and the timer reload off it)."""
         try:
-            self.due = due_cases(self.ctx, self.actor, self.prefs.get("deadlines/yellow_workdays"),
-                                 self.actor.window_id)
+            self._show(self._load(self.prefs.get("deadlines/yellow_workdays")))
         except AppError as exc:
             self.summary.setText(f"<span style='color:#c00'>无法读取临期办件：{exc.message}</span>")
             return
-        d = self.due
+        self.live.stale = False
+
+    def _show(self, due: DueList) -> None:
+        self.due = d = due
         red, yellow = LIGHT_COLORS[Light.RED], LIGHT_COLORS[Light.YELLOW]
         self.summary.setText(f"<span style='color:{red}'>逾期 <b>{len(d.overdue)}</b> 件</span>　"
                              f"<span style='color:{yellow}'>临期 <b>{len(d.due_soon)}</b> 件</span>"

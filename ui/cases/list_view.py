@@ -36,6 +36,7 @@ from ui.cases.detail_view import CaseDetailView
 from ui.cases.dialogs import pydate, qdate
 from ui.cases.table_model import CaseTableModel
 from ui.printing.document_actions import DocumentPrinter
+from ui.widgets.live import LiveRefresh
 from ui.widgets.preferences import Preferences
 
 DEBOUNCE_MS = 250  # one query per typing pause, not per keystroke
@@ -49,7 +50,9 @@ class CaseListView(QWidget):
 
     case_opened = Signal(str)
 
-    def __init__(self, ctx: AppContext, actor: Actor, prefs: Preferences, printer: DocumentPrinter) -> None:
+    def __init__(self, ctx: AppContext, actor: Actor, prefs: Preferences, printer: DocumentPrinter,
+                 deferred: bool = False) -> None:
+        """`deferred`: load nothing now; the list loads off the UI thread when first shown."""
         super().__init__()
         self.ctx, self.actor, self.prefs = ctx, actor, prefs
         self.stack = QStackedWidget()
@@ -74,7 +77,9 @@ class CaseListView(QWidget):
         self.table.activated.connect(self._activated)
         QShortcut(QKeySequence("Ctrl+F"), self, activated=self.focus_search)
         QShortcut(QKeySequence("F5"), self.list_page, activated=self.refresh)
-        self.refresh()
+        self.live = LiveRefresh(self.list_page, ctx, self._first_page, self._show_page, args=lambda: (self.query(),))
+        if not deferred:
+            self.refresh()
 
     def _build_list(self, page: QWidget) -> None:
         lay = QVBoxLayout(page)
@@ -156,8 +161,19 @@ class CaseListView(QWidget):
         return search_cases(self.ctx, self.actor, query, after)
 
     def refresh(self) -> None:
+        """A new query from the filters: its first page now (one indexed page, a few milliseconds)."""
         self._debounce.stop()
         self.model.set_query(partial(self._fetch, self.query()))
+        self.live.stale = False
+
+    def _first_page(self, query: CaseQuery) -> tuple[CaseQuery, CasePage]:
+        return query, self._fetch(query, None)
+
+    def _show_page(self, loaded: tuple[CaseQuery, CasePage]) -> None:
+        query, page = loaded
+        if query != self.query():
+            return  # the filters changed while it loaded: that query's page is already shown
+        self.model.set_page(partial(self._fetch, query), page)
 
     def _loaded(self, rows: int, more: bool) -> None:
         if rows == 0:

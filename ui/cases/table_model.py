@@ -63,6 +63,13 @@ class CaseTableModel(QAbstractTableModel):
         self.endResetModel()
         self.loaded.emit(len(self.rows), self._after is not None)
 
+    def set_page(self, fetch: Fetch, page: CasePage) -> None:
+        """A new query whose first page was loaded already (off the UI thread)."""
+        self.beginResetModel()
+        self._fetch, self.rows, self._after = fetch, list(page.rows), page.after
+        self.endResetModel()
+        self.loaded.emit(len(self.rows), self._after is not None)
+
     def _call(self, after: Sequence[Any] | None) -> CasePage | None:
         assert self._fetch is not None
         try:

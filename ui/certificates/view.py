@@ -53,6 +53,7 @@ from ui.certificates.delivery_dialog import DeliveryDialog
 from ui.certificates.form import LIGHT_COLOURS, IssueForm
 from ui.printing.document_actions import DocumentPrinter
 from ui.widgets.field_errors import FieldErrors, error_label
+from ui.widgets.live import LiveRefresh
 from ui.widgets.rows_model import RowsModel
 
 TYPE_FILTER = (("", "全部证照"), ("FOOD_BUSINESS", "食品经营许可证"), ("PUBLIC_PLACE_HYGIENE", "公共场所卫生许可证"),
@@ -121,7 +122,9 @@ class ReasonDialog(QDialog):
 class CertificateView(QWidget):
     """Three tabs: 待制证 (with the issuing form), 证照登记簿 (search, print, deliver, void, reissue, export), 到期提醒."""
 
-    def __init__(self, ctx: AppContext, actor: Actor, printer: DocumentPrinter | None = None) -> None:
+    def __init__(self, ctx: AppContext, actor: Actor, printer: DocumentPrinter | None = None,
+                 deferred: bool = False) -> None:
+        """`deferred`: load nothing now; the page loads off the UI thread when first shown."""
         super().__init__()
         self.ctx, self.actor, self.printer = ctx, actor, printer
         self.custodian = custodian_name(ctx, actor)
@@ -134,7 +137,9 @@ class CertificateView(QWidget):
         self.tabs.addTab(self._register_tab(), "证照登记簿")
         self.tabs.addTab(self._reminder_tab(), "到期提醒")
         QVBoxLayout(self).addWidget(self.tabs)
-        self.refresh()
+        self.live = LiveRefresh(self, ctx, self._load, self._show, args=lambda: (self.query(),))
+        if not deferred:
+            self.refresh()
 
     # -- 待制证 ----------------------------------------------------------------------------------------
 
@@ -189,7 +194,7 @@ class CertificateView(QWidget):
 
     def _issued(self, info: CertificateInfo) -> None:
         self.last_issued = info
-        self.refresh()
+        self.live.reload()
         if self.printer is not None:
             self.printer.print_all(info.document_ids)  # 正本 and 副本 on the A4 printer
 
@@ -283,7 +288,7 @@ class CertificateView(QWidget):
             self.register_status.setText("请先选择一张证照")
             return
         self.delivery_dialog = DeliveryDialog(self.ctx, self.actor, c, self.printer, self)
-        self.delivery_dialog.delivered.connect(lambda _r: self.refresh())
+        self.delivery_dialog.delivered.connect(lambda _r: self.live.reload())
         self.delivery_dialog.open()
 
     def void_selected(self) -> None:
@@ -293,7 +298,7 @@ class CertificateView(QWidget):
         self.reason_dialog = ReasonDialog(
             "作废", lambda reason, _pw: void_certificate(self.ctx, self.actor, c.id, reason), password=False,
             parent=self)
-        self.reason_dialog.done.connect(lambda _i: self.refresh())
+        self.reason_dialog.done.connect(lambda _i: self.live.reload())
         self.reason_dialog.open()
 
     def reissue_selected(self) -> None:
@@ -341,7 +346,18 @@ class CertificateView(QWidget):
         col.addWidget(_table(self.reminders, "reminderTable"))
         return page
 
+    def _load(self, query: RegisterQuery) -> tuple[Any, ...]:
+        """The three tabs' rows (run off the UI thread)."""
+        return awaiting_issue(self.ctx, self.actor), search_register(self.ctx, query), expiry_reminders(self.ctx)
+
+    def _show(self, data: tuple[Any, ...]) -> None:
+        pending, register, reminders = data
+        self.pending.set_rows(pending)
+        self.register.set_rows(register)
+        self.register_status.setText(f"共 {len(self.register.rows)} 张")
+        self.reminders.set_rows(reminders)
+
     def refresh(self) -> None:
-        self.pending.set_rows(awaiting_issue(self.ctx, self.actor))
-        self.refresh_register()
-        self.reminders.set_rows(expiry_reminders(self.ctx))
+        """Load and show now, on this thread (the change notice reloads off it)."""
+        self._show(self._load(self.query()))
+        self.live.stale = False

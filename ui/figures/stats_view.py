@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -26,9 +26,9 @@ from app.core.auth import Action, may
 from app.core.context import Actor, AppContext
 from app.core.errors import AppError
 from app.figures.report import COLUMNS, SPEED_UP_TARGET, Figures, rows_of, window_figures
-from app.figures.workbook import export_xlsx
 from ui.cases.dialogs import TextDialog, pydate, qdate
 from ui.figures.chart_widget import PALETTE, BarLineChart, RankedBars, Series
+from ui.widgets.live import LiveRefresh
 from ui.widgets.preferences import Preferences
 from ui.widgets.table_helpers import fill_table, simple_table
 
@@ -46,7 +46,8 @@ def _fmt(key: str, value: object) -> str:
 
 
 class StatsView(QWidget):
-    def __init__(self, ctx: AppContext, actor: Actor, prefs: Preferences) -> None:
+    def __init__(self, ctx: AppContext, actor: Actor, prefs: Preferences, deferred: bool = False) -> None:
+        """`deferred`: compute nothing now; the page loads off the UI thread when first shown."""
         super().__init__()
         self.ctx, self.actor, self.prefs = ctx, actor, prefs
         self.figures: Figures | None = None
@@ -108,28 +109,40 @@ class StatsView(QWidget):
         self.tabs.addTab(self.items, "事项提速率")
         self.tabs.addTab(bad_page, "差评跟进")
         outer.addWidget(self.tabs, 2)
-        self.granularity.currentIndexChanged.connect(self._span_changed)
+        self.granularity.currentIndexChanged.connect(lambda _i: self._span_changed())
         self.refresh_button.clicked.connect(self.refresh)
         self.export_button.clicked.connect(lambda: self.export())
         self.scope.currentIndexChanged.connect(lambda _i: self.refresh())
-        self._span_changed()
+        self.live = LiveRefresh(self, ctx, self._load, self._loaded, args=self._span)
+        self._span_changed(load=not deferred)
 
-    def _span_changed(self) -> None:
+    def _span_changed(self, load: bool = True) -> None:
         end = pydate(self.date_to.date())
         self.date_from.setDate(qdate(end - timedelta(days=SPANS[self.granularity.currentData()] - 1)))
-        self.refresh()
+        if load:
+            self.refresh()
 
-    def refresh(self) -> None:
+    def _span(self) -> tuple[date, date, str, int | None, str]:
         start, end = pydate(self.date_from.date()), pydate(self.date_to.date())
         if start > end:
             start, end = end, start
+        return start, end, self.granularity.currentData(), self.scope.currentData(), self.scope.currentText()
+
+    def _load(self, start: date, end: date, granularity: str, window_id: int | None, label: str) -> Figures:
+        return window_figures(self.ctx, self.actor, start, end, granularity, window_id, label)
+
+    def _loaded(self, f: Figures) -> None:
+        self.figures = f
+        self._show(f)
+
+    def refresh(self) -> None:
+        """Compute and show now, on this thread (the change notice recomputes off it)."""
         try:
-            self.figures = window_figures(self.ctx, self.actor, start, end, self.granularity.currentData(),
-                                          self.scope.currentData(), self.scope.currentText())
+            self._loaded(self._load(*self._span()))
         except AppError as exc:
             QMessageBox.warning(self, "无法统计", exc.message)
             return
-        self._show(self.figures)
+        self.live.stale = False
 
     def _show(self, f: Figures) -> None:
         t = f.total
@@ -160,6 +173,8 @@ class StatsView(QWidget):
                 return None
             path = Path(chosen)
         try:
+            from app.figures.workbook import export_xlsx  # openpyxl (0.6 s) only when exporting
+
             return export_xlsx(self.figures, path)
         except OSError as exc:
             QMessageBox.warning(self, "导出失败", f"无法写入 {path}：{exc.strerror}")

@@ -75,8 +75,8 @@ def print_with_retry(attempt: Callable[[], PrintResult], parent: QWidget | None 
 class PrintPreviewDialog(QDialog):
     """The pages as they will come out (副本 stamp included), printed on 打印.
 
-    Printing renders the pages at the printer's resolution in the thread pool (the slow part) and
-    then paints them on the printer here in the GUI thread; a failure offers 重试 / 取消.
+    Printing renders the pages at the printer's resolution and paints them on the printer in the thread
+    pool; a failure offers 重试 / 取消.
     """
 
     printed = Signal(object)  # PrintResult of a successful print
@@ -136,15 +136,21 @@ class PrintPreviewDialog(QDialog):
             if not ask_retry(self.last_result, self):
                 return
         self._set_busy(True)
-        self._cancel = self._runner.run(render_all, self.pdf, render_dpi(self.printer),
-                                        title="正在准备打印…", on_done=self._paint,
+        self._cancel = self._runner.run(self._render_and_paint, title="正在打印…", on_done=self._painted,
                                         on_error=self._render_failed)
 
-    def _paint(self, images: list[QImage]) -> None:
-        if self._cancel is not None and self._cancel.is_set():
-            self._set_busy(False)  # the clerk cancelled while pages were prepared: print nothing
+    def _render_and_paint(self, *, report: Callable[..., None], cancel: threading.Event) -> PrintResult | None:
+        """In the pool, both steps: QPainter may paint on a QPrinter off the GUI thread, and a 300 dpi
+        A4 page takes ~0.3 s to paint, too long for the window to stand still."""
+        images = render_all(self.pdf, render_dpi(self.printer), report=report, cancel=cancel)
+        if cancel.is_set():
+            return None  # the clerk cancelled while pages were prepared: print nothing
+        return paint_pages(images, self.printer, copy_mark=self.copy_mark)
+
+    def _painted(self, result: PrintResult | None) -> None:
+        if result is None:
+            self._set_busy(False)
             return
-        result = paint_pages(images, self.printer, copy_mark=self.copy_mark)
         self._finish(result)
 
     def _render_failed(self, exc: BaseException) -> None:

@@ -15,6 +15,7 @@ from app.reference.settings import BY_NAME
 from ui.printing.dialogs import PrintPreviewDialog, print_with_retry
 from ui.printing.printers import PrintResult, print_pdf, printer_for, printer_label
 from ui.widgets.preferences import Preferences
+from ui.widgets.tasks import off_ui_thread
 
 
 def printer_choice(prefs: Preferences, kind: str) -> tuple[str, str]:
@@ -62,7 +63,10 @@ class DocumentPrinter:
                 return None
             result = results[-1]
         else:
-            result = print_with_retry(lambda: print_pdf(pdf, printer, copy_mark=mark), self.parent)
+            # Rendering and painting (300 dpi A4: ~0.3 s a page) run in the pool; QPainter on a QPrinter
+            # is allowed off the GUI thread, and the window keeps answering meanwhile.
+            result = print_with_retry(lambda: off_ui_thread(lambda: print_pdf(pdf, printer, copy_mark=mark)),
+                                      self.parent)
         record_print(self.ctx, self.actor, document_id, printer_label(printer), result.ok, result.message)
         return result
 

@@ -289,6 +289,9 @@ def _fit_paper(printer: QPrinter, image: QImage, roll: bool) -> None:
                                    else QPageLayout.Orientation.Portrait)
 
 
+BAND_ROWS = 96  # rows of the page image painted per call (about 8 mm of an A4 page at 300 dpi)
+
+
 def _paint_page(painter: QPainter, printer: QPrinter, image: QImage, copy_mark: bool | str) -> None:
     paper = printer.pageLayout().fullRectPixels(printer.resolution())
     area = QRectF(0, 0, paper.width(), paper.height())
@@ -296,7 +299,15 @@ def _paint_page(painter: QPainter, printer: QPrinter, image: QImage, copy_mark: 
     painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, target.size() != image.size())
     # Qt's PDF/CUPS engine would store the page as JPEG: ringing around text, bars and the seal.
     painter.setRenderHint(QPainter.RenderHint.LosslessImageRendering, True)
-    painter.drawImage(target, image)
+    # In bands, not in one call: a whole 300 dpi A4 page is one C++ call of 0.3–1.7 s that holds
+    # Python's lock, so even painted off the UI thread it froze the window. Between bands the UI
+    # thread gets its turn (each band a few tens of milliseconds).
+    rows, scale = image.height(), target.height() / max(1, image.height())
+    for top in range(0, rows, BAND_ROWS):
+        bottom = min(rows, top + BAND_ROWS)
+        y0, y1 = round(top * scale), round(bottom * scale)  # whole device pixels: no seam between bands
+        painter.drawImage(QRectF(target.left(), target.top() + y0, target.width(), y1 - y0), image,
+                          QRectF(0, top, image.width(), bottom - top))
     if copy_mark:
         draw_copy_mark(painter, target, printer.resolution(), mark_text(copy_mark))
 

@@ -42,6 +42,7 @@ from app.signoff.review import (
 from ui.records.seal_views import CustodianPasswordDialog
 from ui.signoff.models import DeskModel, QueueModel, sorted_proxy
 from ui.signoff.review_dialog import OpinionDialog, ReviewDialog
+from ui.widgets.live import LiveRefresh
 from ui.widgets.tasks import TaskRunner
 
 
@@ -71,7 +72,8 @@ class SignoffView(QWidget):
 
     completed = Signal(object)
 
-    def __init__(self, ctx: AppContext, actor: Actor, hall: HallInfo) -> None:
+    def __init__(self, ctx: AppContext, actor: Actor, hall: HallInfo, deferred: bool = False) -> None:
+        """`deferred`: load nothing now; the page loads off the UI thread when first shown."""
         super().__init__()
         self.ctx, self.actor, self.hall = ctx, actor, hall
         self.runner = TaskRunner(self)
@@ -103,7 +105,9 @@ class SignoffView(QWidget):
         layout.addWidget(self.status)
         self.desk.doubleClicked.connect(lambda _i: self.do_review())
         self.queue.doubleClicked.connect(lambda _i: self.do_sign())
-        self.refresh()
+        self.live = LiveRefresh(self, ctx, self._load, self._show)
+        if not deferred:
+            self.refresh()
 
     def _page(self, table: QTableView, buttons: list[QPushButton]) -> QWidget:
         page = QWidget()
@@ -112,19 +116,29 @@ class SignoffView(QWidget):
         for b in buttons:
             row.addWidget(b)
         row.addStretch(1)
-        row.addWidget(QPushButton("刷新", clicked=self.refresh))
+        row.addWidget(QPushButton("刷新", clicked=lambda: self.live.reload()))
         box.addLayout(row)
         box.addWidget(table, 1)
         return page
 
     # -- data -----------------------------------------------------------------------------------
 
+    def _load(self) -> tuple[list[DeskRow] | None, list[QueueRow], str, date]:
+        """The page's data (run off the UI thread): one page of each desk, and the signing authority."""
+        desk = review_desk(self.ctx, self.actor) if may(self.actor, Action.REVIEW) else None
+        return desk, signoff_queue(self.ctx, self.actor), self._authority_text(), self.ctx.today()
+
+    def _show(self, data: tuple[list[DeskRow] | None, list[QueueRow], str, date]) -> None:
+        desk, queue, authority, today = data
+        if desk is not None:
+            self.desk_model.set_rows(desk, today)
+        self.queue_model.set_rows(queue, today)
+        self.authority.setText(authority)
+
     def refresh(self) -> None:
-        today = self.ctx.today()
-        if may(self.actor, Action.REVIEW):
-            self.desk_model.set_rows(review_desk(self.ctx, self.actor), today)
-        self.queue_model.set_rows(signoff_queue(self.ctx, self.actor), today)
-        self.authority.setText(self._authority_text())
+        """Load and show now, on this thread (the change notice reloads off it)."""
+        self._show(self._load())
+        self.live.stale = False
 
     def _authority_text(self) -> str:
         own = [d for d in list_delegations(self.ctx, self.actor, self.actor.staff_id) if d.valid_today]
@@ -179,7 +193,7 @@ class SignoffView(QWidget):
                 if d is not None:
                     d.accept()
             self.password = None
-            self.refresh()
+            self.live.reload()
             done(result)
 
         self.runner.run(lambda *, report, cancel: call(), title=title, on_done=finished, on_error=failed)

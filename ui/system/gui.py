@@ -1,58 +1,58 @@
-"""Starting the window: one instance per data directory, open the data off the UI thread, sign in."""
+"""Starting the window: one instance per data directory, the sign-in dialog at once, the rest behind it.
+
+The dialog is on screen before the database layer, the migrations and the pages are imported: those
+load, and the data directory opens (integrity check, migration, first-start seeding), on a worker
+thread while the person types. Signing in waits for them only if it comes first.
+Set ONEWINDOW_STARTUP_PROBE=login|main to print when the dialog / the main window is on screen and
+quit there (bench/bench_startup.py times it from outside the process).
+"""
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEventLoop, QLockFile, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
+from PySide6.QtCore import QLockFile, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
 
-from app.core.context import AppContext
-from app.core.errors import AppError
 from app.core.paths import DataDir
-from app.reference.hall import hall_info
-from app.station.bootstrap import DEMO_PASSWORD, open_data_dir
-from app.station.housekeeping import HousekeepingResult, run_housekeeping
 from ui.system.crash import install_excepthook, setup_logging
 from ui.system.fonts import install_fonts
-from ui.system.login_dialog import IdleLock, LoginDialog
-from ui.system.main_window import MainWindow
-from ui.widgets.preferences import Preferences
+from ui.system.login_dialog import LoginDialog
 from ui.widgets.tasks import TaskRunner
 
-DEMO_HINT = ("演示模式：窗口人员 zhangmin，首席代表与管理员见 README；所有演示账号密码均为 "
-             + DEMO_PASSWORD)
+if TYPE_CHECKING:
+    from app.core.context import Actor, AppContext
+    from app.station.housekeeping import HousekeepingResult
+    from ui.system.main_window import MainWindow
+
+DEMO_HINT = "演示模式：窗口人员 zhangmin，首席代表与管理员见 README；所有演示账号密码均为 {password}"
+PROBE = os.environ.get("ONEWINDOW_STARTUP_PROBE", "")
 
 
-def open_in_background(root: Path, demo: bool, splash: QLabel) -> AppContext:
-    """Integrity check, migration and first-start seeding can take seconds: keep the UI alive."""
-    loop = QEventLoop()
-    box: dict[str, Any] = {}
-    runner = TaskRunner(splash)
+def _probe(stage: str) -> bool:
+    """Report a start-up stage to the benchmark; True: stop here."""
+    if PROBE:
+        print(f"onewindow-startup {stage}", file=sys.stderr, flush=True)
+    return stage == PROBE
 
-    def work(*, report: Any, cancel: Any) -> AppContext:
-        report(0, 0, "正在检查并打开数据…")
-        return open_data_dir(root, demo=demo)
 
-    def done(ctx: AppContext) -> None:
-        box["ctx"] = ctx
-        loop.quit()
+def open_behind(root: Path, demo: bool, *, report: Any, cancel: Any) -> AppContext:
+    """On a worker thread: import the heavy layers and open the data directory."""
+    from app.station.bootstrap import open_data_dir
 
-    def failed(exc: BaseException) -> None:
-        box["error"] = exc
-        loop.quit()
+    ctx = open_data_dir(root, demo=demo)
+    import ui.system.main_window  # noqa: F401  the pages' modules, so the main window appears at once
 
-    runner.run(work, title="正在打开数据…", on_done=done, on_error=failed)
-    loop.exec()
-    if "error" in box:
-        raise box["error"]
-    return box["ctx"]
+    return ctx
 
 
 def start_housekeeping(window: MainWindow, ctx: AppContext, close_after: int) -> None:
     """Deemed acceptances, unanswered notices and the daily backup: now, then every hour, off the UI thread."""
+    from app.station.housekeeping import run_housekeeping
+
     runner = TaskRunner(window)
 
     def done(r: HousekeepingResult) -> None:
@@ -63,12 +63,31 @@ def start_housekeeping(window: MainWindow, ctx: AppContext, close_after: int) ->
                 + (f"；未能处理 {len(r.failed)} 件，见临期面板" if r.failed else ""), 10000)
 
     def run() -> None:
-        runner.run(run_housekeeping, ctx, close_after, title="正在整理办件…", on_done=done)
+        runner.run(run_housekeeping, ctx, close_after, title="正在整理办件…", quiet=True, on_done=done)
 
     timer = QTimer(window, interval=3_600_000)
     timer.timeout.connect(run)
     timer.start()
     run()
+
+
+def _main_window(app: QApplication, ctx: AppContext, actor: Actor, demo: bool) -> int:
+    from app.reference.hall import hall_info
+    from ui.system.login_dialog import IdleLock
+    from ui.system.main_window import MainWindow
+    from ui.widgets.preferences import Preferences
+
+    prefs = Preferences(demo)
+    window = MainWindow(ctx, actor, hall_info(ctx), prefs=prefs)
+    window.resize(1280, 800)
+    idle = IdleLock(window, ctx, actor, int(prefs.get("security/idle_lock_minutes")))
+    app.installEventFilter(idle)
+    window.show()
+    app.processEvents()
+    if _probe("main"):
+        return 0
+    start_housekeeping(window, ctx, int(prefs.get("intake/close_unanswered_workdays")))
+    return app.exec()
 
 
 def run_gui(root: Path, *, demo: bool, as_user: str | None = None) -> int:
@@ -83,35 +102,48 @@ def run_gui(root: Path, *, demo: bool, as_user: str | None = None) -> int:
     if not lock.tryLock(200):
         QMessageBox.warning(None, "OneWindow", f"另一个 OneWindow 正在使用数据目录：\n{root}\n请切换到已打开的窗口。")
         return 2
-    splash = QLabel("OneWindow 正在启动…")
-    splash.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    splash.resize(360, 120)
-    splash.show()
-    try:
-        ctx = open_in_background(root, demo, splash)
-    except AppError as exc:
-        splash.close()
-        QMessageBox.critical(None, "无法打开数据", exc.message)
-        return 1
-    splash.close()
-    prefs = Preferences(demo)
-    actor = None
-    if as_user and demo:
-        from app.core.auth import login
+    box: dict[str, Any] = {}
+    dialog = LoginDialog(None, hint=DEMO_HINT.format(password="…") if demo else "")
+    runner = TaskRunner(dialog)
 
-        actor = login(ctx, as_user, DEMO_PASSWORD)
-    else:
-        dialog = LoginDialog(ctx, hint=DEMO_HINT if demo else "")
-        if dialog.exec() != LoginDialog.DialogCode.Accepted or dialog.actor is None:
+    def opened(ctx: AppContext) -> None:
+        from app.station.bootstrap import DEMO_PASSWORD
+
+        box["ctx"] = ctx
+        if demo:
+            dialog.set_hint(DEMO_HINT.format(password=DEMO_PASSWORD))
+            if as_user:  # the demo's --as: straight in
+                dialog.username.setText(as_user)
+                dialog.password.setText(DEMO_PASSWORD)
+                dialog.attempted = True
+        dialog.set_context(ctx)
+
+    def failed(exc: BaseException) -> None:
+        from app.core.errors import AppError
+
+        if not isinstance(exc, AppError):
+            raise exc
+        box["error"] = exc.message
+        dialog.reject()
+
+    runner.run(lambda *, report, cancel: open_behind(root, demo, report=report, cancel=cancel),
+               title="正在打开数据…", quiet=True, on_done=opened, on_error=failed)
+    if not (as_user and demo):
+        dialog.show()
+        app.processEvents()
+        if _probe("login"):
             return 0
-        actor = dialog.actor
-    window = MainWindow(ctx, actor, hall_info(ctx), prefs=prefs)
-    window.resize(1280, 800)
-    idle = IdleLock(window, ctx, actor, int(prefs.get("security/idle_lock_minutes")))
-    app.installEventFilter(idle)
-    window.show()
-    start_housekeeping(window, ctx, int(prefs.get("intake/close_unanswered_workdays")))
-    code = app.exec()
-    ctx.dispose()
-    lock.unlock()
+    code = 0
+    try:
+        accepted = ("error" not in box and dialog.exec() == LoginDialog.DialogCode.Accepted
+                    and dialog.actor is not None)
+        if "error" in box:
+            QMessageBox.critical(None, "无法打开数据", box["error"])
+            return 1
+        if accepted:
+            code = _main_window(app, box["ctx"], dialog.actor, demo)
+    finally:
+        if "ctx" in box:
+            box["ctx"].dispose()
+        lock.unlock()
     return code

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import (
     QDialog,
@@ -13,15 +15,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.auth import login
-from app.core.context import Actor, AppContext
-from app.core.errors import AppError
+if TYPE_CHECKING:  # the core (SQLAlchemy) loads behind the dialog: see ui/system/gui.py
+    from app.core.context import Actor, AppContext
 
 
 class LoginDialog(QDialog):
-    """Username and password; errors appear under the field that caused them."""
+    """Username and password; errors appear under the field that caused them.
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None, *, locked_for: Actor | None = None,
+    At start-up the dialog shows before the data is open (`ctx` None): signing in then waits for
+    `set_context`, saying so, and goes on by itself.
+    """
+
+    def __init__(self, ctx: AppContext | None, parent: QWidget | None = None, *, locked_for: Actor | None = None,
                  hint: str = "") -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -42,11 +47,12 @@ class LoginDialog(QDialog):
         form.addRow("密码", self.password)
         form.addRow("", self.error)
         layout.addLayout(form)
-        if hint:
-            note = QLabel(hint)
-            note.setStyleSheet("color: #666;")
-            note.setWordWrap(True)
-            layout.addWidget(note)
+        self.note = QLabel(hint, objectName="loginHint")
+        self.note.setStyleSheet("color: #666;")
+        self.note.setWordWrap(True)
+        self.note.setVisible(bool(hint))
+        layout.addWidget(self.note)
+        self.attempted = False  # 登录 pressed before the data was open
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("登录" if locked_for is None else "解锁")
         buttons.button(QDialogButtonBox.StandardButton.Ok).setDefault(True)
@@ -60,7 +66,25 @@ class LoginDialog(QDialog):
             self.password.setFocus()
         self._locked_for = locked_for
 
+    def set_hint(self, hint: str) -> None:
+        self.note.setText(hint)
+        self.note.setVisible(bool(hint))
+
+    def set_context(self, ctx: AppContext) -> None:
+        """The data is open: sign in now if the person already asked to."""
+        self.ctx = ctx
+        if self.attempted:
+            self.error.setText("")
+            self._try()
+
     def _try(self) -> None:
+        if self.ctx is None:
+            self.attempted = True
+            self.error.setText("正在打开数据，请稍候…")
+            return
+        from app.core.auth import login
+        from app.core.errors import AppError
+
         try:
             actor = login(self.ctx, self.username.text(), self.password.text())
         except AppError as exc:

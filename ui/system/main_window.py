@@ -51,12 +51,16 @@ def _pending_page(title: str) -> QWidget:
 
 
 class MainWindow(QMainWindow):
-    """Left navigation, one page per section, the status bar with hall / window / staff / role."""
+    """Left navigation, one page per section, the status bar with hall / window / staff / role.
+
+    A page is built the first time it is opened (or asked for by name), and loads its data off the UI
+    thread when shown: signing in costs the first page only, however many cases the workstation holds.
+    """
 
     def __init__(self, ctx: AppContext, actor: Actor, hall: HallInfo, reader: IdCardReader | None = None,
                  prefs: Preferences | None = None) -> None:
         super().__init__()
-        self.ctx, self.actor = ctx, actor
+        self.ctx, self.actor, self.hall, self.reader = ctx, actor, hall, reader
         self.prefs = prefs or Preferences(ctx.demo)
         self.printer = DocumentPrinter(ctx, actor, self.prefs, self)
         self.setWindowTitle(f"OneWindow — {hall.name}{'（演示）' if ctx.demo else ''}")
@@ -64,34 +68,11 @@ class MainWindow(QMainWindow):
         self.nav.setFixedWidth(120)
         self.pages = QStackedWidget()
         self.section_index: dict[str, int] = {}
+        self._built: dict[str, QWidget] = {}
         for key, title in SECTIONS:
-            if key == "catalog":
-                page: QWidget = CatalogView(ctx, actor)
-            elif key == "intake" and may(actor, Action.INTAKE):
-                self.intake = IntakeView(ctx, actor, reader or (SimulatedReader() if ctx.demo else NoReader()))
-                self.intake.completed.connect(lambda r: self.printer.print_all(r.document_ids))
-                page = self.intake
-            elif key == "signoff" and may(actor, Action.VIEW_CASES):
-                self.signoff = SignoffView(ctx, actor, hall)
-                self.signoff.completed.connect(self.printer.print_all)
-                page = self.signoff
-            elif key == "certificates" and may(actor, Action.VIEW_CASES):
-                self.certificates = CertificateView(ctx, actor, self.printer)
-                page = self.certificates
-            elif key == "cases" and may(actor, Action.VIEW_CASES):
-                self.cases = CaseListView(ctx, actor, self.prefs, self.printer)
-                page = self.cases
-            elif key == "stats" and may(actor, Action.VIEW_STATS):
-                self.stats = StatsView(ctx, actor, self.prefs)
-                page = self.stats
-            elif key == "sync" and may(actor, Action.SYNC):
-                self.sync_view = SyncView(ctx, actor, self.prefs)
-                page = self.sync_view
-            else:
-                page = _pending_page(title)
-            self.section_index[key] = self.pages.addWidget(page)
+            self.section_index[key] = self.pages.addWidget(QWidget())  # a placeholder until first opened
             QListWidgetItem(title, self.nav)
-        self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
+        self.nav.currentRowChanged.connect(self._open_row)
         self.nav.setStyleSheet("QListWidget { font-size: 15px; } QListWidget::item { padding: 10px 14px; }")
         central = QWidget()
         row = QHBoxLayout(central)
@@ -105,9 +86,11 @@ class MainWindow(QMainWindow):
             label = QLabel(text)
             label.setStyleSheet("padding: 0 8px; border-left: 1px solid #bbb;")
             bar.addPermanentWidget(label)
-        self.sync_label = QLabel(self.sync_view.controller.text() if hasattr(self, "sync_view") else "")
+        # The sync page runs the sync controller and feeds the status bar: built at once.
+        syncing = may(actor, Action.SYNC)
+        self.sync_label = QLabel(self.sync_view.controller.text() if syncing else "")
         self.sync_label.setObjectName("syncStatus")
-        if hasattr(self, "sync_view"):
+        if syncing:
             self.sync_view.status_text.connect(self.sync_label.setText)
         bar.addPermanentWidget(self.sync_label)
         menu = self.menuBar().addMenu("系统")
@@ -118,12 +101,61 @@ class MainWindow(QMainWindow):
             self._add_due_dock(ctx, actor, menu)
         self.show_section("intake" if may(actor, Action.INTAKE) else "catalog")
 
+    def _make(self, key: str) -> QWidget:
+        ctx, actor = self.ctx, self.actor
+        if key == "catalog":
+            return CatalogView(ctx, actor)
+        if key == "intake" and may(actor, Action.INTAKE):
+            page = IntakeView(ctx, actor, self.reader or (SimulatedReader() if ctx.demo else NoReader()))
+            page.completed.connect(lambda r: self.printer.print_all(r.document_ids))
+            return page
+        if key == "signoff" and may(actor, Action.VIEW_CASES):
+            signoff = SignoffView(ctx, actor, self.hall, deferred=True)
+            signoff.completed.connect(self.printer.print_all)
+            return signoff
+        if key == "certificates" and may(actor, Action.VIEW_CASES):
+            return CertificateView(ctx, actor, self.printer, deferred=True)
+        if key == "cases" and may(actor, Action.VIEW_CASES):
+            return CaseListView(ctx, actor, self.prefs, self.printer, deferred=True)
+        if key == "stats" and may(actor, Action.VIEW_STATS):
+            return StatsView(ctx, actor, self.prefs, deferred=True)
+        if key == "sync" and may(actor, Action.SYNC):
+            return SyncView(ctx, actor, self.prefs)
+        return _pending_page(dict(SECTIONS)[key])
+
+    def page(self, key: str) -> QWidget:
+        """The section's page, built now if it was never opened."""
+        built = self._built.get(key)
+        if built is None:
+            built = self._built[key] = self._make(key)
+            index = self.section_index[key]
+            placeholder = self.pages.widget(index)
+            current = self.pages.currentIndex()
+            self.pages.insertWidget(index, built)
+            self.pages.removeWidget(placeholder)
+            placeholder.deleteLater()
+            self.pages.setCurrentIndex(current)
+        return built
+
+    # The pages by name, as the rest of the window and the tests reach them.
+    intake = property(lambda self: self.page("intake"))
+    cases = property(lambda self: self.page("cases"))
+    signoff = property(lambda self: self.page("signoff"))
+    certificates = property(lambda self: self.page("certificates"))
+    stats = property(lambda self: self.page("stats"))
+    sync_view = property(lambda self: self.page("sync"))
+
+    def _open_row(self, row: int) -> None:
+        key = SECTIONS[row][0]
+        self.page(key)
+        self.pages.setCurrentIndex(self.section_index[key])
+
     def show_section(self, key: str) -> None:
         self.nav.setCurrentRow(self.section_index[key])
 
     def _add_due_dock(self, ctx: AppContext, actor: Actor, menu: QMenu) -> None:
         """The due-soon / overdue panel beside every page, the intake form included (a dock, not in it)."""
-        self.due_panel = DuePanel(ctx, actor, self.prefs)
+        self.due_panel = DuePanel(ctx, actor, self.prefs, deferred=True)
         dock = QDockWidget("期限提醒", self, objectName="dueDock")
         dock.setWidget(self.due_panel)
         dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable

@@ -7,6 +7,7 @@ so quick work never flickers.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -37,9 +38,11 @@ class _Job(QRunnable):
         try:
             result = self.fn(*self.args, report=report, cancel=self.cancel)
         except BaseException as exc:  # handed to the UI thread, which decides known vs bug
-            self.signals.failed.emit(exc)
+            outcome, value = self.signals.failed, exc
         else:
-            self.signals.finished.emit(result)
+            outcome, value = self.signals.finished, result
+        with contextlib.suppress(RuntimeError):  # the window that asked was closed meanwhile: nobody to tell
+            outcome.emit(value)
 
 
 class TaskRunner(QObject):
@@ -53,8 +56,11 @@ class TaskRunner(QObject):
 
     def run(self, fn: Callable[..., Any], *args: Any, title: str = "请稍候…",
             on_done: Callable[[Any], None] | None = None,
-            on_error: Callable[[BaseException], None] | None = None) -> threading.Event:
-        """Start `fn(*args, report=, cancel=)` in the pool; returns the cancel event."""
+            on_error: Callable[[BaseException], None] | None = None, quiet: bool = False) -> threading.Event:
+        """Start `fn(*args, report=, cancel=)` in the pool; returns the cancel event.
+
+        `quiet`: no busy cursor and no progress dialog (a page refreshing itself behind the person's work).
+        """
         cancel = threading.Event()
         signals = _Signals()
         self._keep.add(signals)
@@ -80,6 +86,9 @@ class TaskRunner(QObject):
                     dialog[0].setLabelText(text)
 
         def cleanup() -> None:
+            if quiet:
+                self._keep.discard(signals)
+                return
             if cursor.isActive():
                 cursor.stop()
             else:
@@ -104,7 +113,40 @@ class TaskRunner(QObject):
         signals.progress.connect(on_progress)
         signals.finished.connect(done)
         signals.failed.connect(failed)
-        cursor.start()
-        show.start()
+        if not quiet:
+            cursor.start()
+            show.start()
         self._pool.start(_Job(fn, args, signals, cancel))
         return cancel
+
+
+def off_ui_thread(fn: Callable[[], Any]) -> Any:
+    """Run `fn()` in the pool and return its result, the event loop running meanwhile (nothing freezes).
+
+    For the few places that hand back a result to a caller that waits for it (printing a document
+    right after the decision that made it); everything else uses TaskRunner.run with callbacks.
+    """
+    from PySide6.QtCore import QEventLoop
+
+    if QApplication.instance() is None:
+        return fn()
+    loop = QEventLoop()
+    signals = _Signals()
+    box: dict[str, Any] = {}
+
+    def done(result: Any) -> None:
+        box["result"] = result
+        loop.quit()
+
+    def failed(exc: BaseException) -> None:
+        box["error"] = exc
+        loop.quit()
+
+    signals.finished.connect(done)
+    signals.failed.connect(failed)
+    QThreadPool.globalInstance().start(_Job(lambda *, report, cancel: fn(), (), signals, threading.Event()))
+    if "result" not in box and "error" not in box:
+        loop.exec()
+    if "error" in box:
+        raise box["error"]
+    return box["result"]
