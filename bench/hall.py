@@ -35,6 +35,8 @@ from app.station.bootstrap import open_data_dir  # noqa: E402
 from bench.bench_case_search import (  # noqa: E402
     ORG_KINDS,
     ORG_WORDS,
+    begin_bulk_load,
+    finish_bulk_load,
     person_id,
     person_name,
     uscc,
@@ -220,12 +222,7 @@ def build(root: Path, n: int, running: int = RUNNING, approvers: bool = True) ->
     staff = {"clerk": con.execute("SELECT id FROM staff WHERE username='zhangmin'").fetchone()[0],
              "chief": con.execute("SELECT id FROM staff WHERE role='chief' AND department_id=?", (dept,)).fetchone()[0]}
     tables = ("case", "document", "case_event", "certificate", "audit_log")
-    marks = ", ".join("?" * len(tables))
-    schema = con.execute(f"SELECT type, name, sql FROM sqlite_master WHERE tbl_name IN ({marks}) AND sql IS NOT NULL "
-                         "AND type IN ('index', 'trigger')", tables).fetchall()
-    con.execute("BEGIN")
-    for kind, name, _sql in schema:
-        con.execute(f'DROP {kind.upper()} "{name}"')
+    schema = begin_bulk_load(con, tables)
     writer = _Writer(n, items, staff, window_id, running, approvers)
     batch: list[tuple[Any, ...]] = []
     for row in writer.cases():
@@ -244,13 +241,7 @@ def build(root: Path, n: int, running: int = RUNNING, approvers: bool = True) ->
     con.executemany(_EVENT_SQL, writer.events)
     con.executemany(_CERT_SQL, writer.certs)
     head = _audit_rows(con, writer.audits)
-    for _kind, _name, sql in sorted(schema, key=lambda r: r[0]):  # indexes before triggers
-        con.execute(sql)
-    con.execute("INSERT INTO case_fts(case_fts) VALUES ('rebuild')")
-    con.execute("COMMIT")
-    con.execute("ANALYZE")
-    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    con.close()
+    finish_bulk_load(con, schema)
     (root / "audit-head.json").write_text(json.dumps({"id": head[0], "hash": head[1]}))
     return time.perf_counter() - t0
 
