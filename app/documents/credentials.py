@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from app.core import secret_store
 from app.core.errors import AppError
 
 KEYRING_SERVICE = "OneWindow"
@@ -102,14 +103,7 @@ def issue_seal_credential(paths: CredentialPaths, seal_code: str, org_name: str,
 
 def keyring_available() -> bool:
     """Whether the OS offers a real keyring (not the fail or plaintext backends)."""
-    try:
-        import keyring
-        from keyring.backends import fail
-
-        backend = keyring.get_keyring()
-        return not isinstance(backend, fail.Keyring) and "plaintext" not in type(backend).__name__.lower()
-    except Exception:
-        return False
+    return secret_store.available()
 
 
 def store_passphrase(seal_code: str, passphrase: str) -> bool:
