@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.sync.protocol import EnrolRequest, EnrolResponse, LoginRequest, LoginResponse, ts
 from server.models import Device, EnrolmentCode, Hall, Staff, StaffToken
+from server.op_proof import register_key
 from server.security import digest, new_secret, normalise_code, password_ok, same_digest
 
 MAX_FAILURES = 5
@@ -91,6 +92,8 @@ def login(session: Session, device: Device, body: LoginRequest, now: datetime,
     staff.failed_logins, staff.locked_until = 0, None
     if staff.role != "admin" and staff.window_code != device.window_code:
         return ApiError(403, "wrong_window", "该人员不属于本机登记的窗口")
+    if not register_key(session, device, staff.username, body.public_key, now):
+        return ApiError(422, "bad_key", "签名公钥格式不正确")
     token = new_secret()
     session.add(StaffToken(token_sha256=digest(token), username=staff.username, device_id=device.id,
                            expires_at=now + ttl))

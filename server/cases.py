@@ -15,7 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.sync.protocol import CASE_STATES, Op, OpResult, ProtocolError, parse_day, parse_ts, ts
-from server import changes
+from server import catalog_rules, changes
+from server.catalog_rules import CATALOG_FIELDS
 from server.config import local_day
 from server.models import Case, Delegation, Deputy, Device, Staff
 
@@ -153,7 +154,10 @@ def _check_decision(session: Session, actor: Staff, record: dict[str, Any], curr
         return
     if current == "forwarded":
         raise Rejected("backoffice_only", "上报件由部门决定，决定经中心服务器下发")
-    if record.get("review_mode") == "double":
+    # From the server's catalog, not the record: a case created before the server checked this carries
+    # whatever review mode its workstation sent.
+    if (catalog_rules.terms(session, record.get("item_code", "")) or {"review_mode": "double"}
+            ).get("review_mode") == "double":
         if current != "awaiting_signoff":
             raise Rejected("needs_signoff", "一审一核制事项须经首席代表核准签发")
         if not _may_sign_off(session, actor, record.get("item_code", ""), on):
@@ -184,6 +188,8 @@ def _apply(session: Session, device: Device, op: Op, case: Case | None, now: dat
     if actor is None or not (actor.window_code == device.window_code or actor.role == "admin"):
         raise Rejected("unknown_actor", f"操作人“{op.actor}”不是本窗口的工作人员")
     fields = clean_fields(p)
+    for key in CATALOG_FIELDS:
+        fields.pop(key, None)  # the catalog's, below: never the workstation's word
     when = parse_ts(op.created_at)
     if case is None:
         if target not in TRANSITIONS[None]:
@@ -204,6 +210,7 @@ def _apply(session: Session, device: Device, op: Op, case: Case | None, now: dat
         record = record_of(case)
         current = record["state"]
         fields.pop("case_no", None)  # a case number never changes
+        fields.pop("item_code", None)  # nor its item: the catalog's terms were fixed for it at creation
         expected = p.get("from_state")
         if expected is not None and expected != current:
             raise Rejected("conflict", f"办件已被其他工作站处理，当前为“{LABELS.get(current, current)}”")
@@ -215,6 +222,10 @@ def _apply(session: Session, device: Device, op: Op, case: Case | None, now: dat
                                         f"不能变为“{LABELS.get(target, target)}”")
         _check_decision(session, actor, record, current, target, local_day(when))
     record.update(fields)
+    item_terms = catalog_rules.terms(session, record.get("item_code", ""))
+    if item_terms is None:
+        raise Rejected("unknown_item", f"中心服务器的事项目录中没有事项“{record.get('item_code', '')}”")
+    record.update(item_terms)
     record["state"] = target
     record["version"] = int(record.get("version", 0)) + 1
     record["updated_at"] = ts(now)

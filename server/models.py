@@ -148,6 +148,18 @@ class StaffToken(Base):
     expires_at: Mapped[datetime] = mapped_column(DateTime)
 
 
+class StaffKey(Base):
+    """A member of staff's op-signing public key at one device, registered by their own online sign-in there."""
+
+    __tablename__ = "staff_key"
+    __table_args__ = (UniqueConstraint("device_id", "username", "public_key"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    device_id: Mapped[str] = mapped_column(ForeignKey("device.id"), index=True)
+    username: Mapped[str] = mapped_column(ForeignKey("staff.username"))
+    public_key: Mapped[str] = mapped_column(String(64))  # base64 of the 32 raw Ed25519 bytes
+    registered_at: Mapped[datetime] = mapped_column(DateTime)
+
+
 class AppliedOp(Base):
     """Every op received, with the result it got: a repeat is answered from here."""
 

@@ -27,7 +27,7 @@ from app.sync.protocol import (
     parse_ts,
     to_wire,
 )
-from server import changes
+from server import changes, op_proof
 from server.cases import apply_case_op
 from server.certificates import apply_certificate_op
 from server.config import local_day
@@ -85,6 +85,7 @@ def push(session: Session, device_id: str, req: PushRequest, now: datetime) -> P
     if any(op.op_id not in held for op in req.ops):
         changes.hold(session)  # outside the per-op savepoints, so the lock holds for the whole batch
     new_rows: list[AppliedOp] = []
+    keys = op_proof.KeyCache(session, device)
     for op in sorted(req.ops, key=lambda o: o.device_seq):
         known = held.get(op.op_id)
         if known is not None and known.device_id != device.id:
@@ -100,7 +101,14 @@ def push(session: Session, device_id: str, req: PushRequest, now: datetime) -> P
             return refusal
         if result is None:
             created = parse_ts(op.created_at)
-            result = _apply_one(session, device, op, now)
+            result = op_proof.refusal(session, keys, op)
+            if result is not None and result.code == "no_key":
+                # Perhaps a real op whose author has not yet signed in online at this device: the queue
+                # waits for that sign-in (it registers the key) rather than losing the op.
+                session.add_all(new_rows)
+                return PushRefusal("no_key", result.reason, device.epoch, op.device_seq, device.max_seq + 1,
+                                   results)
+            result = result or _apply_one(session, device, op, now)
             held[op.op_id] = AppliedOp(
                 op_id=op.op_id, device_id=device.id, epoch=device.epoch, device_seq=op.device_seq,
                 entity=op.entity[:32], entity_id=op.entity_id[:64], op=op.op[:32], actor=op.actor[:64],

@@ -10,7 +10,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.core import audit
+from app.core import audit, op_keys
 from app.core.context import Actor, AppContext
 from app.core.errors import AppError, PermissionDenied
 from db.models import Department, Staff, Window
@@ -176,9 +176,12 @@ def login(ctx: AppContext, username: str, password: str) -> Actor:
                 if _HASHER.check_needs_rehash(staff.password_hash):
                     staff.password_hash = _HASHER.hash(password)
                 audit.record(s, staff.id, "login", username, at=now)
+                op_keys.unlock(ctx, s, staff.username, password, now)
                 actor = actor_for(s, staff)
     if failure is not None:
         raise failure
+    for hook in ctx.on_sign_in:
+        hook(actor.username, password)
     return actor
 
 

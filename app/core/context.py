@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
@@ -66,6 +67,12 @@ class AppContext:
     _writer: sessionmaker[Session] = field(init=False, repr=False)
     _reader: sessionmaker[Session] = field(init=False, repr=False)
     after_commit: list[Callable[[Session], None]] = field(default_factory=list, repr=False)
+    # Run inside the write transaction just before it commits (app.sync signs the ops queued in it).
+    before_commit: list[Callable[[Session], None]] = field(default_factory=list, repr=False)
+    # Called after a successful sign-in with (username, password) (app.sync registers the person's key online).
+    on_sign_in: list[Callable[[str, str], None]] = field(default_factory=list, repr=False)
+    # The op-signing keys opened by this session's sign-ins (app.core.op_keys), by username.
+    signing_keys: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self._writer = make_session_factory(self.engine)
@@ -91,6 +98,8 @@ class AppContext:
         try:
             with session_scope(self._writer) as session:
                 yield session
+                for before in self.before_commit:
+                    before(session)
                 if label:
                     fault_point(f"{label}.before_commit")
         except BaseException:

@@ -28,6 +28,8 @@ def enqueue(session: Session, entity: str, entity_id: str, op: str, payload: dic
                      schema_version=SCHEMA_VERSION, created_at=at, state="pending")
     session.add(entry)
     session.flush()
+    # Signed by the actor just before the transaction commits, once the case and its documents are final.
+    session.info.setdefault("new_ops", []).append(entry)
     return entry
 
 

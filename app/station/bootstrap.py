@@ -17,7 +17,7 @@ from app.core.faults import fault_point
 from app.core.paths import DataDir, resources_dir
 from app.reference import workdays
 from app.seal.seals import grant_demo_authorisations, provision_demo_credentials
-from app.sync import reference_data, rollback_guard
+from app.sync import op_signing, reference_data, rollback_guard
 from db.engine import make_engine, quick_check
 from db.errors import StorageError
 from db.migrate import backup_file, upgrade
@@ -55,6 +55,7 @@ def open_data_dir(root: Path, *, demo: bool = False,
             load_demo(s, data)
     # Before anything is numbered: a database restored from a backup moves to a new epoch here.
     rollback_guard.install(ctx)
+    op_signing.install(ctx)  # every op signed by the person who made it, as it commits
     return ctx
 
 

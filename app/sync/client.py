@@ -186,8 +186,9 @@ class SyncClient:
     def enrol(self, code: str, workstation_name: str) -> EnrolResponse:
         return self._post("/enrol", EnrolRequest(code, workstation_name), EnrolResponse, "none")
 
-    def login(self, username: str, password: str) -> LoginResponse:
-        return self._post("/login", LoginRequest(username, password), LoginResponse, "device")
+    def login(self, username: str, password: str, public_key: str = "") -> LoginResponse:
+        """A staff token; `public_key` (this person's op-signing key here) is registered with it."""
+        return self._post("/login", LoginRequest(username, password, public_key), LoginResponse, "device")
 
     def push(self, request: PushRequest) -> PushResponse | PushRefusal:
         response = self._call("POST", API + "/push", auth="staff", body=request,

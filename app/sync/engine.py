@@ -171,8 +171,11 @@ class _Run:
                         renumber(s, max(answer.epoch + 1, epoch), answer.next_seq)
                     elif answer.code == "seq_gap":
                         requeue_from(s, answer.expected_seq)
-                    else:
+                    elif answer.code != "no_key":  # no_key: the acks above are kept, then it stops
                         raise ServerRefused(409, answer.code, answer.message)
+            if isinstance(answer, PushRefusal) and answer.code == "no_key":
+                # The queue waits until the op's author signs in online at this workstation.
+                raise ServerRefused(409, answer.code, answer.message)
             self.pushed += len(answer.results)
             self.rejected += len(rejected)
             if refusals > MAX_REFUSALS:

@@ -6,11 +6,12 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import update
 
-from app.core import audit, machine
+from app.core import audit, machine, op_keys
 from app.core.auth import Action, require
 from app.core.context import Actor, AppContext
 from app.core.errors import AppError, ValidationError
 from app.core.outbox import pending_count
+from app.sync import op_signing
 from app.sync import settings as keys
 from app.sync.client import DeviceCredential, SyncClient
 from app.sync.credentials import CredentialStore
@@ -92,11 +93,14 @@ def server_login(ctx: AppContext, actor: Actor, password: str, store: Credential
     if not password:
         raise ValidationError("password", "请输入密码")
     own = client or client_for(ctx, store, None)
+    public_key = op_keys.opened_public_key(ctx, actor.username)
     try:
-        answer = own.login(actor.username, password)
+        answer = own.login(actor.username, password, public_key)
     finally:
         if client is None:
             own.close()
     assert own.device is not None
     store.set_token(own.device.device_id, actor.username, answer.token, answer.expires_at)
+    if public_key:  # the server now holds this person's key for this device: their signed ops are accepted
+        op_signing.mark_registered(ctx, actor.username, public_key)
     return answer

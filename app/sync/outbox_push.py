@@ -144,6 +144,10 @@ def _enrich_case(session: Session, case: Case, payload: dict[str, Any], codes: C
 
 
 def to_op(session: Session, row: OutboxOp, epoch: int, codes: Codes) -> Op:
+    if row.wire_json:  # frozen and signed when it was made (app.sync.op_signing): sent exactly so
+        return Op(op_id=row.op_id, device_seq=row.device_seq, epoch=epoch, entity=row.entity,
+                  entity_id=row.entity_id, op=row.op, created_at=ts(row.created_at), actor=row.actor,
+                  payload=json.loads(row.wire_json), schema_version=row.schema_version, signature=row.signature)
     raw = json.loads(row.payload_json)
     payload = to_codes(raw, codes)
     if row.entity == "case":

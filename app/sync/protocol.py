@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 import types
 import typing
 from dataclasses import dataclass, field
@@ -108,6 +109,8 @@ class EnrolResponse:
 class LoginRequest:
     username: str
     password: str
+    # The person's Ed25519 public key for this device (base64 of the 32 raw bytes): registered on success.
+    public_key: str = ""
 
 
 @dataclass
@@ -132,6 +135,8 @@ class Op:
     actor: str  # username of who did it
     payload: dict[str, Any]
     schema_version: int = 1
+    # Ed25519 by the actor's key for this device over `signing_message` (base64); "" = unsigned (refused).
+    signature: str = ""
 
 
 @dataclass
@@ -297,7 +302,19 @@ def from_wire(cls: type[T], data: Any, where: str = "") -> T:
     return cls(**kwargs)
 
 
-# --- shared rules --------------------------------------------------------------------------------
+# --- shared rules ---------------------------------------------------------------------------------
+
+def signing_message(op: Op, device_id: str) -> bytes:
+    """What an op's signature covers: everything that says who did what to which record, and when.
+
+    Not device_seq or epoch: a device renumbers pending ops in a new epoch, after they were signed.
+    ASCII-escaped canonical JSON, so a lone surrogate in a payload is signed and verified the same.
+    """
+    body = {"op_id": op.op_id, "entity": op.entity, "entity_id": op.entity_id, "op": op.op,
+            "created_at": op.created_at, "actor": op.actor, "device": device_id, "payload": op.payload}
+    return b"onewindow-op-v1\n" + json.dumps(body, ensure_ascii=True, sort_keys=True,
+                                              separators=(",", ":"), allow_nan=False).encode()
+
 
 def op_ids_digest(op_ids: typing.Iterable[str]) -> str:
     """SHA-256 over the sorted op ids: equal on both sides exactly when the sets are equal."""

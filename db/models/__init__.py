@@ -35,7 +35,7 @@ from db.models.reference import (
     Staff,
     Window,
 )
-from db.models.sync import BlobUpload, CaseCounter, OutboxOp, RemoteDocument, SyncRun
+from db.models.sync import BlobUpload, CaseCounter, OutboxOp, RemoteDocument, SigningKey, SyncRun
 
 __all__ = [
     "AWAITING_ISSUE_SQL", "DESK_PENDING_SQL", "Attachment", "AuditEntry", "Base", "BlobUpload", "CalendarDay", "CalendarVersion", "Case",
@@ -43,5 +43,6 @@ __all__ = [
     "CertificateType", "DeadlineChange", "Delegation", "Delivery", "Department", "Deputy", "Document",
     "DocumentCounter", "Extension", "Hall", "IntakeDraft", "Item", "ItemMaterial", "NumberBlock",
     "OutboxOp", "PrintJob", "Rating", "RemoteDocument", "Review", "Seal", "SealAuthorization", "SealUse", "Setting",
-    "Staff", "Suspension", "SyncRun", "Window",
+    "Staff", "Suspension", "SigningKey",
+    "SyncRun", "Window",
 ]

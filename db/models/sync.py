@@ -31,6 +31,22 @@ class OutboxOp(Base):
     state: Mapped[str] = mapped_column(String(16), default="pending", index=True)  # pending | acked | rejected
     result_json: Mapped[str] = mapped_column(Text, default="")
     acked_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Frozen and signed as the use case commits (app.sync.op_signing): who did it, the op as it goes on the
+    # wire, and the actor's Ed25519 signature over it. Empty on ops from before migration 0008 (unsigned).
+    actor: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    wire_json: Mapped[str] = mapped_column(Text, default="", server_default="")
+    signature: Mapped[str] = mapped_column(String(100), default="", server_default="")
+
+
+class SigningKey(Base):
+    """A member of staff's op-signing key at this workstation: private half sealed under their password."""
+
+    __tablename__ = "signing_key"
+    username: Mapped[str] = mapped_column(String(64), primary_key=True)
+    public_key: Mapped[str] = mapped_column(String(64))  # base64 of the raw 32 bytes
+    sealed: Mapped[str] = mapped_column(Text)  # base64: argon2id salt | AES-GCM nonce | ciphertext
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    registered_at: Mapped[datetime | None] = mapped_column(DateTime)  # the server holds the public half
 
 
 class CaseCounter(Base):
