@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from datetime import timedelta
 from typing import Any
 
 import pytest
+from server_api_kit import Api
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sync_testkit import Clock, seed_demo
 
-from server import admin, changes
-from server.api import create_app
-from server.config import ServerConfig
+from server import changes
 from server.db import session_factory, transaction
 from server.models import AppliedOp, Case
 
@@ -23,19 +21,26 @@ pytestmark = pytest.mark.filterwarnings("ignore:Using `httpx` with `starlette.te
 
 @pytest.fixture
 def hall(server_db: str) -> Iterator[tuple[Any, dict[str, str]]]:
-    from fastapi.testclient import TestClient
+    api = Api.in_process(server_db, Clock())
+    auth = api.device()
+    api.login(auth, "wangyan")  # the ops below name her too: her key for this device is registered
+    yield SigningHttp(api), auth
+    api.app.state.engine.dispose()
 
-    clock = Clock()
-    seed_demo(server_db, clock)
-    app = create_app(ServerConfig(server_db, clock=clock.now))
-    http = TestClient(app)
-    with transaction(session_factory(app.state.engine)) as s:
-        code = admin.new_code(s, "W01", timedelta(hours=1), clock.now())
-    got = http.post("/v1/enrol", json={"code": code}).json()
-    device = {"X-OneWindow-Device": got["device_id"], "X-OneWindow-Secret": got["device_secret"]}
-    token = http.post("/v1/login", headers=device, json={"username": "zhangmin", "password": "demo2026"}).json()
-    yield http, {**device, "Authorization": f"Bearer {token['token']}"}
-    app.state.engine.dispose()
+
+class SigningHttp:
+    """The in-process client, with every pushed op signed by its actor's key (server_api_kit)."""
+
+    def __init__(self, api: Api) -> None:
+        self.api, self.app = api, api.app
+
+    def post(self, path: str, *, headers: dict[str, str], json: dict[str, Any]) -> Any:
+        if path == "/v1/push":
+            json = {**json, "ops": [self.api.sign(headers, o) for o in json["ops"]]}
+        return self.api.http.post(path, headers=headers, json=json)
+
+    def get(self, path: str, **kw: Any) -> Any:
+        return self.api.http.get(path, **kw)
 
 
 def received(seq: int, actor: str = "zhangmin") -> dict[str, Any]:

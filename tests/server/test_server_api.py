@@ -9,45 +9,19 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from sync_testkit import Clock, seed_demo
+from server_api_kit import Api
+from sync_testkit import Clock
 
 from server import admin
-from server.api import create_app
-from server.config import ServerConfig
-from server.db import session_factory, transaction
+from server.db import transaction
 
 pytestmark = pytest.mark.filterwarnings("ignore:Using `httpx` with `starlette.testclient`")
 FOOD = "330999-SJ-XK-001"  # 一审一核, delegated to zhoujianhua until 2027-12-31
 
 
-class Api:
-    def __init__(self, db_url: str, clock: Clock) -> None:
-        from fastapi.testclient import TestClient
-
-        seed_demo(db_url, clock)
-        self.app = create_app(ServerConfig(db_url, clock=clock.now))
-        self.http = TestClient(self.app)
-        self.factory = session_factory(self.app.state.engine)
-        self.clock = clock
-
-    def code(self, window: str = "W01") -> str:
-        with transaction(self.factory) as s:
-            return admin.new_code(s, window, timedelta(hours=1), self.clock.now())
-
-    def device(self, window: str = "W01", username: str = "zhangmin") -> dict[str, str]:
-        got = self.http.post("/v1/enrol", json={"code": self.code(window), "workstation_name": "t"}).json()
-        headers = {"X-OneWindow-Device": got["device_id"], "X-OneWindow-Secret": got["device_secret"]}
-        token = self.http.post("/v1/login", headers=headers, json={"username": username, "password": "demo2026"})
-        assert token.status_code == 200, token.text
-        return {**headers, "Authorization": f"Bearer {token.json()['token']}"}
-
-    def push(self, headers: dict[str, str], ops: list[dict[str, Any]], epoch: int = 0) -> Any:
-        return self.http.post("/v1/push", headers=headers, json={"epoch": epoch, "ops": ops})
-
-
 @pytest.fixture
 def api(server_db: str) -> Iterator[Api]:
-    a = Api(server_db, Clock())
+    a = Api.in_process(server_db, Clock())
     yield a
     a.app.state.engine.dispose()
 

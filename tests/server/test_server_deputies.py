@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from datetime import timedelta
 from typing import Any
 
 import pytest
+from server_api_kit import Api
 from sqlalchemy import update
-from sync_testkit import Clock, seed_demo
+from sync_testkit import Clock
 
-from server import admin
-from server.api import create_app
-from server.config import ServerConfig
-from server.db import session_factory, transaction
+from server.db import transaction
 from server.models import Deputy
 
 pytestmark = pytest.mark.filterwarnings("ignore:Using `httpx` with `starlette.testclient`")
@@ -22,34 +19,9 @@ FOOD = "330999-SJ-XK-001"  # 一审一核, delegated to zhoujianhua until 2027-1
 IN_PERIOD = "2026-12-15T02:00:00Z"  # Tuesday 10:00 in the hall: 刘婷 stands in for 周建华 12-14 … 12-25
 
 
-class Api:
-    """The server's HTTP API in-process, on the demo hall (as tests/server/test_server_api.py uses it)."""
-
-    def __init__(self, db_url: str, clock: Clock) -> None:
-        from fastapi.testclient import TestClient
-
-        seed_demo(db_url, clock)
-        self.app = create_app(ServerConfig(db_url, clock=clock.now))
-        self.http = TestClient(self.app)
-        self.factory = session_factory(self.app.state.engine)
-        self.clock = clock
-
-    def device(self, window: str = "W01", username: str = "zhangmin") -> dict[str, str]:
-        with transaction(self.factory) as s:
-            code = admin.new_code(s, window, timedelta(hours=1), self.clock.now())
-        got = self.http.post("/v1/enrol", json={"code": code, "workstation_name": "t"}).json()
-        headers = {"X-OneWindow-Device": got["device_id"], "X-OneWindow-Secret": got["device_secret"]}
-        token = self.http.post("/v1/login", headers=headers, json={"username": username, "password": "demo2026"})
-        assert token.status_code == 200, token.text
-        return {**headers, "Authorization": f"Bearer {token.json()['token']}"}
-
-    def push(self, headers: dict[str, str], ops: list[dict[str, Any]]) -> Any:
-        return self.http.post("/v1/push", headers=headers, json={"epoch": 0, "ops": ops})
-
-
 @pytest.fixture
 def api(server_db: str) -> Iterator[Api]:
-    a = Api(server_db, Clock())
+    a = Api.in_process(server_db, Clock())
     yield a
     a.app.state.engine.dispose()
 
