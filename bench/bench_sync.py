@@ -195,7 +195,7 @@ def push_bench(prepared: Prepared, py_spy: str | None) -> None:
         a = ServerProcess(f"sqlite:///{work / 'a.sqlite'}", free_port())
         b: ServerProcess | None = None
         try:
-            tokens = sign_in(a.url, prepared.stations)
+            tokens = sign_in(a.url, prepared.stations, dirs)
             copy_sqlite(work / "a.sqlite", work / "b.sqlite")  # after sign-in, before any push: tokens valid on B
             b = ServerProcess(f"sqlite:///{work / 'b.sqlite'}", free_port())
             spy = start_py_spy(a.proc.pid, py_spy) if py_spy else None

@@ -139,7 +139,7 @@ def chaos_bench(prepared: Prepared, budget: int, seed: int, panel_backoff: bool 
         dirs = copy_stations(prepared, work)
         server = ServerProcess(f"sqlite:///{work / 'server.sqlite'}", free_port())
         try:
-            tokens = sign_in(server.url, prepared.stations)  # straight to the server: sign-in is not measured
+            tokens = sign_in(server.url, prepared.stations, dirs)  # straight to the server: sign-in is not measured
             made: set[str] = set()
             for st in prepared.stations:
                 contexts[st.name] = open_data_dir(dirs[st.name], demo=True)

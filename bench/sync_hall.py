@@ -181,8 +181,11 @@ def copy_stations(prepared: Prepared, dest: Path) -> dict[str, Path]:
     return out
 
 
-def sign_in(url: str, stations: tuple[Station, ...]) -> dict[str, str]:
-    """A staff token per device on the server at `url` (what 登录中心服务器 does, minus the keyring)."""
+def sign_in(url: str, stations: tuple[Station, ...], dirs: dict[str, Path] | None = None) -> dict[str, str]:
+    """A staff token per device on the server at `url` (what 登录中心服务器 does, minus the keyring).
+
+    With the workstations' data directories, the clerk's op-signing key there is registered too (its ops
+    are signed; the server refuses them without it)."""
     from app.station.bootstrap import DEMO_PASSWORD
     from app.sync.client import DeviceCredential, SyncClient
 
@@ -190,7 +193,18 @@ def sign_in(url: str, stations: tuple[Station, ...]) -> dict[str, str]:
     for s in stations:
         client = SyncClient(url, DeviceCredential(s.device_id, s.secret))
         try:
-            tokens[s.name] = client.login(USERNAME, DEMO_PASSWORD).token
+            tokens[s.name] = client.login(USERNAME, DEMO_PASSWORD, _public_key(dirs[s.name]) if dirs else "").token
         finally:
             client.close()
     return tokens
+
+
+def _public_key(data_dir: Path) -> str:
+    from app.core.paths import DataDir
+
+    db = sqlite3.connect(DataDir(data_dir).database)
+    try:
+        row = db.execute("SELECT public_key FROM signing_key WHERE username = ?", (USERNAME,)).fetchone()
+    finally:
+        db.close()
+    return row[0] if row else ""

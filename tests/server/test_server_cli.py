@@ -132,4 +132,4 @@ def test_the_server_imports_nothing_of_the_client_but_the_protocol() -> None:
     protocol = ast.parse((ROOT / "app" / "sync" / "protocol.py").read_text(encoding="utf-8"))
     imported = {n.module for n in ast.walk(protocol) if isinstance(n, ast.ImportFrom)} | {
         a.name for n in ast.walk(protocol) if isinstance(n, ast.Import) for a in n.names}
-    assert imported <= {"__future__", "dataclasses", "datetime", "hashlib", "types", "typing"}  # stdlib only
+    assert imported <= {"__future__", "dataclasses", "datetime", "hashlib", "json", "types", "typing"}  # stdlib only
