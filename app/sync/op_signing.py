@@ -40,7 +40,11 @@ def sign_queued(ctx: AppContext, session: Session) -> None:
     device_id = keys.get(session, keys.DEVICE_ID)
     codes = Codes(session)
     for row in rows:
-        op = to_op(session, row, row.epoch, codes)
+        try:
+            op = to_op(session, row, row.epoch, codes)
+        except (LookupError, TypeError, ValueError):  # never fail the person's action over its wire form:
+            log.exception("op %s left unsigned: no wire form", row.op_id)  # the server refuses it, visibly
+            continue
         row.actor = op.actor
         row.wire_json = json.dumps(op.payload, ensure_ascii=False, sort_keys=True, default=str)
         op.payload = json.loads(row.wire_json)  # signed exactly as it will be read back and sent
