@@ -211,7 +211,7 @@ class SyncClient:
 
     def put_blob(self, sha256: str, data: bytes) -> bool:
         """Upload a file by its SHA-256; True when the server did not have it yet."""
-        response = self._call("PUT", f"{API}/blobs/{sha256}", auth="device", data=data, accept=(200, 201))
+        response = self._call("PUT", f"{API}/blobs/{sha256}", auth="staff", data=data, accept=(200, 201))
         return response.status_code == 201
 
     def get_blob(self, sha256: str) -> bytes:

@@ -1,0 +1,49 @@
+"""Security tests' kit: raw HTTP to a real uvicorn server (tests/sync_testkit.py) on a fresh demo database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from sync_testkit import Clock, LiveServer, enrolment_code, seed_demo
+
+PASSWORD = "demo2026"
+
+
+class Hall:
+    """A live server and the raw requests an attacker with a clerk's own credentials could send."""
+
+    def __init__(self, server: LiveServer) -> None:
+        self.server, self.url = server, server.url
+        self.http = requests.Session()
+
+    def enrol(self, window: str = "W01") -> dict[str, str]:
+        got = self.http.post(f"{self.url}/v1/enrol", json={"code": enrolment_code(self.server, window),
+                                                            "workstation_name": "t"}, timeout=30)
+        assert got.status_code == 200, got.text
+        body = got.json()
+        return {"X-OneWindow-Device": body["device_id"], "X-OneWindow-Secret": body["device_secret"]}
+
+    def login(self, device: dict[str, str], username: str = "zhangmin") -> dict[str, str]:
+        got = self.http.post(f"{self.url}/v1/login", headers=device,
+                             json={"username": username, "password": PASSWORD}, timeout=30)
+        assert got.status_code == 200, got.text
+        return {**device, "Authorization": f"Bearer {got.json()['token']}"}
+
+    def request(self, method: str, path: str, **kw: Any) -> requests.Response:
+        return self.http.request(method, self.url + path, timeout=60, **kw)
+
+
+@pytest.fixture
+def hall(tmp_path: Path) -> Iterator[Hall]:
+    clock = Clock()
+    url = f"sqlite:///{tmp_path / 'server.sqlite'}"
+    seed_demo(url, clock)
+    server = LiveServer(url, clock).start()
+    h = Hall(server)
+    yield h
+    h.http.close()
+    server.stop()
