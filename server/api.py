@@ -38,7 +38,7 @@ from app.sync.protocol import (
     to_wire,
     ts,
 )
-from server import changes, figures, push, reference, verify_page
+from server import changes, figures, guards, push, reference, verify_page
 from server.auth import ApiError, Caller, device_of, enrol, login, staff_of
 from server.certificates import MAX_BLOCK, lease_block
 from server.config import ServerConfig, local_day
@@ -115,10 +115,12 @@ def create_app(config: ServerConfig, engine: Engine | None = None) -> FastAPI:
                 props["created_at"].update(format="date-time")
                 props["entity"].update(maxLength=32)
                 props["op"].update(maxLength=32)
+            guards.document_errors(spec)
             app.openapi_schema = spec
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+    guards.install(app)
 
     @app.exception_handler(ApiError)
     async def api_error(_request: Request, exc: ApiError) -> JSONResponse:
