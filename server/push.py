@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
+from app.core.text_rules import value_problem
 from app.sync.protocol import (
     Op,
     OpResult,
@@ -45,6 +46,10 @@ def _stored(row: AppliedOp) -> OpResult:
 
 
 def _apply_one(session: Session, device: Device, op: Op, now: datetime) -> OpResult:
+    problem = value_problem({"actor": op.actor, "entity_id": op.entity_id, "payload": op.payload})
+    if problem is not None:  # the workstation checks the same rule before commit (app/core/text_rules.py)
+        return OpResult(op.op_id, op.device_seq, "rejected", "bad_text",
+                        f"字段 {problem[0]} {problem[1]}，中心服务器拒收。请在本机更正该办件的这项内容后重新办理")
     handler = HANDLERS.get(op.entity)
     if handler is None:  # recorded for the hall's files (supervision reports …); nothing to check
         return OpResult(op.op_id, op.device_seq, "applied", "recorded")

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 import requests
-from sync_testkit import Clock, LiveServer, enrolment_code, seed_demo
+from sync_testkit import Clock, LiveServer, Workstation, enrolment_code, memory_keyring, seed_demo
 
 PASSWORD = "demo2026"
 
@@ -47,3 +47,14 @@ def hall(tmp_path: Path) -> Iterator[Hall]:
     yield h
     h.http.close()
     server.stop()
+
+
+@pytest.fixture
+def station(hall: Hall, demo_template: Path, tmp_path: Path) -> Iterator[Workstation]:
+    """A demo workstation enrolled at W01 with zhangmin signed in to the hall's server (a test keyring)."""
+    with memory_keyring():
+        ws = Workstation(demo_template, tmp_path / "ws", hall.server.clock)
+        ws.enrol(hall.server, enrolment_code(hall.server))
+        ws.sign_in("zhangmin")
+        yield ws
+        ws.close()
