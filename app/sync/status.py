@@ -61,7 +61,7 @@ def status_line(s: SyncSummary, *, online: bool | None, running: bool, last_code
         return f"{refused}需登录中心服务器 · {pending} · {last}"
     if last_code == "clock_skew":
         return f"{refused}本机时间偏差过大，已停止同步 · {pending}"
-    if last_code == "offline" and last_pushed > 0 and s.pending:
+    if last_code == "offline" and last_pushed > 0:
         return f"{refused}部分同步，尚有 {s.pending} 条待发 · {last}"
     state = {True: "在线", False: "离线", None: "未连接"}[online]
     return f"{refused}{state} · {pending} · {last}"
