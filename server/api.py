@@ -19,6 +19,7 @@ from app.sync.protocol import (
     MAX_PULL_PAGE,
     MAX_PUSH_BATCH,
     PROTOCOL_VERSION,
+    AuditAnchors,
     BlockRequest,
     ChangePage,
     EnrolRequest,
@@ -173,6 +174,12 @@ def create_app(config: ServerConfig, engine: Engine | None = None) -> FastAPI:
             who = caller(s, device_id, secret, authorization)
             answer = push.push(s, who.device.id, body, config.now())
         return JSONResponse(to_wire(answer), status_code=409 if isinstance(answer, PushRefusal) else 200)
+
+    @app.get(f"{API}/audit-anchor", response_model=AuditAnchors, responses=ERRORS, tags=["sync"])
+    def audit_anchor(device_id: DeviceId = None, secret: DeviceSecret = None) -> AuditAnchors:
+        """The audit-chain heads this device sent with its pushes, as first received (issue #16)."""
+        with transaction(factory) as s:
+            return push.anchors(s, caller(s, device_id, secret, need_staff=False).device)
 
     @app.get(f"{API}/changes", response_model=ChangePage, responses=ERRORS, tags=["sync"])
     def pull(after: Annotated[int, Query(ge=0, le=_INT32)] = 0,

@@ -5,10 +5,10 @@ from __future__ import annotations
 import email.utils
 import json
 import ssl
-from dataclasses import dataclass
-from datetime import UTC, datetime
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, NoReturn, TypeVar
 
 from app.core.errors import AppError
@@ -16,6 +16,7 @@ from app.sync.protocol import (
     API,
     DEVICE_HEADER,
     SECRET_HEADER,
+    AuditAnchors,
     BlockRequest,
     ChangePage,
     EnrolRequest,
@@ -250,6 +251,10 @@ class SyncClient:
     def figures(self, day: str) -> HallFigures:
         return self._again(lambda: self._parse(HallFigures, self._json(self._call(
             "GET", API + "/figures", auth="staff", params={"day": day}))))
+
+    def audit_anchors(self) -> AuditAnchors:
+        return self._again(lambda: self._parse(AuditAnchors, self._json(self._call(
+            "GET", API + "/audit-anchor", auth="device"))))
 
     def reconciliation(self, day: str) -> Reconciliation:
         return self._again(lambda: self._parse(Reconciliation, self._json(self._call(

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
 
 from app.core import machine
 from app.core.auth import Action, require
@@ -152,6 +153,11 @@ def mark_handled(ctx: AppContext, actor: Actor, op_id: str, note: str = "") -> N
         result.update(handled=True, handled_by=actor.username, handled_at=ctx.now().isoformat(), note=note)
         s.execute(update(OutboxOp).where(OutboxOp.op_id == op_id).values(
             result_json=json.dumps(result, ensure_ascii=False)))
+
+
+def anchors_of_last_sync(session: Session) -> list[tuple[int, str]]:
+    """The audit-chain heads the central server kept for this workstation, as the last sync brought them."""
+    return [(int(i), str(h)) for i, h in json.loads(keys.get(session, keys.AUDIT_ANCHORS) or "[]")]
 
 
 def hall_figures(ctx: AppContext) -> dict[str, object] | None:
