@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
-from sync_testkit import Clock, LiveServer, Workstation, enrolment_code, memory_keyring, seed_demo
+from sync_testkit import (
+    Clock,
+    LiveServer,
+    Workstation,
+    enrolment_code,
+    memory_keyring,
+    seed_demo,
+    server_database,
+)
 
 PASSWORD = "demo2026"
 
@@ -37,16 +46,30 @@ class Hall:
         return self.http.request(method, self.url + path, timeout=60, **kw)
 
 
-@pytest.fixture
-def hall(tmp_path: Path) -> Iterator[Hall]:
+@contextmanager
+def live_hall(url: str) -> Iterator[Hall]:
     clock = Clock()
-    url = f"sqlite:///{tmp_path / 'server.sqlite'}"
     seed_demo(url, clock)
     server = LiveServer(url, clock).start()
     h = Hall(server)
-    yield h
-    h.http.close()
-    server.stop()
+    try:
+        yield h
+    finally:
+        h.http.close()
+        server.stop()
+
+
+@pytest.fixture
+def hall(tmp_path: Path) -> Iterator[Hall]:
+    with live_hall(f"sqlite:///{tmp_path / 'server.sqlite'}") as h:
+        yield h
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_hall(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Hall]:
+    """The hall on each database the server supports (PostgreSQL skipped when none can be started)."""
+    with server_database(request.param, tmp_path) as url, live_hall(url) as h:
+        yield h
 
 
 @pytest.fixture
