@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from security_kit import Hall
+from sync_testkit import Workstation
 
 
 def _staff(hall: Hall, device: dict[str, str]) -> dict[str, dict]:
@@ -50,3 +51,20 @@ def test_upload_needs_a_signed_in_member_of_staff(hall: Hall) -> None:
     assert got.status_code == 401 and got.json()["code"] == "no_token"
     signed_in = hall.login(device)
     assert hall.request("PUT", f"/v1/blobs/{sha}", headers=signed_in, data=data).status_code == 201
+
+
+def test_a_password_reset_reaches_the_workstation_at_its_next_sync(hall: Hall, station: Workstation) -> None:
+    from sqlalchemy import select
+
+    from app.core.auth import login
+    from db.models import Staff
+
+    assert hall.server.admin("staff", "reset-password", "wangyan", "--password", "Neu-Passwort-2026") == 0
+    assert station.sync().ok
+    with station.ctx.read() as s:
+        local = s.execute(select(Staff).where(Staff.username == "wangyan")).scalar_one()
+    with hall.server.session() as s:
+        from server.models import Staff as ServerStaff
+
+        assert local.password_hash == s.get(ServerStaff, "wangyan").password_hash
+    assert login(station.ctx, "wangyan", "Neu-Passwort-2026").username == "wangyan"  # offline sign-in, new one
