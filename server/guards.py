@@ -101,7 +101,8 @@ class BodyGuard:
             chunks.append(chunk)
             more = message.get("more_body", False)
         body = b"".join(chunks)
-        if body and b"json" in headers.get(b"content-type", b""):
+        content_type = headers.get(b"content-type", b"")
+        if body and (b"json" in content_type or not content_type):  # FastAPI reads JSON when none is named
             problem = _json_problem(body)
             if problem is not None:
                 field, reason = problem

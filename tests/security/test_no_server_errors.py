@@ -67,3 +67,10 @@ def test_every_status_the_api_answers_is_documented(hall: Hall) -> None:
                 schema = operation["responses"]["422"]["content"]["application/json"]["schema"]
                 assert schema == {"$ref": "#/components/schemas/ErrorBody"}, (method, path)
     assert "HTTPValidationError" not in spec["components"]["schemas"]
+
+
+def test_a_body_without_a_content_type_is_checked_as_json_too(hall: Hall) -> None:
+    device = hall.enrol("W01")
+    got = hall.request("POST", "/v1/login", headers=device,
+                       data=b'{"username": "\\ud800", "password": "xxxxxxxx"}')
+    assert got.status_code == 422 and got.json()["code"] == "bad_request"
