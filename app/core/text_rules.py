@@ -17,6 +17,7 @@ MAX_TEXT = 4000  # characters in one field: the longest real one is a refusal's 
 MAX_DEPTH = 16  # nesting of an op's payload (a case has materials and documents, two levels)
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_ANY_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")  # one search for the usual case
 
 
 def text_problem(value: str, max_length: int = MAX_TEXT, *, storable_only: bool = False) -> str | None:
@@ -24,6 +25,8 @@ def text_problem(value: str, max_length: int = MAX_TEXT, *, storable_only: bool 
 
     `storable_only`: only what cannot be stored or encoded at all (the server's first gate on any body).
     """
+    if len(value) <= max_length and not _ANY_BAD.search(value):
+        return None
     if _SURROGATE.search(value):
         return "含有无效的字符编码（孤立代理项）"
     if storable_only:
@@ -45,6 +48,8 @@ def value_problem(data: Any, where: str = "", *, storable_only: bool = False) ->
         if depth > MAX_DEPTH:
             return path, "嵌套过深"
         if isinstance(value, str):
+            if len(value) <= MAX_TEXT and not _ANY_BAD.search(value):
+                continue  # the usual case, without a call
             reason = text_problem(value, storable_only=storable_only)
             if reason:
                 return path, reason
@@ -53,10 +58,13 @@ def value_problem(data: Any, where: str = "", *, storable_only: bool = False) ->
         elif isinstance(value, dict):
             for key, item in value.items():
                 key_text = str(key)
-                reason = text_problem(key_text, 64, storable_only=storable_only)
-                if reason:
-                    return path, f"字段名{reason}"
-                stack.append((f"{path}.{key_text}" if path else key_text, item, depth + 1))
+                if len(key_text) > 64 or _ANY_BAD.search(key_text):
+                    reason = text_problem(key_text, 64, storable_only=storable_only)
+                    if reason:
+                        return path, f"字段名{reason}"
+                if isinstance(item, dict | list | float) or (
+                        isinstance(item, str) and (len(item) > MAX_TEXT or _ANY_BAD.search(item))):
+                    stack.append((f"{path}.{key_text}" if path else key_text, item, depth + 1))
         elif isinstance(value, list):
             stack.extend((f"{path}[{i}]", item, depth + 1) for i, item in enumerate(value))
     return None
