@@ -12,12 +12,14 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from sqlalchemy import Engine, select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
 
 from app.sync.protocol import (
     API,
     MAX_PULL_PAGE,
     MAX_PUSH_BATCH,
     PROTOCOL_VERSION,
+    AuditAnchors,
     BlockRequest,
     ChangePage,
     EnrolRequest,
@@ -37,12 +39,12 @@ from app.sync.protocol import (
     to_wire,
     ts,
 )
-from server import changes, figures, push, reference, verify_page
+from server import changes, figures, guards, push, reference, verify_page
 from server.auth import ApiError, Caller, device_of, enrol, login, staff_of
 from server.certificates import MAX_BLOCK, lease_block
 from server.config import ServerConfig, local_day
 from server.db import create_schema, make_engine, session_factory, transaction
-from server.models import Blob, Hall
+from server.models import Blob, Case, Device, Hall
 
 MAX_BLOB = 64 * 1024 * 1024
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -83,6 +85,16 @@ def _check_ops(req: PushRequest) -> None:
             raise ApiError(422, "bad_op", f"操作 {op.device_seq} 的时间不正确") from exc
 
 
+def blob_visible(s: Session, blob: Blob, window_code: str) -> bool:
+    """A window reads what its own workstations uploaded and the documents of its own cases (404 otherwise,
+    so a hash alone tells another window nothing)."""
+    uploader = s.get(Device, blob.device_id) if blob.device_id else None
+    if uploader is not None and uploader.window_code == window_code:
+        return True
+    return s.execute(select(Case.id).where(Case.window_code == window_code,
+                                           Case.record_json.contains(blob.sha256)).limit(1)).first() is not None
+
+
 def create_app(config: ServerConfig, engine: Engine | None = None) -> FastAPI:
     """The application on `config.db_url` (schema created when missing)."""
     engine = engine or make_engine(config.db_url)
@@ -104,10 +116,12 @@ def create_app(config: ServerConfig, engine: Engine | None = None) -> FastAPI:
                 props["created_at"].update(format="date-time")
                 props["entity"].update(maxLength=32)
                 props["op"].update(maxLength=32)
+            guards.document_errors(spec)
             app.openapi_schema = spec
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+    guards.install(app)
 
     @app.exception_handler(ApiError)
     async def api_error(_request: Request, exc: ApiError) -> JSONResponse:
@@ -161,6 +175,12 @@ def create_app(config: ServerConfig, engine: Engine | None = None) -> FastAPI:
             answer = push.push(s, who.device.id, body, config.now())
         return JSONResponse(to_wire(answer), status_code=409 if isinstance(answer, PushRefusal) else 200)
 
+    @app.get(f"{API}/audit-anchor", response_model=AuditAnchors, responses=ERRORS, tags=["sync"])
+    def audit_anchor(device_id: DeviceId = None, secret: DeviceSecret = None) -> AuditAnchors:
+        """The audit-chain heads this device sent with its pushes, as first received (issue #16)."""
+        with transaction(factory) as s:
+            return push.anchors(s, caller(s, device_id, secret, need_staff=False).device)
+
     @app.get(f"{API}/changes", response_model=ChangePage, responses=ERRORS, tags=["sync"])
     def pull(after: Annotated[int, Query(ge=0, le=_INT32)] = 0,
              limit: Annotated[int, Query(ge=1, le=MAX_PULL_PAGE)] = 200, device_id: DeviceId = None,
@@ -173,14 +193,16 @@ def create_app(config: ServerConfig, engine: Engine | None = None) -> FastAPI:
              tags=["documents"], openapi_extra={"requestBody": {"required": True, "content": {
                  "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}})
     async def put_blob(request: Request, sha256: Annotated[str, Path(pattern=r"^[0-9a-f]{64}$")],
-                       device_id: DeviceId = None, secret: DeviceSecret = None) -> Response:
+                       device_id: DeviceId = None, secret: DeviceSecret = None,
+                       authorization: Bearer = None) -> Response:
         data = await request.body()
         if len(data) > MAX_BLOB:
             raise ApiError(413, "too_large", "文件过大")
         if hashlib.sha256(data).hexdigest() != sha256:
             raise ApiError(422, "digest_mismatch", "文件内容与其 SHA-256 不符")
         with transaction(factory) as s:
-            device = caller(s, device_id, secret, need_staff=False).device
+            # Only a signed-in member of staff uploads: a bare device credential is not a person.
+            device = caller(s, device_id, secret, authorization).device
             if s.get(Blob, sha256) is not None:
                 return Response(status_code=200)
             s.add(Blob(sha256=sha256, size=len(data), data=data, stored_at=config.now(), device_id=device.id))
@@ -191,9 +213,9 @@ def create_app(config: ServerConfig, engine: Engine | None = None) -> FastAPI:
     def get_blob(sha256: Annotated[str, Path(pattern=r"^[0-9a-f]{64}$")], device_id: DeviceId = None,
                  secret: DeviceSecret = None, authorization: Bearer = None) -> Response:
         with transaction(factory) as s:
-            caller(s, device_id, secret, authorization)
+            device = caller(s, device_id, secret, authorization).device
             blob = s.get(Blob, sha256)
-            if blob is None:
+            if blob is None or not blob_visible(s, blob, device.window_code):
                 raise ApiError(404, "not_found", "中心服务器没有该文件")
             return Response(blob.data, media_type="application/octet-stream")
 

@@ -239,6 +239,18 @@ class NumberLease(Base):
     leased_at: Mapped[datetime] = mapped_column(DateTime)
 
 
+class AuditAnchor(Base):
+    """A workstation's audit-chain head as first received with a push (issue #16): the row a later rewrite of
+    the workstation's log can no longer match."""
+
+    __tablename__ = "audit_anchor"
+    device_id: Mapped[str] = mapped_column(ForeignKey("device.id"), primary_key=True)
+    entry_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    hash: Mapped[str] = mapped_column(String(64))
+    received_at: Mapped[datetime] = mapped_column(DateTime)
+    local_day: Mapped[date] = mapped_column(Date)
+
+
 class Blob(Base):
     """A document file, content-addressed."""
 

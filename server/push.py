@@ -13,11 +13,14 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
+from app.core.text_rules import value_problem
 from app.sync.protocol import (
+    AuditAnchors,
+    AuditHead,
     Op,
     OpResult,
     ProtocolError,
@@ -31,7 +34,7 @@ from server import changes, op_proof
 from server.cases import apply_case_op
 from server.certificates import apply_certificate_op
 from server.config import local_day
-from server.models import AppliedOp, Device, Staff
+from server.models import AppliedOp, AuditAnchor, Device, Staff
 from server.seals import apply_seal_op
 
 HANDLERS = {"case": apply_case_op, "certificate": apply_certificate_op, "seal": apply_seal_op}
@@ -45,6 +48,10 @@ def _stored(row: AppliedOp) -> OpResult:
 
 
 def _apply_one(session: Session, device: Device, op: Op, now: datetime) -> OpResult:
+    problem = value_problem({"actor": op.actor, "entity_id": op.entity_id, "payload": op.payload})
+    if problem is not None:  # the workstation checks the same rule before commit (app/core/text_rules.py)
+        return OpResult(op.op_id, op.device_seq, "rejected", "bad_text",
+                        f"字段 {problem[0]} {problem[1]}，中心服务器拒收。请在本机更正该办件的这项内容后重新办理")
     handler = HANDLERS.get(op.entity)
     if handler is None:  # recorded for the hall's files (supervision reports …); nothing to check
         return OpResult(op.op_id, op.device_seq, "applied", "recorded")
@@ -63,6 +70,7 @@ def push(session: Session, device_id: str, req: PushRequest, now: datetime) -> P
     """Apply a batch in seq order inside the caller's transaction (the device row is locked)."""
     device = session.execute(select(Device).where(Device.id == device_id).with_for_update()).scalar_one()
     device.last_seen = now
+    keep_anchor(session, device, req, now)
     if req.epoch > device.epoch:
         # The device started a new epoch itself (it found its database restored before it asked us):
         # the same as one started here, numbered above every seq seen from it.
@@ -122,6 +130,27 @@ def push(session: Session, device_id: str, req: PushRequest, now: datetime) -> P
     session.add_all(new_rows)
     session.flush()
     return PushResponse(device.epoch, device.mark, results)
+
+
+def keep_anchor(session: Session, device: Device, req: PushRequest, now: datetime) -> None:
+    """The audit head the push carries, kept as first received: a head sent again later with another hash
+    (the log rewritten and re-chained) does not replace it."""
+    head = req.audit_head
+    if head is None or not 0 < head.entry_id <= 2**53 or len(head.hash) != 64:
+        return
+    if session.get(AuditAnchor, (device.id, head.entry_id)) is None:
+        session.add(AuditAnchor(device_id=device.id, entry_id=head.entry_id, hash=head.hash, received_at=now,
+                                local_day=local_day(now)))
+
+
+def anchors(session: Session, device: Device) -> AuditAnchors:
+    """The last head of each day and the very last (bounded by days, not by pushes)."""
+    last_of_day = select(AuditAnchor.local_day, func.max(AuditAnchor.entry_id).label("top")).where(
+        AuditAnchor.device_id == device.id).group_by(AuditAnchor.local_day).subquery()
+    rows = session.execute(select(AuditAnchor.entry_id, AuditAnchor.hash).join(
+        last_of_day, (AuditAnchor.local_day == last_of_day.c.local_day) & (AuditAnchor.entry_id == last_of_day.c.top))
+        .where(AuditAnchor.device_id == device.id).order_by(AuditAnchor.entry_id)).all()
+    return AuditAnchors([AuditHead(int(r[0]), r[1]) for r in rows])
 
 
 def _check_seq(device: Device, op: Op) -> PushRefusal | None:

@@ -54,12 +54,15 @@ def delegations_doc(session: Session) -> list[dict[str, Any]]:
 
 
 def hall_doc(session: Session, window_code: str) -> dict[str, Any]:
-    """The hall as hall.json has it; password hashes only for those who may sign in at this window."""
+    """The hall as hall.json has it, least data: password verifiers only of those who may sign in at this
+    window (its staff and the administrators), phone numbers only of its own staff."""
     hall = session.execute(select(Hall)).scalar_one()
     staff = []
     for p in session.execute(select(Staff).order_by(Staff.username)).scalars():
         entry = {"username": p.username, "name": p.name, "role": p.role, "window_code": p.window_code,
-                 "department_code": p.department_code, "phone": p.phone, "active": p.active}
+                 "department_code": p.department_code, "active": p.active}
+        if p.window_code == window_code:
+            entry["phone"] = p.phone
         if p.window_code == window_code or p.role == "admin":
             entry["password_hash"] = p.password_hash
         staff.append(entry)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from app.core.errors import ValidationError
+from app.core.text_rules import text_problem
 from app.reference.identity import (
     USCC,
     IdType,
@@ -77,6 +78,7 @@ class CleanApplicant:
 
 
 def _name(field_name: str, value: str, what: str) -> str:
+    _travels(field_name, value, what)
     text = " ".join(value.split())
     if not text:
         raise ValidationError(field_name, f"请填写{what}")
@@ -90,6 +92,13 @@ def _name(field_name: str, value: str, what: str) -> str:
     except MissingGlyph as exc:
         raise ValidationError(field_name, str(exc)) from None
     return text
+
+
+def _travels(field_name: str, value: str, what: str) -> None:
+    """The rule the server applies (app/core/text_rules.py), checked before anything is numbered."""
+    reason = text_problem(value)
+    if reason:
+        raise ValidationError(field_name, f"{what}{reason}，请删除后重新输入")
 
 
 def _phone(field_name: str, value: str, required: bool) -> str:
@@ -132,6 +141,7 @@ def clean_applicant(a: ApplicantInput, today: date) -> CleanApplicant:
         legal_rep = _name("applicant.legal_rep", a.legal_rep, "法定代表人")
     warnings += w
     phone = _phone("applicant.phone", a.phone, required=True)
+    _travels("applicant.address", a.address, "地址")
     address = " ".join(a.address.split())
     if address:
         _name("applicant.address", address, "地址")

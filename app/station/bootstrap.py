@@ -50,6 +50,7 @@ def open_data_dir(root: Path, *, demo: bool = False,
     ctx = AppContext(data, engine, make_engine(data.database, readonly=True), demo=demo, clock=clock)
     ctx.after_commit.append(lambda s: audit.write_head(data.audit_head, s))
     with ctx.write() as s:
+        audit.ensure_keyed(s)  # rows from here on are chained with a key from the OS secret store
         workdays.seed_if_empty(s)
         if demo and s.execute(select(Hall.id)).first() is None:
             load_demo(s, data)

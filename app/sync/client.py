@@ -5,15 +5,18 @@ from __future__ import annotations
 import email.utils
 import json
 import ssl
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 from app.core.errors import AppError
 from app.sync.protocol import (
     API,
     DEVICE_HEADER,
     SECRET_HEADER,
+    AuditAnchors,
     BlockRequest,
     ChangePage,
     EnrolRequest,
@@ -33,6 +36,9 @@ from app.sync.protocol import (
 )
 
 TIMEOUT = (5.0, 30.0)  # connect, read
+ATTEMPTS = 3  # an idempotent request lost on the way is sent again at once, this many times in all
+RETRY_PAUSE = 0.2  # seconds, times the attempt number
+R = TypeVar("R")
 
 
 class ServerUnavailable(AppError):
@@ -165,8 +171,23 @@ class SyncClient:
     def _json(self, response: Any) -> Any:
         try:
             return response.json()
-        except ValueError as exc:
-            raise ServerRefused(response.status_code, "bad_response", "中心服务器的应答不是有效的数据") from exc
+        except ValueError as exc:  # most often an answer cut off on the way: a network matter, try again
+            raise ServerUnavailable("中心服务器的应答不完整或不是有效的数据") from exc
+
+    @staticmethod
+    def _again(call: Callable[[], R]) -> R:
+        """An idempotent request (a GET, a content-addressed upload, a push — the server answers a repeated
+        op_id with its stored result) tried again when lost on the way: on a bad network a run then gets
+        through instead of stopping at its first lost packet. Never when the server asked for a pause
+        (Retry-After: the controller waits that long) and never for a refusal."""
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                return call()
+            except ServerUnavailable as exc:
+                if exc.retry_after is not None or attempt == ATTEMPTS:
+                    raise
+                time.sleep(RETRY_PAUSE * attempt)
+        raise AssertionError("unreachable")
 
     def _post(self, path: str, body: Any, cls: type[Any], auth: str) -> Any:
         response = self._call("POST", API + path, auth=auth, body=body, headers={"Content-Type": "application/json"})
@@ -181,7 +202,7 @@ class SyncClient:
     # --- endpoints ---------------------------------------------------------------------------------
 
     def health(self) -> Health:
-        return self._parse(Health, self._json(self._call("GET", "/health", auth="none")))
+        return self._again(lambda: self._parse(Health, self._json(self._call("GET", "/health", auth="none"))))
 
     def enrol(self, code: str, workstation_name: str) -> EnrolResponse:
         return self._post("/enrol", EnrolRequest(code, workstation_name), EnrolResponse, "none")
@@ -191,6 +212,9 @@ class SyncClient:
         return self._post("/login", LoginRequest(username, password, public_key), LoginResponse, "device")
 
     def push(self, request: PushRequest) -> PushResponse | PushRefusal:
+        return self._again(lambda: self._push(request))
+
+    def _push(self, request: PushRequest) -> PushResponse | PushRefusal:
         response = self._call("POST", API + "/push", auth="staff", body=request,
                               headers={"Content-Type": "application/json"}, accept=(200, 409))
         data = self._json(response)
@@ -199,11 +223,14 @@ class SyncClient:
         return self._parse(PushResponse, data)
 
     def pull(self, after: int, limit: int = 200) -> ChangePage:
-        response = self._call("GET", API + "/changes", auth="staff", params={"after": after, "limit": limit})
-        return self._parse(ChangePage, self._json(response))
+        return self._again(lambda: self._parse(ChangePage, self._json(self._call(
+            "GET", API + "/changes", auth="staff", params={"after": after, "limit": limit}))))
 
     def reference(self, name: str, etag: str | None) -> tuple[dict[str, Any], str] | None:
         """The named document and its ETag, or None when it is unchanged since `etag`."""
+        return self._again(lambda: self._reference(name, etag))
+
+    def _reference(self, name: str, etag: str | None) -> tuple[dict[str, Any], str] | None:
         response = self._call("GET", f"{API}/reference/{name}", auth="device",
                               headers={"If-None-Match": etag} if etag else None, accept=(200, 304))
         if response.status_code == 304:
@@ -212,19 +239,24 @@ class SyncClient:
 
     def put_blob(self, sha256: str, data: bytes) -> bool:
         """Upload a file by its SHA-256; True when the server did not have it yet."""
-        response = self._call("PUT", f"{API}/blobs/{sha256}", auth="device", data=data, accept=(200, 201))
-        return response.status_code == 201
+        response = self._again(lambda: self._call("PUT", f"{API}/blobs/{sha256}", auth="staff", data=data,
+                                                  accept=(200, 201)))
+        return bool(response.status_code == 201)
 
     def get_blob(self, sha256: str) -> bytes:
-        return self._call("GET", f"{API}/blobs/{sha256}", auth="staff").content
+        return bytes(self._again(lambda: self._call("GET", f"{API}/blobs/{sha256}", auth="staff").content))
 
     def lease_block(self, request: BlockRequest) -> NumberBlockLease:
         return self._post("/number-blocks", request, NumberBlockLease, "staff")
 
     def figures(self, day: str) -> HallFigures:
-        return self._parse(HallFigures, self._json(self._call("GET", API + "/figures", auth="staff",
-                                                              params={"day": day})))
+        return self._again(lambda: self._parse(HallFigures, self._json(self._call(
+            "GET", API + "/figures", auth="staff", params={"day": day}))))
+
+    def audit_anchors(self) -> AuditAnchors:
+        return self._again(lambda: self._parse(AuditAnchors, self._json(self._call(
+            "GET", API + "/audit-anchor", auth="device"))))
 
     def reconciliation(self, day: str) -> Reconciliation:
-        return self._parse(Reconciliation, self._json(self._call("GET", API + "/reconciliation", auth="staff",
-                                                                 params={"day": day})))
+        return self._again(lambda: self._parse(Reconciliation, self._json(self._call(
+            "GET", API + "/reconciliation", auth="staff", params={"day": day}))))

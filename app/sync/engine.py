@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from app.core import audit
 from app.core.context import AppContext, to_local
 from app.core.errors import AppError
 from app.core.faults import fault_point
@@ -40,6 +41,7 @@ from app.sync.outbox_push import (
 from app.sync.protocol import (
     MAX_CLOCK_SKEW,
     REFERENCE_NAMES,
+    AuditHead,
     PushRefusal,
     PushRequest,
     op_ids_digest,
@@ -146,11 +148,13 @@ class _Run:
                 epoch = current_epoch(s)
                 ops = pending_batch(s, epoch)
                 top = outbox_top(s)
+                head = audit.head(s)
             if not ops and self.ctx.engine in _CHECKED_IN:
                 return
             # The first run after start-up asks even with nothing to send: a database restored together
             # with its keyring (a whole machine restored) learns of its new epoch before it numbers a case.
-            answer = self.client.push(PushRequest(epoch, ops, top))
+            # The audit chain's head goes with every push: the server keeps it, so a rewrite up to it shows.
+            answer = self.client.push(PushRequest(epoch, ops, top, AuditHead(*head) if head else None))
             if not isinstance(answer, PushRefusal):
                 _CHECKED_IN.add(self.ctx.engine)
             fault_point("sync.push.before_ack")  # the server has committed; the acks are not recorded yet
@@ -199,6 +203,7 @@ class _Run:
         today = self.ctx.today()
         answer = self.client.reconciliation(today.isoformat())
         figures = self.client.figures(today.isoformat())
+        anchors = [[a.entry_id, a.hash] for a in self.client.audit_anchors().anchors]
         start = datetime.combine(today, datetime.min.time())
         first = start - (to_local(start).replace(tzinfo=None) - start)  # local midnight as naive UTC
         with self.ctx.read() as s:
@@ -210,6 +215,7 @@ class _Run:
         with self.ctx.write() as s:
             keys.put(mark(s), keys.RECONCILED, json.dumps(result, ensure_ascii=False))
             keys.put(s, keys.FIGURES, json.dumps(to_wire(figures), ensure_ascii=False))
+            keys.put(s, keys.AUDIT_ANCHORS, json.dumps(anchors))
 
 
 def apply_reference(session: Session, name: str, doc: dict, now: datetime) -> bool:

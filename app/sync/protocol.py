@@ -140,12 +140,28 @@ class Op:
 
 
 @dataclass
+class AuditHead:
+    """The last row of a workstation's audit chain: the server keeps it, so rewriting up to it is detected."""
+
+    entry_id: int
+    hash: str
+
+
+@dataclass
+class AuditAnchors:
+    """GET /v1/audit-anchor: the heads the server kept for this device (the last of each day, and the last)."""
+
+    anchors: list[AuditHead]
+
+
+@dataclass
 class PushRequest:
     epoch: int
     ops: list[Op]
     # The highest device_seq the device has ever handed out. Below a seq the server already holds
     # from it, the device's database went back in time (restored, cloned) even with nothing to push.
     top_seq: int | None = None
+    audit_head: AuditHead | None = None  # sent with every push (GET /v1/audit-anchor gives it back)
 
 
 @dataclass

@@ -17,6 +17,7 @@ LAST_SUCCESS = "sync.last_success"
 BLOCK_REQUESTS = "sync.block_requests"
 RECONCILED = "sync.reconciled"
 FIGURES = "sync.figures"
+AUDIT_ANCHORS = "sync.audit_anchors"  # [[entry id, hash], …] as the server kept them, at the last sync
 EPOCH = "epoch"  # app.core.outbox.current_epoch reads it: case numbers carry its last digit
 DEVICE_CODE = "device_code"  # app.seal.sealing.device_code reads it
 

@@ -14,6 +14,7 @@ from app.core.auth import Action, require
 from app.core.context import Actor, AppContext, local_naive, utc_start_of
 from app.documents.data import KIND_TITLES
 from app.seal.seals import STATUS_LABELS
+from app.sync.status import anchors_of_last_sync
 from db.models import AuditEntry, Staff
 
 # What each audited action is called at the desk; unknown codes are shown as they are.
@@ -106,10 +107,10 @@ def search_audit(ctx: AppContext, actor: Actor, q: AuditQuery, limit: int = 1000
 
 
 def chain_status(ctx: AppContext, actor: Actor) -> ChainReport:
-    """Walk the whole chain and compare its end with the head kept outside the database."""
+    """Walk the whole chain; compare it with the head kept outside the database and the server's anchors."""
     require(actor, Action.VIEW_AUDIT)
     with ctx.read() as s:
-        return verify_chain(s, ctx.data.audit_head)
+        return verify_chain(s, ctx.data.audit_head, anchors_of_last_sync(s))
 
 
 def known_actions(ctx: AppContext, actor: Actor) -> list[tuple[str, str]]:

@@ -60,6 +60,7 @@ def check_database(root: Path) -> Check:
 def check_audit(root: Path) -> Check:
     from app.core.audit import verify_chain
     from app.core.paths import DataDir
+    from app.sync.status import anchors_of_last_sync
     from db.engine import make_engine, make_session_factory
 
     data = DataDir(root)
@@ -68,13 +69,16 @@ def check_audit(root: Path) -> Check:
     engine = make_engine(data.database, readonly=True)
     try:
         with make_session_factory(engine)() as s:
-            report = verify_chain(s, data.audit_head)
+            report = verify_chain(s, data.audit_head, anchors_of_last_sync(s))
     except Exception as exc:
         return Check("审计日志 / audit chain", True, False, f"无法读取：{exc}")
     finally:
         engine.dispose()
+    if report.ok and not report.keyed:  # intact, but a rewrite with the hashes recomputed would pass: say so
+        return Check("审计日志 / audit chain", True, True, f"{report.entries} 条，哈希链完整；未加密钥（本机没有系统"
+                     "密钥库，改写后重算无法发现）", "安装并解锁系统密钥库（gnome-keyring / Windows 凭据管理器）后重新启动")
     if report.ok:
-        return Check("审计日志 / audit chain", True, True, f"{report.entries} 条，哈希链完整")
+        return Check("审计日志 / audit chain", True, True, f"{report.entries} 条，密钥哈希链完整")
     return Check("审计日志 / audit chain", True, False, report.message, "审计日志被改动，请报告信息管理员")
 
 

@@ -12,6 +12,7 @@ import pytest
 import requests
 
 from app.sync.client import (
+    ATTEMPTS,
     DeviceCredential,
     DeviceRejected,
     NeedLogin,
@@ -68,7 +69,9 @@ def test_every_call_has_the_timeouts_and_the_credentials() -> None:
 
 
 def test_the_server_away_busy_or_refusing() -> None:
-    client, _ = _client(requests.ConnectionError("refused"), FakeResponse(503, None, {"Retry-After": "120"}),
+    # A lost request is sent ATTEMPTS times in all; a 503 with Retry-After is not tried again (the caller waits).
+    client, _ = _client(*[requests.ConnectionError("refused")] * ATTEMPTS,
+                        FakeResponse(503, None, {"Retry-After": "120"}),
                         FakeResponse(401, {"code": "bad_token", "message": "登录已过期"}),
                         FakeResponse(401, {"code": "bad_device", "message": "设备凭据无效"}),
                         FakeResponse(422, {"code": "bad_op", "message": "不符合同步协议"}))
@@ -100,7 +103,7 @@ def test_a_push_refusal_is_an_answer_not_an_error() -> None:
     client, http = _client(FakeResponse(409, refusal))
     answer = client.push(PushRequest(0, []))
     assert isinstance(answer, PushRefusal) and answer.expected_seq == 3
-    assert json.loads(http.sent[0][2]["data"]) == {"epoch": 0, "ops": [], "top_seq": None}
+    assert json.loads(http.sent[0][2]["data"]) == {"epoch": 0, "ops": [], "top_seq": None, "audit_head": None}
 
 
 def test_an_unchanged_reference_document_is_none() -> None:

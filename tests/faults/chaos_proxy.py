@@ -18,15 +18,18 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 FAULTS = ("drop_request", "drop_response", "duplicate", "delay", "busy", "truncate", "pass")
+LOSSES = ("drop_request", "drop_response", "busy", "truncate")  # the faults that lose a request or its answer
 _HOP = {"connection", "keep-alive", "transfer-encoding", "proxy-connection", "te", "upgrade", "host"}
 
 
 class ChaosProxy:
-    def __init__(self, upstream: str, *, seed: int = 0, budget: int = 30, max_delay: float = 0.3) -> None:
+    def __init__(self, upstream: str, *, seed: int = 0, budget: int = 30, max_delay: float = 0.3,
+                 loss: float | None = None) -> None:
         parts = urlsplit(upstream)
         self.host, self.port = parts.hostname or "127.0.0.1", parts.port or 80
         self.random = random.Random(seed)
         self.budget, self.max_delay = budget, max_delay
+        self.loss = loss  # a steady bad network: this share of requests lost (dropped, 503, cut off), no budget
         self.seen: Counter[str] = Counter()
         self._lock = threading.Lock()
         self._busy: list[str] = []  # Retry-After values for the next requests, answered 503 whatever the budget
@@ -77,6 +80,11 @@ class ChaosProxy:
 
     def _next_fault(self) -> str:
         with self._lock:
+            if self.loss is not None:
+                lost = self.random.random() < self.loss
+                fault = self.random.choice(LOSSES) if lost else "pass"
+                self.seen[fault] += 1
+                return fault
             if self.budget <= 0:
                 return "pass"
             fault = self.random.choice(FAULTS)

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from security_kit import any_hall, hall, station  # noqa: F401 (fixtures of the hardening tests)
 from server_api_kit import Api
 from sync_testkit import Clock, LiveServer, Workstation, memory_keyring, seed_demo
 
@@ -43,3 +44,4 @@ def workstations(demo_template: Path, tmp_path: Path, clock: Clock) -> Iterator[
         yield make
         for ws in made:
             ws.close()
+

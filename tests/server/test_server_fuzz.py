@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import random
 import time
 from datetime import timedelta
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, Phase, given, settings
-from hypothesis import strategies as st
+from fuzz_kit import fuzz
 from sync_testkit import Clock, seed_demo
 
 from server import admin
@@ -40,25 +38,12 @@ def test_no_input_makes_a_server_error(server_db: str) -> None:
     auth = _credentials(app, clock)
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)
     started = time.monotonic()
-    failures: list[str] = []
-    operations = [r.ok() for r in schema.get_all_operations()]
-    assert len(operations) >= 12
-    for operation in operations:
 
-        @given(case=operation.as_strategy(), authed=st.booleans())
-        @settings(max_examples=EXAMPLES, deadline=None, database=None, phases=[Phase.generate],
-                  suppress_health_check=list(HealthCheck))
-        def probe(case: schemathesis.Case, authed: bool) -> None:
-            headers = dict(case.headers or {})
-            if authed:  # half the examples get past authentication and reach the real work
-                headers.update(auth)
-            response = case.call(headers=headers)
-            if response.status_code >= 500:
-                failures.append(f"{case.method} {case.formatted_path} → {response.status_code}: "
-                                f"{response.text[:300]}")
+    def check(case: schemathesis.Case, headers: dict[str, str]) -> str | None:
+        response = case.call(headers=headers)
+        return f"{response.status_code}: {response.text[:300]}" if response.status_code >= 500 else None
 
-        random.seed(0)
-        probe()
+    failures = fuzz(schema, auth, EXAMPLES, check)
     app.state.engine.dispose()
     assert not failures, "\n".join(failures[:10])
     assert time.monotonic() - started < 60

@@ -74,7 +74,8 @@ class AuditLogPanel(QWidget):
     def check_chain(self) -> None:
         report = chain_status(self.ctx, self.actor)
         if report.ok:
-            self.chain.setText(f"✔ 审计日志哈希链完整：共 {report.entries} 条，末条与外部链头记录一致")
+            keyed = "密钥哈希链" if report.keyed else "哈希链（未加密钥：本机没有系统密钥库）"
+            self.chain.setText(f"✔ 审计日志{keyed}完整：共 {report.entries} 条，与外部链头及中心服务器保存的链头一致")
             self.chain.setStyleSheet("color: #060; font-weight: bold;")
         else:
             self.chain.setText(f"✘ {report.message}。审计日志可能被改动，请报告信息管理员。")

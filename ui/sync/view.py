@@ -154,21 +154,10 @@ class SyncController(QObject):
             self.run_now()
 
     def text(self) -> str:
-        s = status.summary(self.ctx)
-        last = f"上次同步 {to_local(s.last_success):%m-%d %H:%M}" if s.last_success else "尚未同步"
-        pending = f"待同步 {s.pending}" + (f" · 拒收 {s.rejected_open}" if s.rejected_open else "")
-        if not s.enrolled:
-            return f"未登记中心服务器 · {pending}"
-        if s.moved:
-            return f"本机需重新登记（数据复制自另一台电脑） · {pending}"
-        if self.running and self.online is None:
-            return f"正在同步… · {pending}"
-        if self.last is not None and self.last.code == "need_login":
-            return f"需登录中心服务器 · {pending} · {last}"
-        if self.last is not None and self.last.code == "clock_skew":
-            return f"本机时间偏差过大，已停止同步 · {pending}"
-        state = {True: "在线", False: "离线", None: "未连接"}[self.online]
-        return f"{state} · {pending} · {last}"
+        last = self.last
+        return status.status_line(status.summary(self.ctx), online=self.online, running=self.running,
+                                  last_code=last.code if last is not None else None,
+                                  last_pushed=last.pushed if last is not None else 0)
 
     def refresh_text(self) -> None:
         self.status_text.emit(self.text())
@@ -228,7 +217,7 @@ class SyncView(QWidget):
         lay.addWidget(self.bar)
         lay.addWidget(self.step)
         lay.addWidget(QLabel("<b>被中心服务器拒收的操作</b>（请按原因处理后标记）"))
-        self.rejections = self._table(("时间", "操作", "原因"), "rejections")
+        self.rejections = self._table(("时间", "操作", "原因", "如何处理"), "rejections")
         lay.addWidget(self.rejections, 1)
         self.handled_button = QPushButton("标记为已处理", objectName="markHandled")
         self.handled_button.clicked.connect(self.mark_handled)
@@ -272,7 +261,8 @@ class SyncView(QWidget):
         self.enrol_button.setEnabled(not s.enrolled or s.moved)
         self.sync_button.setEnabled(s.enrolled)
         self.login_button.setEnabled(s.enrolled)
-        self._fill(self.rejections, [(f"{to_local(r.at):%m-%d %H:%M}", r.what, f"{r.reason}（{r.code}）", r.op_id)
+        self._fill(self.rejections, [(f"{to_local(r.at):%m-%d %H:%M}", r.what, f"{r.reason}（{r.code}）", r.advice,
+                                      r.op_id)
                                      for r in status.rejections(self.ctx)])
         self._fill(self.history, [(f"{to_local(h.started_at):%m-%d %H:%M:%S}",
                                    f"{to_local(h.finished_at):%H:%M:%S}" if h.finished_at else "进行中",
