@@ -24,6 +24,7 @@ from app.core.context import AppContext, to_local
 from app.core.errors import AppError
 from app.core.faults import fault_point
 from app.core.outbox import current_epoch
+from app.core.sealed_files import read_stored
 from app.sync import blocks, doc_fetch, pull_apply, reference_data
 from app.sync import settings as keys
 from app.sync.client import DeviceRejected, NeedLogin, ServerRefused, ServerUnavailable, SyncClient
@@ -127,7 +128,7 @@ class _Run:
             if self.cancel.is_set():
                 return
             try:
-                data = (self.ctx.data.root / path).read_bytes()
+                data = read_stored(self.ctx.data.root, self.ctx.data.root / path)
             except OSError:
                 log.warning("document file missing for upload: %s", path)
                 continue
