@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from db.engine import connect_encrypted
+from db.migrate import fsync_dir
 
 PLAIN_HEADER = b"SQLite format 3\x00"
 
@@ -76,16 +77,6 @@ def encrypt_in_place(path: Path, key: bytes, checkpoint: Callable[[str], None] =
     for side in ("-wal", "-shm"):  # empty after the checkpoint; a plain WAL must not meet the encrypted file
         path.with_name(path.name + side).unlink(missing_ok=True)
     os.replace(partial, path)
-    _fsync_dir(path.parent)
+    fsync_dir(path.parent)
     checkpoint("encrypt.replaced")
     return True
-
-
-def _fsync_dir(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -76,11 +76,11 @@ def backup_file(db_path: Path, backup_dir: Path, label: str,
     with open(partial, "rb+") as fh:
         os.fsync(fh.fileno())
     os.replace(partial, target)
-    _fsync_dir(backup_dir)
+    fsync_dir(backup_dir)
     return target
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
     """Make a rename durable (POSIX); Windows has no directory handles to flush."""
     if os.name != "posix":
         return
