@@ -8,4 +8,4 @@ Public modules are listed in __all__; the others are private to this package
 """
 
 __all__ = ["audit", "auth", "changes", "context", "errors", "faults", "files", "machine", "outbox", "paths",
-           "secret_store", "data_keys", "sealed_files"]  # public modules: other packages import only these
+           "secret_store", "data_keys", "sealed_files", "masking"]  # public modules: other packages import only these
