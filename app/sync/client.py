@@ -29,6 +29,7 @@ from app.sync.protocol import (
     PushResponse,
     Reconciliation,
     from_wire,
+    plain_http_refused,
     to_wire,
 )
 
@@ -102,6 +103,9 @@ class SyncClient:
     def __init__(self, base_url: str, device: DeviceCredential | None = None, token: str | None = None,
                  *, session: Any = None) -> None:
         self.base_url = base_url.rstrip("/")
+        refused = plain_http_refused(self.base_url)
+        if refused:
+            raise AppError("plain_http", refused)
         self.device, self.token = device, token
         self._http = session or http_session()
 

@@ -14,7 +14,7 @@ from app.core.outbox import pending_count
 from app.sync import settings as keys
 from app.sync.client import DeviceCredential, SyncClient
 from app.sync.credentials import CredentialStore
-from app.sync.protocol import LoginResponse
+from app.sync.protocol import LoginResponse, plain_http_refused
 from db.models import OutboxOp
 
 
@@ -22,7 +22,10 @@ def clean_url(url: str) -> str:
     url = url.strip().rstrip("/")
     parts = urlsplit(url)
     if parts.scheme not in ("https", "http") or not parts.netloc:
-        raise ValidationError("server_url", "中心服务器地址应形如 https://服务器名 （局域网演示可用 http://）")
+        raise ValidationError("server_url", "中心服务器地址应形如 https://服务器名")
+    refused = plain_http_refused(url)
+    if refused:
+        raise ValidationError("server_url", refused)
     return url
 
 
