@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from sqlalchemy import update
+from sqlalchemy.orm import Session
 
 from app.core import audit, machine
 from app.core.auth import Action, require
@@ -27,6 +28,11 @@ def clean_url(url: str) -> str:
     if refused:
         raise ValidationError("server_url", refused)
     return url
+
+
+def enrolled(session: Session) -> bool:
+    """Whether this workstation is enrolled with a central server (so anything synced is held there)."""
+    return keys.enrolment(session) is not None
 
 
 def enrol(ctx: AppContext, actor: Actor, server_url: str, code: str, workstation_name: str,
