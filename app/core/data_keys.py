@@ -20,6 +20,7 @@ from app.core.errors import AppError
 KEYS_FILE = "keys.json"
 DATABASE = "database"
 FILES = "files"
+SEALED_MARK = "at-rest.done"  # written once everything of a directory is encrypted (app.station.at_rest)
 
 _cache: dict[tuple[str, str], bytes] = {}
 

@@ -18,11 +18,12 @@ from app.core import data_keys, secret_store
 from app.core.faults import fault_point
 from app.core.paths import DataDir
 from app.core.sealed_files import seal_existing
+from app.station.recovery import ensure_wrapped
 from db.at_rest import encrypt_in_place, is_plain
 
 log = logging.getLogger(__name__)
 
-SEALED_MARK = "at-rest.done"
+SEALED_MARK = data_keys.SEALED_MARK
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ def protect(data: DataDir, *, demo: bool) -> AtRest:
         data_keys.ensure_key_ids(data.root)
     key = data_keys.key(data.root, data_keys.DATABASE)
     assert key is not None
+    ensure_wrapped(data)  # before anything is encrypted: a key that cannot be recovered is never used
     if (data.root / SEALED_MARK).exists():
         return AtRest(key)
     done: list[str] = []
