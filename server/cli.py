@@ -190,11 +190,15 @@ def run(argv: list[str], serve: Callable[[ServerConfig, str, int], None] | None 
 
 def _tls_refusal(args: argparse.Namespace) -> str | None:
     """Citizens' data never crosses the hall network in clear: off this machine, HTTPS or a TLS proxy."""
-    from app.sync.protocol import is_loopback
+    import ipaddress
 
     if bool(args.tls_cert) != bool(args.tls_key):
         return "--tls-cert 与 --tls-key 须同时给出"
-    if args.tls_cert or args.behind_proxy or is_loopback(args.host):
+    try:
+        on_this_machine = args.host == "localhost" or ipaddress.ip_address(args.host).is_loopback
+    except ValueError:  # a host name: only "localhost" is known to stay on this machine
+        on_this_machine = False
+    if args.tls_cert or args.behind_proxy or on_this_machine:
         return None
     return (f"监听 {args.host} 须启用 HTTPS：给出 --tls-cert/--tls-key（大厅 CA 签发的证书），"
             "或由反向代理终结 HTTPS 并加 --behind-proxy")

@@ -13,9 +13,9 @@ from app.core.context import Actor, AppContext
 from app.core.errors import AppError, ValidationError
 from app.core.outbox import pending_count
 from app.sync import settings as keys
-from app.sync.client import DeviceCredential, SyncClient
+from app.sync.client import DeviceCredential, SyncClient, plain_http_refused
 from app.sync.credentials import CredentialStore
-from app.sync.protocol import LoginResponse, plain_http_refused
+from app.sync.protocol import LoginResponse
 from db.models import OutboxOp
 
 

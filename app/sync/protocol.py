@@ -24,7 +24,6 @@ import typing
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
 
 PROTOCOL_VERSION = 1
 API = "/v1"
@@ -356,29 +355,3 @@ def expand_schedule(doc: dict[str, Any]) -> list[ScheduleDay]:
             out.append(ScheduleDay(d, True, "workday", None))
         d += timedelta(days=1)
     return out
-
-
-# --- transport (#19): plain HTTP only to this machine ----------------------------------------------
-
-def is_loopback(host: str) -> bool:
-    """Whether `host` is this machine (localhost, 127.0.0.0/8, ::1): the only place plain HTTP may go."""
-    import ipaddress
-
-    if host.lower() in ("localhost", "localhost."):
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
-def plain_http_refused(url: str) -> str | None:
-    """The message when `url` would send citizens' data in clear over the network; None when it is fine.
-
-    Case payloads, ID numbers and staff tokens cross the hall's network: only HTTPS, verified against
-    the hall's CA in the OS trust store (http_session), except to a server on this same machine.
-    """
-    parts = urlsplit(url)
-    if parts.scheme == "http" and not is_loopback(parts.hostname or ""):
-        return "中心服务器地址必须使用 https://（加密传输，个人信息保护要求）；http:// 只允许本机地址（127.0.0.1）"
-    return None

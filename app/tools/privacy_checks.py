@@ -15,10 +15,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.core import data_keys, secret_store
+from app.core.errors import ValidationError
 from app.core.paths import DataDir
 from app.core.sealed_files import is_sealed
 from app.station.retention import CLOSED, DEFAULT_DAYS
-from app.sync.protocol import plain_http_refused
+from app.sync.enrolment import clean_url
 from app.tools.doctor import Check
 from db.at_rest import is_plain
 from db.engine import make_engine, make_session_factory
@@ -96,7 +97,12 @@ def check_queue_and_retention(data: DataDir, demo: bool, days: int = DEFAULT_DAY
     checks.append(Check("保留期限 / retention", required, True,
                         f"{held}；已办结超过 {days} 天的 {due} 件待中心服务器存档后清除" if due else
                         f"{held}；没有超过 {days} 天的已办结办件"))
-    refused = plain_http_refused(url) if url else None
+    refused = None
+    try:
+        if url:
+            clean_url(url)  # the enrolment's own rule: https://, or http:// only to this machine
+    except ValidationError as exc:
+        refused = exc.message
     checks.append(Check("传输加密 / transport", required, refused is None,
                         "尚未登记中心服务器" if not url else (f"{url}（HTTPS，按系统信任的大厅 CA 校验证书）"
                                                     if refused is None else refused),

@@ -14,9 +14,8 @@ from cryptography.x509.oid import NameOID
 from sync_testkit import Clock, LiveServer, seed_demo
 
 from app.core.errors import AppError, ValidationError
-from app.sync.client import SyncClient
+from app.sync.client import SyncClient, plain_http_refused
 from app.sync.enrolment import clean_url
-from app.sync.protocol import plain_http_refused
 from server.cli import run
 
 
