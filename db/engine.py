@@ -37,8 +37,25 @@ def _begin_deferred(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN")
 
 
-def make_engine(path: Path | str, *, readonly: bool = False) -> Engine:
+def key_pragma(key: bytes) -> str:
+    """SQLCipher's raw-key form: the 256-bit key itself, no passphrase derivation (the key is random)."""
+    return f"PRAGMA key = \"x'{key.hex()}'\""
+
+
+def connect_encrypted(path: Path | str, key: bytes) -> Any:
+    """A SQLCipher 4 DB-API connection on `path`, keyed before anything reads the file."""
+    import sqlcipher3
+
+    conn = sqlcipher3.connect(str(path), check_same_thread=False)
+    conn.execute(key_pragma(key))
+    return conn
+
+
+def make_engine(path: Path | str, *, readonly: bool = False, key: bytes | None = None) -> Engine:
     """An engine on the SQLite file at `path` (created if absent) with OneWindow's pragmas.
+
+    With a `key` the file is a SQLCipher 4 database (AES-256, the raw key from the OS secret store:
+    app.station.data_keys); without one it is plain SQLite (the demo, the server's tests).
 
     Writers start with BEGIN IMMEDIATE (one writer at a time, no lock upgrade deadlock);
     a `readonly` engine starts deferred transactions so list queries never wait on a writer
@@ -46,7 +63,13 @@ def make_engine(path: Path | str, *, readonly: bool = False) -> Engine:
     """
     url = "sqlite://" if str(path) == ":memory:" else f"sqlite:///{Path(path)}"
     # The pool hands a connection to one thread at a time; sessions never cross threads (DESIGN §2).
-    engine = create_engine(url, connect_args={"check_same_thread": False})
+    if key is None:
+        engine = create_engine(url, connect_args={"check_same_thread": False})
+    else:
+        import sqlcipher3
+
+        # The dialect is pysqlite's (SQLCipher is SQLite underneath); module= gives it sqlcipher3's errors.
+        engine = create_engine(url, module=sqlcipher3.dbapi2, creator=lambda: connect_encrypted(path, key))
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", _begin_deferred if readonly else _begin_immediate)
     return engine

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import sqlite3
 
+import sqlcipher3
 from sqlalchemy.exc import DBAPIError
+
+# An encrypted workstation database raises sqlcipher3's own (same-coded) errors, not sqlite3's.
+DRIVER_ERRORS = (sqlite3.Error, sqlcipher3.dbapi2.Error)
 
 
 class StorageError(Exception):
@@ -34,7 +38,7 @@ def classify(exc: BaseException) -> StorageError | None:
     if isinstance(exc, StorageError):
         return None
     inner = exc.orig if isinstance(exc, DBAPIError) else exc
-    if not isinstance(inner, sqlite3.Error):
+    if not isinstance(inner, DRIVER_ERRORS):
         return None
     primary = getattr(inner, "sqlite_errorcode", 0) & 0xFF
     known = _KNOWN.get(primary)

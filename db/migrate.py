@@ -14,6 +14,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
+from db.engine import connect_encrypted
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
@@ -42,12 +44,13 @@ def _no_checkpoint(_name: str) -> None:
 
 
 def backup_file(db_path: Path, backup_dir: Path, label: str,
-                checkpoint: Callable[[str], None] = _no_checkpoint) -> Path:
+                checkpoint: Callable[[str], None] = _no_checkpoint, key: bytes | None = None) -> Path:
     """Copy the live database with SQLite's backup API (consistent even in WAL mode).
 
     The copy is written under a temporary name, flushed to disk, then renamed: a backup cut off
     half-way (power cut, killed process) is never found under a backup's name and taken for a good
     one. `checkpoint(name)` is called at named points (the app's fault points for crash tests).
+    With the database's `key` the copy is a SQLCipher database under the same key (page for page).
     """
     backup_dir.mkdir(parents=True, exist_ok=True)
     for stale in backup_dir.glob("*.sqlite.partial*"):  # left by a backup that was cut off (and its journal)
@@ -55,9 +58,9 @@ def backup_file(db_path: Path, backup_dir: Path, label: str,
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     target = backup_dir / f"onewindow-{stamp}-{label}.sqlite"
     partial = target.with_name(target.name + ".partial")
-    src = sqlite3.connect(db_path)
+    src = sqlite3.connect(db_path) if key is None else connect_encrypted(db_path, key)
     try:
-        dst = sqlite3.connect(partial)
+        dst = sqlite3.connect(partial) if key is None else connect_encrypted(partial, key)
         try:
             def progress(_status: int, remaining: int, _total: int) -> None:
                 if remaining:
@@ -73,11 +76,11 @@ def backup_file(db_path: Path, backup_dir: Path, label: str,
     with open(partial, "rb+") as fh:
         os.fsync(fh.fileno())
     os.replace(partial, target)
-    _fsync_dir(backup_dir)
+    fsync_dir(backup_dir)
     return target
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
     """Make a rename durable (POSIX); Windows has no directory handles to flush."""
     if os.name != "posix":
         return
@@ -89,7 +92,7 @@ def _fsync_dir(folder: Path) -> None:
 
 
 def upgrade(engine: Engine, db_path: Path | None, backup_dir: Path | None,
-            checkpoint: Callable[[str], None] = _no_checkpoint) -> Path | None:
+            checkpoint: Callable[[str], None] = _no_checkpoint, key: bytes | None = None) -> Path | None:
     """Migrate to head; a file that already holds a schema is backed up first.
 
     Returns the backup's path when one was made. Foreign keys are off while batch
@@ -103,7 +106,7 @@ def upgrade(engine: Engine, db_path: Path | None, backup_dir: Path | None,
         return None
     backup = None
     if current is not None and db_path is not None and backup_dir is not None:
-        backup = backup_file(db_path, backup_dir, f"pre-{head}", checkpoint)
+        backup = backup_file(db_path, backup_dir, f"pre-{head}", checkpoint, key)
         checkpoint("migrate.after_backup")
     with engine.connect() as conn:
         # The pragma is a no-op inside a transaction, so it goes to the raw connection

@@ -28,6 +28,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--demo", action="store_true", help="使用演示大厅数据（独立的数据库），未给子命令时即启动服务")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8765)
+    p.add_argument("--tls-cert", type=Path, help="服务器证书（PEM，由大厅 CA 签发）；与 --tls-key 一起启用 HTTPS")
+    p.add_argument("--tls-key", type=Path, help="服务器证书的私钥（PEM）")
+    p.add_argument("--behind-proxy", action="store_true",
+                   help="由反向代理（nginx 等）终结 HTTPS，本服务只监听代理可达的地址")
     sub = p.add_subparsers(dest="command")
     sub.add_parser("serve", help="启动服务（默认）")
     sub.add_parser("init", help="建表")
@@ -162,7 +166,12 @@ def run(argv: list[str], serve: Callable[[ServerConfig, str, int], None] | None 
             print(f"演示中心服务器：http://{args.host}:{args.port}  （接口说明 /docs，演示密码 {admin.DEMO_PASSWORD}）")
             print(f"A01 窗口工作站登记码：{code}（24 小时内有效，仅可使用一次）")
         engine.dispose()
-        (serve or _serve)(config, args.host, args.port)
+        refused = _tls_refusal(args)
+        if refused:
+            print(f"错误：{refused}")
+            return 2
+        tls = (args.tls_cert, args.tls_key) if args.tls_cert else None
+        (serve or (lambda c, h, p: _serve(c, h, p, tls)))(config, args.host, args.port)
         return 0
     engine = make_engine(config.db_url)
     create_schema(engine)
@@ -179,9 +188,29 @@ def run(argv: list[str], serve: Callable[[ServerConfig, str, int], None] | None 
     return 0
 
 
-def _serve(config: ServerConfig, host: str, port: int) -> None:
+def _tls_refusal(args: argparse.Namespace) -> str | None:
+    """Citizens' data never crosses the hall network in clear: off this machine, HTTPS or a TLS proxy."""
+    import ipaddress
+
+    if bool(args.tls_cert) != bool(args.tls_key):
+        return "--tls-cert 与 --tls-key 须同时给出"
+    try:
+        on_this_machine = args.host == "localhost" or ipaddress.ip_address(args.host).is_loopback
+    except ValueError:  # a host name: only "localhost" is known to stay on this machine
+        on_this_machine = False
+    if args.tls_cert or args.behind_proxy or on_this_machine:
+        return None
+    return (f"监听 {args.host} 须启用 HTTPS：给出 --tls-cert/--tls-key（大厅 CA 签发的证书），"
+            "或由反向代理终结 HTTPS 并加 --behind-proxy")
+
+
+def _serve(config: ServerConfig, host: str, port: int, tls: tuple[Path, Path] | None = None) -> None:
     import uvicorn
 
     from server.api import create_app
 
-    uvicorn.run(create_app(config), host=host, port=port, log_level="info")
+    if tls is None:
+        uvicorn.run(create_app(config), host=host, port=port, log_level="info")
+    else:
+        uvicorn.run(create_app(config), host=host, port=port, log_level="info",
+                    ssl_certfile=str(tls[0]), ssl_keyfile=str(tls[1]))

@@ -26,6 +26,10 @@ def _parser() -> argparse.ArgumentParser:
     sm.add_argument("outdir", type=Path)
     sm.add_argument("--name", default="王䶮", help="申请人姓名（可用长名或生僻字）")
     sm.add_argument("--org", default="", help="申请单位名称（给出时以单位为申请人）")
+    sub.add_parser("recovery-key", help="显示本机数据的恢复密钥（只显示一次，交大厅管理员保管）")
+    rs = sub.add_parser("restore", help="从备份恢复数据库（程序须已关闭）")
+    rs.add_argument("backup", type=Path)
+    rs.add_argument("--recovery-key", help="在另一台工作站上恢复时，输入大厅管理员保管的恢复密钥")
     return p
 
 
@@ -44,6 +48,14 @@ def main(argv: list[str] | None = None) -> int:
         from ui.system.samples_cli import run_samples
 
         return run_samples(root, args.outdir, name=args.name, org=args.org, demo=True)
+    if args.command == "recovery-key":
+        from ui.system.keys_cli import run_recovery_key
+
+        return run_recovery_key(root)
+    if args.command == "restore":
+        from ui.system.keys_cli import run_restore
+
+        return run_restore(root, args.backup, args.recovery_key)
     from ui.system.gui import run_gui
 
     return run_gui(root, demo=args.demo, as_user=args.as_user)

@@ -13,7 +13,7 @@ from app.core import outbox
 from app.core.auth import Action, require
 from app.core.context import Actor, AppContext, local_naive
 from app.core.errors import AppError, NotFound, ValidationError
-from app.core.files import write_once
+from app.core.sealed_files import read_stored, write_stored
 from app.records.case_events import add_event
 from db.models import Attachment, Case, CaseMaterial, Staff
 
@@ -69,7 +69,7 @@ def add_attachment(ctx: AppContext, actor: Actor, case_id: str, filename: str, d
     mime, _ext = sniff(data)
     digest = hashlib.sha256(data).hexdigest()
     name = Path(filename).name or f"scan{EXTENSIONS[mime]}"
-    write_once(blob_path(ctx.data.root, digest, mime), data, "附件")
+    write_stored(ctx.data.root, blob_path(ctx.data.root, digest, mime), data, "附件")
     with ctx.write("attachment") as s:
         case = s.get(Case, case_id)
         if case is None:
@@ -112,7 +112,7 @@ def read_attachment(ctx: AppContext, actor: Actor, attachment_id: str) -> tuple[
             raise NotFound("附件不存在")
         info = info_of(att, ctx.data.root, "", "")
     try:
-        data = info.path.read_bytes()
+        data = read_stored(ctx.data.root, info.path, f"附件 {info.filename} ")
     except OSError as exc:
         raise AppError("missing_file", f"附件文件 {info.filename} 不存在或无法读取") from exc
     if hashlib.sha256(data).hexdigest() != info.sha256:

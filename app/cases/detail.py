@@ -17,6 +17,7 @@ from app.cases.states import STATE_LABELS, State
 from app.core.auth import Action, require
 from app.core.context import Actor, AppContext, local_naive
 from app.core.errors import NotFound
+from app.core.masking import mask_id, mask_phone
 from app.records.doc_register import DocumentInfo, info_of
 from app.reference import workdays
 from app.reference.calendar import CalendarError
@@ -226,8 +227,8 @@ def case_detail(ctx: AppContext, actor: Actor, case_id: str, yellow_workdays: in
             review_label=REVIEW_LABELS.get(case.review_mode, case.review_mode),
             window=f"{window.number} {window.name}" if window else "", clerk=names.get(case.clerk_id, ""),
             applicant_kind=case.applicant_kind, applicant_name=case.applicant_name,
-            applicant_id_label=id_label(case.applicant_id_type), applicant_id_number=case.applicant_id_number,
-            applicant_phone=case.applicant_phone, applicant_address=case.applicant_address, legal_rep=case.legal_rep,
+            applicant_id_label=id_label(case.applicant_id_type), applicant_id_number=mask_id(case.applicant_id_number),
+            applicant_phone=mask_phone(case.applicant_phone), applicant_address=case.applicant_address, legal_rep=case.legal_rep,
             agent_name=case.agent_name, received_at=local_naive(case.received_at), accepted_at=_local(case.accepted_at),
             decided_at=_local(case.decided_at), clock_start=case.clock_start, notice_due=case.notice_due,
             promised_days=case.promised_days, legal_days=case.legal_days, extension_days=case.extension_days,

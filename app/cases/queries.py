@@ -27,8 +27,9 @@ from app.cases.lights import RUNNING_SQL, Light, LightWindow, case_lights, light
 from app.cases.states import STATE_LABELS
 from app.core.auth import Action, require
 from app.core.context import HALL_TZ, Actor, AppContext, local_naive
+from app.core.masking import mask_id
 from app.reference import workdays
-from db.errors import classify
+from db.errors import DRIVER_ERRORS, classify
 
 PAGE_SIZE = 100
 LIGHT_FILTERS = ("red", "yellow", "green", "due", "paused", "moved")
@@ -70,7 +71,7 @@ class CaseRow:
     window_id: int
     applicant_kind: str
     applicant_name: str
-    applicant_id_number: str
+    applicant_id_number: str  # masked (1101**********002X): the full number only through personal_data.reveal
     received_at: datetime  # hall local time
     promised_deadline: date | None
     legal_deadline: date | None
@@ -218,7 +219,7 @@ def _day(value: str | None) -> date | None:
 def _row(r: Sequence[Any], window: LightWindow) -> CaseRow:
     promised, legal = _day(r[11]), _day(r[12])
     p_light, l_light = case_lights(r[3], promised, legal, window)
-    return CaseRow(r[1], r[2], r[3], _LABELS.get(r[3], r[3]), r[4], r[5], r[6], r[7], r[8], r[9],
+    return CaseRow(r[1], r[2], r[3], _LABELS.get(r[3], r[3]), r[4], r[5], r[6], r[7], r[8], mask_id(r[9]),
                    local_naive(datetime.fromisoformat(r[10])), promised, legal, bool(r[13]),
                    _day(r[14]), bool(r[15]), r[16], p_light, l_light)
 
@@ -230,7 +231,7 @@ def _reading(ctx: AppContext) -> Iterator[sqlite3.Connection]:
     pooled = ctx.read_engine.raw_connection()
     try:
         yield pooled.driver_connection  # type: ignore[misc]
-    except sqlite3.Error as exc:
+    except DRIVER_ERRORS as exc:
         known = classify(exc)
         if known is not None:
             raise known from exc

@@ -7,5 +7,5 @@ Public modules are listed in __all__; the others are private to this package
 (tests/test_architecture.py holds it).
 """
 
-__all__ = ["audit", "auth", "changes", "context", "errors", "faults", "files", "machine", "op_keys", "outbox", "paths",
-           "secret_store", "text_rules"]  # public modules: other packages import only these
+__all__ = ["audit", "auth", "changes", "context", "data_keys", "errors", "faults", "files", "machine", "masking",
+           "op_keys", "outbox", "paths", "sealed_files", "secret_store", "text_rules"]  # public modules: others import only these

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from io import BytesIO
 from typing import Any
 
+from app.core.masking import mask_id
 from app.documents import official as o
 from app.documents.barcode import code128_width_mm, draw_code128
 from app.documents.data import KIND_TITLES, DocumentData, MaterialLine
@@ -37,9 +38,7 @@ def fields(doc: DocumentData) -> dict[str, str]:
 
 def masked_id(number: str) -> str:
     """A slip that is easily lost shows only enough of the ID for the applicant to recognise it."""
-    if len(number) <= 8:
-        return number
-    return number[:4] + "*" * (len(number) - 8) + number[-4:]
+    return mask_id(number)
 
 
 def material_state(m: MaterialLine) -> str:

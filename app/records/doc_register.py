@@ -18,8 +18,8 @@ from app.core import audit, outbox
 from app.core.auth import Action, require
 from app.core.context import Actor, AppContext
 from app.core.errors import AppError, NotFound, ValidationError
-from app.core.files import write_once
 from app.core.machine import check_same_machine
+from app.core.sealed_files import read_stored, write_stored
 from app.documents.data import KIND_TITLES, DocKind
 from app.records.case_events import add_event
 from db.models import Case, Document, DocumentCounter, PrintJob
@@ -81,7 +81,7 @@ def write_blob(root: Path, pdf: bytes, when: datetime) -> tuple[str, str]:
     """Store bytes under documents/YYYY/MM/<sha256>.pdf durably; returns (relative path, sha256)."""
     digest = hashlib.sha256(pdf).hexdigest()
     rel = Path("documents") / f"{when:%Y}" / f"{when:%m}" / f"{digest}.pdf"
-    write_once(root / rel, pdf, "文书文件")
+    write_stored(root, root / rel, pdf, "文书文件")
     return rel.as_posix(), digest
 
 
@@ -104,7 +104,7 @@ def read_document(ctx: AppContext, document_id: str) -> tuple[DocumentInfo, byte
         if doc is None:
             raise NotFound("文书不存在")
         info = info_of(doc, ctx.data.root)
-    data = info.path.read_bytes()
+    data = read_stored(ctx.data.root, info.path, f"文书文件 {info.number} ")
     if hashlib.sha256(data).hexdigest() != info.sha256:
         raise AppError("tampered", f"文书文件 {info.number} 与登记的摘要不符，可能已被改动，请勿使用")
     return info, data

@@ -19,6 +19,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("deadlines/yellow_workdays", int, 3, "临近办结期限提醒（工作日）"),
     Setting("intake/close_unanswered_workdays", int, 60, "一次性告知后未补正自动办结（工作日）"),
     Setting("ratings/follow_up_workdays", int, 5, "差评整改期限（工作日）"),
+    # The hall's rule (#19): a closed case leaves this workstation once the server holds it and it is this old.
+    Setting("privacy/retention_days", int, 365, "已办结办件在本机保留天数（中心服务器已存档后清除；0 为不清除）"),
     Setting("printing/receipt_printer", str, "", "回执打印机（80 毫米）"),
     Setting("printing/a4_printer", str, "", "A4 打印机"),
     # Only remembers what was typed in the enrolment dialog; the enrolled server lives in the database.

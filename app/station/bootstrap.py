@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.core import audit
+from app.core import audit, data_keys
 from app.core.auth import hash_password
 from app.core.context import AppContext, utc_now
 from app.core.errors import AppError
@@ -17,6 +17,7 @@ from app.core.faults import fault_point
 from app.core.paths import DataDir, resources_dir
 from app.reference import workdays
 from app.seal.seals import grant_demo_authorisations, provision_demo_credentials
+from app.station.at_rest import protect
 from app.sync import op_signing, reference_data, rollback_guard
 from db.engine import make_engine, quick_check
 from db.errors import StorageError
@@ -35,22 +36,29 @@ def open_data_dir(root: Path, *, demo: bool = False,
         data.ensure()
     except OSError as exc:
         raise AppError("data_dir", f"无法创建数据目录 {root}：{exc.strerror}") from exc
-    engine = make_engine(data.database)
     existed = data.database.exists() and data.database.stat().st_size > 0
+    try:
+        at_rest = protect(data, demo=demo)
+    except OSError as exc:
+        raise AppError("encrypt", f"数据加密未完成（{exc.strerror}），原数据未改动。请检查磁盘后重试。") from exc
+    key = at_rest.key
+    engine = make_engine(data.database, key=key)
     try:
         if existed:
             result = quick_check(engine)
             if result != "ok":
                 raise AppError("corrupt", f"数据库完整性检查未通过：{result}。请联系信息管理员从备份恢复。")
-        upgrade(engine, data.database, data.backups, checkpoint=fault_point)
+        upgrade(engine, data.database, data.backups, checkpoint=fault_point, key=key)
         if existed:
             daily_backup(data)
     except StorageError as exc:
         raise AppError(exc.code, exc.message) from exc
-    ctx = AppContext(data, engine, make_engine(data.database, readonly=True), demo=demo, clock=clock)
+    ctx = AppContext(data, engine, make_engine(data.database, readonly=True, key=key), demo=demo, clock=clock)
     ctx.after_commit.append(lambda s: audit.write_head(data.audit_head, s))
     with ctx.write() as s:
         audit.ensure_keyed(s)  # rows from here on are chained with a key from the OS secret store
+        if at_rest.encrypted_now:
+            audit.record(s, None, "encrypted_at_rest", "、".join(at_rest.encrypted_now))
         workdays.seed_if_empty(s)
         if demo and s.execute(select(Hall.id)).first() is None:
             load_demo(s, data)
@@ -81,7 +89,8 @@ def daily_backup(data: DataDir) -> Path | None:
     existing = sorted(data.backups.glob("onewindow-*-daily.sqlite"))
     if any(p.name.startswith(f"onewindow-{today}") for p in existing):
         return None
-    made = backup_file(data.database, data.backups, "daily", checkpoint=fault_point)
+    made = backup_file(data.database, data.backups, "daily", checkpoint=fault_point,
+                       key=data_keys.key(data.root, data_keys.DATABASE))
     for old in sorted(data.backups.glob("onewindow-*-daily.sqlite"))[:-KEEP_DAILY_BACKUPS]:
         old.unlink(missing_ok=True)
     return made

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, NoReturn, TypeVar
+from urllib.parse import urlsplit
 
 from app.core.errors import AppError
 from app.sync.protocol import (
@@ -86,6 +87,30 @@ def _retry_after(value: str | None) -> float | None:
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
+def is_loopback(host: str) -> bool:
+    """Whether `host` is this machine (localhost, 127.0.0.0/8, ::1): the only place plain HTTP may go."""
+    import ipaddress
+
+    if host.lower() in ("localhost", "localhost."):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def plain_http_refused(url: str) -> str | None:
+    """The message when `url` would send citizens' data in clear over the network; None when it is fine.
+
+    Case payloads, ID numbers and staff tokens cross the hall's network: only HTTPS, verified against
+    the hall's CA in the OS trust store (http_session), except to a server on this same machine.
+    """
+    parts = urlsplit(url)
+    if parts.scheme == "http" and not is_loopback(parts.hostname or ""):
+        return "中心服务器地址必须使用 https://（加密传输，个人信息保护要求）；http:// 只允许本机地址（127.0.0.1）"
+    return None
+
+
 def http_session() -> Any:
     """A requests session that verifies HTTPS against the OS trust store (a hall's own CA works)."""
     import requests
@@ -108,6 +133,9 @@ class SyncClient:
     def __init__(self, base_url: str, device: DeviceCredential | None = None, token: str | None = None,
                  *, session: Any = None) -> None:
         self.base_url = base_url.rstrip("/")
+        refused = plain_http_refused(self.base_url)
+        if refused:
+            raise AppError("plain_http", refused)
         self.device, self.token = device, token
         self._http = session or http_session()
 

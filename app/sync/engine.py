@@ -16,15 +16,18 @@ import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from app.cases.attachments import blob_path
 from app.core import audit
 from app.core.context import AppContext, to_local
 from app.core.errors import AppError
 from app.core.faults import fault_point
 from app.core.outbox import current_epoch
+from app.core.sealed_files import read_stored
 from app.sync import blocks, doc_fetch, pull_apply, reference_data
 from app.sync import settings as keys
 from app.sync.client import DeviceRejected, NeedLogin, ServerRefused, ServerUnavailable, SyncClient
@@ -49,7 +52,7 @@ from app.sync.protocol import (
     to_wire,
     ts,
 )
-from db.models import BlobUpload, Case, Document, OutboxOp, SyncRun
+from db.models import Attachment, BlobUpload, Case, Document, OutboxOp, SyncRun
 
 log = logging.getLogger(__name__)
 Report = Callable[[int, int, str], None]
@@ -125,11 +128,15 @@ class _Run:
             done = select(BlobUpload.sha256).where(BlobUpload.uploaded_at.is_not(None))
             rows = s.execute(select(Document.sha256, Document.path).where(Document.sha256.not_in(done))
                              .group_by(Document.sha256).limit(MAX_BLOBS_PER_RUN)).all()
+            # Scans go to the server too: it is the record once the workstation prunes old cases (#19).
+            rows += [(sha, blob_path(Path(""), sha, mime).as_posix()) for sha, mime in s.execute(
+                select(Attachment.sha256, Attachment.mime).where(Attachment.sha256.not_in(done))
+                .group_by(Attachment.sha256).limit(MAX_BLOBS_PER_RUN)).all()]
         for sha, path in rows:
             if self.cancel.is_set():
                 return
             try:
-                data = (self.ctx.data.root / path).read_bytes()
+                data = read_stored(self.ctx.data.root, self.ctx.data.root / path)
             except OSError:
                 log.warning("document file missing for upload: %s", path)
                 continue

@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from sqlalchemy import update
+from sqlalchemy.orm import Session
 
 from app.core import audit, machine, op_keys
 from app.core.auth import Action, require
@@ -13,7 +14,7 @@ from app.core.errors import AppError, ValidationError
 from app.core.outbox import pending_count
 from app.sync import op_signing
 from app.sync import settings as keys
-from app.sync.client import DeviceCredential, SyncClient
+from app.sync.client import DeviceCredential, SyncClient, plain_http_refused
 from app.sync.credentials import CredentialStore
 from app.sync.protocol import LoginResponse
 from db.models import OutboxOp
@@ -23,8 +24,16 @@ def clean_url(url: str) -> str:
     url = url.strip().rstrip("/")
     parts = urlsplit(url)
     if parts.scheme not in ("https", "http") or not parts.netloc:
-        raise ValidationError("server_url", "中心服务器地址应形如 https://服务器名 （局域网演示可用 http://）")
+        raise ValidationError("server_url", "中心服务器地址应形如 https://服务器名")
+    refused = plain_http_refused(url)
+    if refused:
+        raise ValidationError("server_url", refused)
     return url
+
+
+def enrolled(session: Session) -> bool:
+    """Whether this workstation is enrolled with a central server (so anything synced is held there)."""
+    return keys.enrolment(session) is not None
 
 
 def enrol(ctx: AppContext, actor: Actor, server_url: str, code: str, workstation_name: str,

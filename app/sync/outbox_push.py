@@ -12,9 +12,10 @@ import json
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select, text, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
+from app.core.errors import AppError
 from app.sync import settings as keys
 from app.sync.protocol import MAX_PUSH_BATCH, Op, OpResult, ts
 from db.models import (
@@ -170,8 +171,13 @@ def pending_batch(session: Session, epoch: int, limit: int = MAX_PUSH_BATCH) -> 
     return [to_op(session, row, epoch, codes) for row in rows]
 
 
+# An answered op keeps its id, seq, entity, kind and the server's answer, but not its payload (the
+# applicant's name, ID number, phone …): the server is the record from then on (#19, least data).
+DROPPED = ""
+
+
 def record_results(session: Session, results: list[OpResult], now: datetime) -> list[OpResult]:
-    """Mark ops acknowledged or rejected; returns the rejected ones."""
+    """Mark ops acknowledged or rejected and drop their payloads; returns the rejected ones."""
     rejected = []
     by_id = {r.op_id: r for r in results}
     if not by_id:
@@ -182,6 +188,7 @@ def record_results(session: Session, results: list[OpResult], now: datetime) -> 
         row.result_json = json.dumps({"status": result.status, "code": result.code, "reason": result.reason},
                                      ensure_ascii=False)
         row.acked_at = now
+        row.payload_json = DROPPED
         if result.status == "rejected":
             rejected.append(result)
     session.flush()
@@ -220,7 +227,17 @@ def raise_top(session: Session, top: int) -> None:
 
 
 def requeue_from(session: Session, seq: int) -> int:
-    """The server lost ops from `seq` on (restored from a backup): send them again."""
+    """The server lost ops from `seq` on (restored from a backup): send them again.
+
+    Ops answered since #19 no longer hold their payloads, so they cannot be sent again: the server's
+    operator restores them from the server's own later backup (said in the message, nothing changed here).
+    """
+    lost = session.execute(select(func.count()).select_from(OutboxOp).where(
+        OutboxOp.device_seq >= seq, OutboxOp.state.in_(("acked", "rejected")), OutboxOp.payload_json == DROPPED)
+    ).scalar_one()
+    if lost:
+        raise AppError("push_lost", f"中心服务器缺少本机已确认的 {lost} 条操作（自序号 {seq} 起，服务器可能从备份恢复）。"
+                                    "按个人信息保护要求，已确认操作的内容不在本机保留，请信息管理员从服务器备份恢复后再同步。")
     result = session.execute(update(OutboxOp).where(OutboxOp.device_seq >= seq,
                                                     OutboxOp.state.in_(("acked", "rejected")))
                              .values(state="pending", acked_at=None))

@@ -21,6 +21,16 @@ class Check:
     fix: str = ""
 
 
+def _key(data: object) -> bytes | None:
+    """The database key of an encrypted workstation database (None for a plain one)."""
+    from app.core import data_keys
+    from db.at_rest import is_plain
+
+    if is_plain(data.database):  # type: ignore[attr-defined]
+        return None
+    return data_keys.key(data.root, data_keys.DATABASE)  # type: ignore[attr-defined]
+
+
 def check_data_dir(root: Path) -> Check:
     try:
         root.mkdir(parents=True, exist_ok=True)
@@ -42,7 +52,7 @@ def check_database(root: Path) -> Check:
     data = DataDir(root)
     if not data.database.exists():
         return Check("数据库 / database", True, True, "尚未创建（首次启动时自动创建）")
-    engine = make_engine(data.database)
+    engine = make_engine(data.database, key=_key(data))
     try:
         result = quick_check(engine)
         rev, head = current_revision(engine), head_revision()
@@ -66,7 +76,7 @@ def check_audit(root: Path) -> Check:
     data = DataDir(root)
     if not data.database.exists():
         return Check("审计日志 / audit chain", True, True, "尚无记录")
-    engine = make_engine(data.database, readonly=True)
+    engine = make_engine(data.database, readonly=True, key=_key(data))
     try:
         with make_session_factory(engine)() as s:
             report = verify_chain(s, data.audit_head, anchors_of_last_sync(s))
@@ -110,7 +120,7 @@ def check_calendar(root: Path, today: date) -> Check:
         from app.reference.calendar import official_horizon
 
         return Check("工作日历 / calendar", True, True, f"首次启动时载入；官方日程至 {official_horizon()} 年")
-    engine = make_engine(data.database, readonly=True)
+    engine = make_engine(data.database, readonly=True, key=_key(data))
     try:
         with make_session_factory(engine)() as s:
             official, last = horizon_of(s)
@@ -150,7 +160,7 @@ def enrolled_server_url(root: Path) -> str:
     data = DataDir(root)
     if not data.database.exists():
         return ""
-    engine = make_engine(data.database, readonly=True)
+    engine = make_engine(data.database, readonly=True, key=_key(data))
     try:
         with make_session_factory(engine)() as s:
             row = s.get(Setting, "sync.server_url")

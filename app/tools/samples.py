@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from app.core.auth import actor_for
 from app.core.context import AppContext, to_local
+from app.core.sealed_files import read_stored
 from app.documents.data import (
     CaseFacts,
     Decision,
@@ -122,7 +123,7 @@ def make_samples(ctx: AppContext, outdir: Path, *, name: str = "王䶮", org: st
         infos = [info_of(d, ctx.data.root) for d in docs]
     for info in infos:
         target = outdir / f"{info.kind}.pdf"
-        target.write_bytes(info.path.read_bytes())
+        target.write_bytes(read_stored(ctx.data.root, info.path))
         written.append(target)
     return written
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from ow_testkit import clerk, complete, item_named
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.core import outbox
 from app.core.context import AppContext
+from app.core.errors import AppError
 from app.core.outbox import current_epoch
 from app.intake.outcomes import accept_case
 from app.sync import settings as keys
@@ -82,7 +84,14 @@ def test_results_ack_or_reject_and_a_gap_requeues(ctx: AppContext) -> None:
         states = {r.device_seq: (r.state, json.loads(r.result_json).get("reason"))
                   for r in s.execute(select(OutboxOp)).scalars()}
     assert states == {1: ("acked", ""), 2: ("acked", ""), 3: ("rejected", "办件已办结")}
-    with ctx.write() as s:
-        assert requeue_from(s, 2) == 2  # the server lost 2 and 3 (restored from its backup): send again
+    with ctx.read() as s:  # #19: an answered op keeps no personal data, only what identifies it
+        assert {r.payload_json for r in s.execute(select(OutboxOp)).scalars()} == {""}
+    with ctx.write() as s:  # the server lost 2 and 3 (restored from its backup): they cannot be sent again
+        with pytest.raises(AppError, match="2 条") as lost:
+            requeue_from(s, 2)
+        assert lost.value.code == "push_lost"
+    with ctx.write() as s:  # an op answered before #19 still holds its payload: that one is sent again
+        s.execute(update(OutboxOp).where(OutboxOp.device_seq >= 2).values(payload_json="{}"))
+        assert requeue_from(s, 2) == 2
     with ctx.read() as s:
         assert [op.device_seq for op in pending_batch(s, 0)] == [2, 3]

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from app.cases.attachments import add_attachment, read_attachment
 from app.cases.detail import CaseDetail, case_detail
 from app.cases.lights import LIGHT_COLORS, LIGHT_LABELS, Light
+from app.cases.personal_data import PersonalNumbers, reveal
 from app.cases.ratings import record_rating
 from app.cases.special_procedures import acknowledge_moved_deadline, end_suspension, extend, start_suspension
 from app.core.auth import Action, may
@@ -79,6 +80,8 @@ class CaseDetailView(QWidget):
         self.header = QLabel(objectName="caseHeader")
         self.header.setTextFormat(Qt.TextFormat.RichText)
         self.header.setWordWrap(True)
+        self.header.linkActivated.connect(self.reveal_numbers)
+        self.revealed: PersonalNumbers | None = None  # the full numbers, after the clerk asked (audited)
         outer.addWidget(self.header)
         moved = QHBoxLayout()
         self.moved_label = QLabel(objectName="caseMoved")
@@ -148,8 +151,21 @@ class CaseDetailView(QWidget):
     def load(self, case_id: str) -> None:
         try:
             self.detail = case_detail(self.ctx, self.actor, case_id, self.prefs.get("deadlines/yellow_workdays"))
+            if self.revealed is not None and self.revealed.case_id != case_id:
+                self.revealed = None
         except AppError as exc:
             QMessageBox.warning(self, "无法打开办件", exc.message)
+            return
+        self._show(self.detail)
+
+    def reveal_numbers(self, _link: str = "") -> None:
+        """The full ID number and phone of this applicant; the core audits who looked, at whose, when."""
+        if self.detail is None:
+            return
+        try:
+            self.revealed = reveal(self.ctx, self.actor, self.detail.id)
+        except AppError as exc:
+            QMessageBox.warning(self, "无法显示", exc.message)
             return
         self._show(self.detail)
 
@@ -161,7 +177,12 @@ class CaseDetailView(QWidget):
     def _show(self, d: CaseDetail) -> None:
         e = escape
         prov = "（暂定）" if d.provisional else ""
-        who = f"{e(d.applicant_name)}　{e(d.applicant_id_label)} {e(d.applicant_id_number)}　{e(d.applicant_phone)}"
+        shown = self.revealed
+        if shown is None:  # masked until the clerk clicks (PIPL: sensitive personal information)
+            who = (f"{e(d.applicant_name)}　{e(d.applicant_id_label)} {e(d.applicant_id_number)}　"
+                   f"{e(d.applicant_phone)}　<a href='reveal'>显示完整号码</a>")
+        else:
+            who = f"{e(d.applicant_name)}　{e(d.applicant_id_label)} {e(shown.id_number)}　{e(shown.phone)}"
         if d.agent_name:
             who += f"　代理人 {e(d.agent_name)}"
         self.header.setText(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import sys
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -49,7 +50,7 @@ def open_behind(root: Path, demo: bool, *, report: Any, cancel: Any) -> AppConte
     return ctx
 
 
-def start_housekeeping(window: MainWindow, ctx: AppContext, close_after: int) -> None:
+def start_housekeeping(window: MainWindow, ctx: AppContext, close_after: int, retention_days: int = 365) -> None:
     """Deemed acceptances, unanswered notices and the daily backup: now, then every hour, off the UI thread."""
     from app.station.housekeeping import run_housekeeping
 
@@ -63,7 +64,8 @@ def start_housekeeping(window: MainWindow, ctx: AppContext, close_after: int) ->
                 + (f"；未能处理 {len(r.failed)} 件，见临期面板" if r.failed else ""), 10000)
 
     def run() -> None:
-        runner.run(run_housekeeping, ctx, close_after, title="正在整理办件…", quiet=True, on_done=done)
+        runner.run(partial(run_housekeeping, retention_days=retention_days), ctx, close_after,
+                   title="正在整理办件…", quiet=True, on_done=done)
 
     timer = QTimer(window, interval=3_600_000)
     timer.timeout.connect(run)
@@ -86,7 +88,8 @@ def _main_window(app: QApplication, ctx: AppContext, actor: Actor, demo: bool) -
     app.processEvents()
     if _probe("main"):
         return 0
-    start_housekeeping(window, ctx, int(prefs.get("intake/close_unanswered_workdays")))
+    start_housekeeping(window, ctx, int(prefs.get("intake/close_unanswered_workdays")),
+                       int(prefs.get("privacy/retention_days")))
     return app.exec()
 
 
