@@ -81,7 +81,8 @@ class BodyGuard:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
             await self.app(scope, receive, send)
             return
-        limit = MAX_BLOB_BODY if scope["path"].startswith("/v1/blobs/") else MAX_BODY
+        blob = scope["path"].startswith("/v1/blobs/")  # documents are bytes, never JSON
+        limit = MAX_BLOB_BODY if blob else MAX_BODY
         headers = dict(scope.get("headers") or [])
         declared = headers.get(b"content-length", b"").decode("latin-1")
         too_large = error_response(413, "too_large", f"请求体超过上限（{limit // (1024 * 1024)} MiB）")
@@ -102,7 +103,7 @@ class BodyGuard:
             more = message.get("more_body", False)
         body = b"".join(chunks)
         content_type = headers.get(b"content-type", b"")
-        if body and (b"json" in content_type or not content_type):  # FastAPI reads JSON when none is named
+        if body and not blob and (b"json" in content_type or not content_type):  # FastAPI reads JSON when none is named
             problem = _json_problem(body)
             if problem is not None:
                 field, reason = problem
