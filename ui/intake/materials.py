@@ -37,8 +37,10 @@ class MaterialRow:
         for key, label in STATUS_CHOICES:
             if key != "deferred" or spec.may_defer:
                 self.status.addItem(label, key)
+        # Nothing is taken as handed over until the clerk says so: a row starts 缺少, the original unchecked.
+        self.status.setCurrentIndex(self.status.findData("missing"))
         self.original = QCheckBox("原件已核", objectName=f"original_{spec.seq}")
-        self.original.setChecked(spec.form != "copy")
+        self.original.setChecked(False)
         self.original.setEnabled(spec.form != "copy")
         self.copies = QSpinBox(objectName=f"copies_{spec.seq}")
         self.copies.setRange(0, 99)
@@ -53,7 +55,8 @@ class MaterialRow:
         self.due.setDisplayFormat("yyyy-MM-dd")
         self.due.setDate(QDate.currentDate().addDays(10))
         self.error = error_label()
-        for col, w in enumerate((name, form, self.status, self.original, self.copies, self.defect, self.due)):
+        self.widgets = (name, form, self.status, self.original, self.copies, self.defect, self.due)
+        for col, w in enumerate(self.widgets):
             grid.addWidget(w, row * 2, col)
         grid.addWidget(self.error, row * 2 + 1, 0, 1, 7)
         errors.add(f"materials.{spec.id}", self.status, self.error)
@@ -71,6 +74,10 @@ class MaterialRow:
             self.defect.setCurrentText("未提交")
         if key == "received" and self.defect.currentText() == "未提交":
             self.defect.setCurrentText("")
+
+    def set_shown(self, shown: bool) -> None:
+        for w in (*self.widgets, self.error):
+            w.setVisible(shown)
 
     def value(self) -> MaterialInput:
         key = self.status.currentData()
@@ -107,15 +114,27 @@ class MaterialsPanel(QWidget):
         self.grid = QGridLayout(self)
         self.grid.setColumnStretch(0, 3)
         self.rows: list[MaterialRow] = []
+        self.has_agent = False
         self.placeholder = QLabel("请先选择办理事项，材料清单将按事项自动列出")
         self.grid.addWidget(self.placeholder, 0, 0, 1, 7)
 
-    def set_item(self, guide: ItemGuide | None) -> None:
+    def set_agent(self, has_agent: bool) -> None:
+        """The agent's papers (授权委托书 …) are listed only when someone applies through an agent."""
+        self.has_agent = has_agent
+        for r in self.rows:
+            if r.spec.for_agent:
+                r.set_shown(has_agent)
+
+    def shown_rows(self) -> list[MaterialRow]:
+        return [r for r in self.rows if self.has_agent or not r.spec.for_agent]
+
+    def set_item(self, guide: ItemGuide | None, has_agent: bool = False) -> None:
         while self.grid.count():
             w = self.grid.takeAt(0).widget()
             if w is not None and w is not self.placeholder:
                 w.deleteLater()
         self.rows = []
+        self.errors.forget("materials.")
         if guide is None:
             self.grid.addWidget(self.placeholder, 0, 0, 1, 7)
             self.placeholder.show()
@@ -123,9 +142,11 @@ class MaterialsPanel(QWidget):
         self.placeholder.hide()
         for i, spec in enumerate(guide.materials):
             self.rows.append(MaterialRow(spec, self.grid, i, self.errors, self.changed))
+        self.set_agent(has_agent)
 
     def values(self) -> tuple[MaterialInput, ...]:
-        return tuple(r.value() for r in self.rows)
+        return tuple(r.value() for r in self.shown_rows())
 
     def first_focus(self) -> QWidget | None:
-        return self.rows[0].status if self.rows else None
+        rows = self.shown_rows()
+        return rows[0].status if rows else None

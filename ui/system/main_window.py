@@ -108,6 +108,7 @@ class MainWindow(QMainWindow):
         if key == "intake" and may(actor, Action.INTAKE):
             page = IntakeView(ctx, actor, self.reader or (SimulatedReader() if ctx.demo else NoReader()))
             page.completed.connect(lambda r: self.printer.print_all(r.document_ids))
+            page.open_case.connect(self._open_case)
             return page
         if key == "signoff" and may(actor, Action.VIEW_CASES):
             signoff = SignoffView(ctx, actor, self.hall, deferred=True)
@@ -153,6 +154,10 @@ class MainWindow(QMainWindow):
     def show_section(self, key: str) -> None:
         self.nav.setCurrentRow(self.section_index[key])
 
+    def _open_case(self, case_id: str) -> None:
+        self.show_section("cases")
+        self.cases.open_case(case_id)
+
     def _add_due_dock(self, ctx: AppContext, actor: Actor, menu: QMenu) -> None:
         """The due-soon / overdue panel beside every page, the intake form included (a dock, not in it)."""
         self.due_panel = DuePanel(ctx, actor, self.prefs, deferred=True)
@@ -164,13 +169,9 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
         menu.addAction(dock.toggleViewAction())
 
-        def open_case(case_id: str) -> None:
-            self.show_section("cases")
-            self.cases.open_case(case_id)
-
         def show_filter(light: str) -> None:
             self.show_section("cases")
             self.cases.show_filter(light)
 
-        self.due_panel.open_case.connect(open_case)
+        self.due_panel.open_case.connect(self._open_case)
         self.due_panel.show_filter.connect(show_filter)
