@@ -62,7 +62,8 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.ctx, self.actor, self.hall, self.reader = ctx, actor, hall, reader
         self.prefs = prefs or Preferences(ctx.demo)
-        self.printer = DocumentPrinter(ctx, actor, self.prefs, self)
+        self.printer = DocumentPrinter(ctx, actor, self.prefs, self,
+                                       status=lambda message: self.statusBar().showMessage(message))
         self.setWindowTitle(f"OneWindow — {hall.name}{'（演示）' if ctx.demo else ''}")
         self.nav = QListWidget(objectName="nav")
         self.nav.setFixedWidth(120)
