@@ -272,7 +272,7 @@ class SyncView(QWidget):
         self.enrol_button.setEnabled(not s.enrolled or s.moved)
         self.sync_button.setEnabled(s.enrolled)
         self.login_button.setEnabled(s.enrolled)
-        self._fill(self.rejections, [(f"{to_local(r.at):%m-%d %H:%M}", r.what, f"{r.reason}（{r.code}）", r.op_id)
+        self._fill(self.rejections, [(f"{to_local(r.at):%m-%d %H:%M}", r.what, r.reason, r.op_id)
                                      for r in status.rejections(self.ctx)])
         self._fill(self.history, [(f"{to_local(h.started_at):%m-%d %H:%M:%S}",
                                    f"{to_local(h.finished_at):%H:%M:%S}" if h.finished_at else "进行中",

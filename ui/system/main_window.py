@@ -96,6 +96,8 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.sync_label)
         menu = self.menuBar().addMenu("系统")
         menu.addAction("设置…", lambda: SettingsDialog(self.prefs, actor, self).exec())
+        self.shift_change = False  # set by 注销（换班）: the start-up asks the next person to sign in
+        menu.addAction("注销（换班）", self.change_shift).setObjectName("changeShift")
         if may_open_records(actor):
             menu.addAction("用印登记与审计日志…", lambda: RecordsDialog(ctx, actor, self.prefs, self).exec())
         if may(actor, Action.VIEW_CASES) and actor.window_id is not None:
@@ -154,6 +156,11 @@ class MainWindow(QMainWindow):
 
     def show_section(self, key: str) -> None:
         self.nav.setCurrentRow(self.section_index[key])
+
+    def change_shift(self) -> None:
+        """Sign out: this person's window closes and the sign-in comes back for the next one."""
+        self.shift_change = True
+        self.close()
 
     def _open_case(self, case_id: str) -> None:
         self.show_section("cases")
