@@ -30,6 +30,7 @@ from app.core.auth import Action, require
 from app.core.context import Actor, AppContext
 from app.core.errors import AppError, NotFound, PermissionDenied, ValidationError
 from app.documents.data import CertificateContent, DocKind, DocumentData, SealImpression
+from app.documents.text import masked_id
 from app.records.doc_facts import issuer_for
 from app.seal import sealing
 from db.models import Case, CaseEvent, Certificate, Document, Hall, Item, Staff
@@ -199,7 +200,9 @@ def _content(session: Session, ctype: CertType, copy: CopySpec, case: Case, numb
     return CertificateContent(
         type_code=ctype.code, title=ctype.name, orientation=copy.orientation, number=number,
         holder_label=ctype.holder_label, holder=case.applicant_name, holder_id_label=ctype.holder_id_label,
-        holder_id=case.applicant_id_number, rows=rows, validity_label=ctype.validity_label, valid_from=valid_from,
+        # it hangs on the premises' wall: a person's ID number is masked, a company's credit code is public
+        holder_id=masked_id(case.applicant_id_number) if case.applicant_kind == "person" else case.applicant_id_number,
+        rows=rows, validity_label=ctype.validity_label, valid_from=valid_from,
         valid_to=valid_to, verify_url=url, side=side, notes=ctype.notes, replaces_number=replaces_number,
         accent=ctype.accent, preview=preview)
 

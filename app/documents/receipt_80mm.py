@@ -13,6 +13,7 @@ from app.documents.data import KIND_TITLES, DocumentData, MaterialLine
 from app.documents.fonts import FontChain, make_canvas
 from app.documents.legal_text import cn_date, deemed_acceptance
 from app.documents.linebreak import break_lines
+from app.documents.text import masked_id
 
 MM = o.MM
 PAGE_W = 80 * MM
@@ -33,13 +34,6 @@ class _Block:
 
 def fields(doc: DocumentData) -> dict[str, str]:
     return o.base_fields(doc)
-
-
-def masked_id(number: str) -> str:
-    """A slip that is easily lost shows only enough of the ID for the applicant to recognise it."""
-    if len(number) <= 8:
-        return number
-    return number[:4] + "*" * (len(number) - 8) + number[-4:]
 
 
 def material_state(m: MaterialLine) -> str:

@@ -212,3 +212,11 @@ def _tail_width(line: Any, text: str, n: int, frags: bool, args: tuple[Any, ...]
         if n <= 0:
             break
     return width
+
+
+def masked_id(number: str) -> str:
+    """A person's ID on paper others see (a slip easily lost, a certificate on the wall): only enough of it
+    for the holder to recognise it."""
+    if len(number) <= 8:
+        return number
+    return number[:4] + "*" * (len(number) - 8) + number[-4:]

@@ -112,7 +112,7 @@ class PrintPreviewDialog(QDialog):
         buttons = QDialogButtonBox()
         self.print_button = buttons.addButton(print_label, QDialogButtonBox.ButtonRole.AcceptRole)
         self.save_button = buttons.addButton("另存为 PDF", QDialogButtonBox.ButtonRole.ActionRole)
-        self.cancel_button = buttons.addButton("关闭", QDialogButtonBox.ButtonRole.RejectRole)
+        self.cancel_button = buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
         self.save_button.clicked.connect(self._ask_save)
         if not can_print:  # no printer here: the pages can still be looked at and saved
             self.print_button.setEnabled(False)

@@ -117,6 +117,7 @@ class DocumentPrinter:
         dialog = PrintPreviewDialog(pdf, printer, copy_mark=mark, title=f"{info.title} {info.number}",
                                     parent=self.parent, print_label="补打（副本）" if reprint else "打印（正本）",
                                     can_print=allowed and self.has_printer(name))
+        dialog.cancel_button.setText("关闭")  # a document looked at, not a print about to start
         dialog.printed.connect(lambda result: record_print(self.ctx, self.actor, document_id,
                                                            printer_label(printer), result.ok, result.message))
         dialog.show()
