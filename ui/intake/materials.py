@@ -20,6 +20,7 @@ from app.intake.input_checks import MaterialInput
 from app.reference.catalog import FORM_LABELS, ItemGuide
 from ui.widgets.field_errors import FieldErrors, error_label
 
+NAME_CHARS = 10  # the narrowest a material's name may get, in characters
 STATUS_CHOICES = (("received", "已收"), ("missing", "缺少"), ("defective", "不合格"), ("deferred", "容缺后补"))
 COMMON_DEFECTS = ("未提交", "复印件不清晰，须提交清晰复印件", "未加盖公章，须加盖公章", "未签字，须由申请人签字",
                   "已过有效期，须提交有效期内的文件", "内容与申请事项不一致，须按要求重新填写")
@@ -30,8 +31,10 @@ class MaterialRow:
 
     def __init__(self, spec: Any, grid: QGridLayout, row: int, errors: FieldErrors, changed: Signal) -> None:
         self.spec = spec
-        name = QLabel(f"{spec.seq}. {spec.name}")
+        name = QLabel(f"{spec.seq}. {spec.name}", objectName=f"name_{spec.seq}")
         name.setWordWrap(True)
+        # at 1280×800 the other columns squeezed a name to 2–3 characters a line: keep room for ten
+        name.setMinimumWidth(name.fontMetrics().horizontalAdvance("材" * NAME_CHARS))
         form = QLabel(f"{FORM_LABELS.get(spec.form, spec.form)} {spec.copies} 份" + ("（可容缺）" if spec.may_defer else ""))
         self.status = QComboBox(objectName=f"status_{spec.seq}")
         for key, label in STATUS_CHOICES:
@@ -49,7 +52,7 @@ class MaterialRow:
         self.defect = QComboBox(objectName=f"defect_{spec.seq}")
         self.defect.setEditable(True)
         self.defect.addItems(("",) + COMMON_DEFECTS)
-        self.defect.setMinimumWidth(220)
+        self.defect.setMinimumWidth(180)
         self.due = QDateEdit(objectName=f"due_{spec.seq}")
         self.due.setCalendarPopup(True)
         self.due.setDisplayFormat("yyyy-MM-dd")
