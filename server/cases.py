@@ -51,7 +51,7 @@ TEXT_FIELDS = {"case_no": 32, "item_code": 64, "item_name": 200, "department_cod
                "agent_name": 100, "agent_id_type": 32, "agent_id_number": 40, "agent_phone": 40,
                "calendar_version": 64, "decision": 16, "clerk": 64, "reviewer": 64, "approver": 64,
                "refusal_reason": 4000, "refusal_basis": 4000, "competent_authority": 200, "origin_device": 16,
-               "opinion": 4000}
+               "opinion": 4000, "decision_content": 4000, "decision_validity": 200}
 INSTANT_FIELDS = ("received_at", "accepted_at", "decided_at", "closed_at")
 DAY_FIELDS = ("clock_start", "notice_due", "promised_deadline", "legal_deadline", "issue_deadline",
               "printed_promised")

@@ -16,6 +16,10 @@ FOOD = ("食品经营许可", "zhangmin", "zhoujianhua")
 HYGIENE = ("公共场所卫生许可", "wuqian", "sunlijuan")
 DRUG = ("药品零售许可", "zhangmin", "zhoujianhua")
 ORG_USCC = "91350100M000100Y43"  # GB 32100 sample from DOMAIN.md
+# What the stand-in sign-off's decision licenses, per item: the certificate's licensed fields come from it.
+TERMS = {"食品经营许可": "主体业态：餐饮服务经营者；经营项目：热食类食品制售",
+         "公共场所卫生许可": "许可项目：住宿场所",
+         "药品零售许可": "企业类别：单体药店（法人）；经营范围：中成药、化学药、生物制品（除疫苗）"}
 
 
 def org(name: str = "云岫市𠮷祥大药房有限公司", legal_rep: str = "陈㛃") -> ApplicantInput:
@@ -24,7 +28,7 @@ def org(name: str = "云岫市𠮷祥大药房有限公司", legal_rep: str = "�
 
 
 def approved_case_for_test(ctx: AppContext, which: tuple[str, str, str] = FOOD,
-                           applicant: ApplicantInput | None = None) -> str:
+                           applicant: ApplicantInput | None = None, terms: str | None = None) -> str:
     """Accept through the real intake, then mark the case approved directly (a stand-in for the sign-off:
     state, decision, decided_at, approver, and the art. 44 issue deadline 10 working days later)."""
     item_name, clerk_name, chief_name = which
@@ -34,5 +38,6 @@ def approved_case_for_test(ctx: AppContext, which: tuple[str, str, str] = FOOD,
         assert case is not None
         chief = s.execute(select(Staff).where(Staff.username == chief_name)).scalar_one()
         case.state, case.decision, case.decided_at, case.approver_id = "approved", "approved", ctx.now(), chief.id
+        case.decision_content = TERMS.get(item_name, "") if terms is None else terms
         case.issue_deadline = workdays.current_calendar(s).add_working_days(ctx.today(), 10).day
     return result.case_id

@@ -42,7 +42,10 @@ EVENT_LABELS: dict[str, str] = {
     "resumed": "特别程序结束", "extended": "批准延期", "deadline_changed": "期限变更",
     "deadline_moved": "承诺日期变动（待告知申请人）", "deadline_move_told": "已告知申请人新日期",
     "attachment_added": "添加附件", "rating": "好差评", "rating_follow_up": "差评整改",
-    "document_voided": "文书作废",
+    "document_voided": "文书作废", "reviewed": "审查完毕", "returned": "退回重审", "forwarded": "上报部门",
+    "sign_off": "核准签发", "decide": "作出决定", "decide_on_spot": "当场作出决定", "backoffice_decision": "部门决定",
+    "decision_issued": "出具决定书", "certificate_issued": "制证", "certificate_voided": "证照作废",
+    "certificate_reissued": "补发证照", "delivered": "送达", "synced": "经中心服务器同步", "case_no_clash": "编号冲突",
 }
 WHICH_LABELS = {"promised": "承诺办结日期", "legal": "法定期限届满日", "notice": "一次性告知期限", "issue": "制证期限"}
 MATERIAL_STATUS = {"received": "已收", "missing": "缺少", "defective": "需补正", "deferred": "容缺后补"}
@@ -188,7 +191,7 @@ def case_detail(ctx: AppContext, actor: Actor, case_id: str, yellow_workdays: in
                                        light_window(cal, ctx.today(), yellow_workdays))
         events = tuple(
             EventLine(local_naive(e.at), names.get(e.staff_id, "") if e.staff_id else "系统", e.kind,
-                      EVENT_LABELS.get(e.kind, e.kind),
+                      EVENT_LABELS.get(e.kind, "其他记录"),  # never a code word on screen
                       f"{_label(e.from_state)} → {_label(e.to_state)}" if e.to_state and e.from_state != e.to_state
                       else "", e.reason, json.loads(e.data_json or "{}"))
             for e in s.execute(select(CaseEvent).where(CaseEvent.case_id == case_id)

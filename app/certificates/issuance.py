@@ -24,11 +24,13 @@ from app.cases.snapshot import case_snapshot
 from app.cases.states import STATE_LABELS, State, check_transition
 from app.certificates.kinds import CertType, CopySpec, type_of
 from app.certificates.numbers import mark_voided, record_number, region_code, take_number
+from app.certificates.terms import DecisionTerms, check_against, terms_of, validity
 from app.core import audit, outbox
 from app.core.auth import Action, require
 from app.core.context import Actor, AppContext
 from app.core.errors import AppError, NotFound, PermissionDenied, ValidationError
 from app.documents.data import CertificateContent, DocKind, DocumentData, SealImpression
+from app.core.masking import mask_id
 from app.records.doc_facts import issuer_for
 from app.seal import sealing
 from db.models import Case, CaseEvent, Certificate, Document, Hall, Item, Staff
@@ -48,6 +50,7 @@ class FieldValue:
     choices: tuple[str, ...] = ()
     multiline: bool = False
     hint: str = ""
+    fixed: bool = False  # set by the signed decision: shown, not edited
 
 
 @dataclass(frozen=True)
@@ -152,18 +155,26 @@ def _check_issuable(session: Session, actor: Actor, case: Case) -> None:
         raise AppError("already_issued", f"本办件已制发证照 {live[0]}")
 
 
+def _terms(case: Case, ctype: CertType) -> DecisionTerms:
+    return terms_of(ctype, case.decision_content, case.decision_validity)
+
+
 def draft_for_case(ctx: AppContext, actor: Actor, case_id: str) -> CertificateDraft:
-    """The certificate form for an approved case, every field proposed from the case or the type's default."""
+    """The certificate form for an approved case: what the decision fixed (locked), the rest proposed from the
+    case or the type's default — except what is licensed, which only the decision may say (else left empty)."""
     with ctx.read() as s:
         case = _case(s, case_id)
         _check_issuable(s, actor, case)
         ctype = _type_for_case(s, case)
-        values = tuple(FieldValue(f.key, f.label, _source(s, case, f.source) if f.source else f.default,
-                                  f.required, f.choices, f.multiline, f.hint) for f in ctype.fields)
-        today = ctx.today()
+        terms = _terms(case, ctype)
+        values = tuple(FieldValue(f.key, f.label, terms.fields.get(f.key, "") if f.from_decision else
+                                  _source(s, case, f.source) if f.source else f.default,
+                                  f.required, f.choices, f.multiline, f.hint, f.key in terms.fields)
+                       for f in ctype.fields)
+        valid_from, valid_to = validity(ctype, terms, ctx.today())
         return CertificateDraft(case.id, case.case_no, case.item_name, ctype.code, ctype.name, case.applicant_name,
-                                ctype.holder_id_label, case.applicant_id_number, values, today,
-                                ctype.valid_to(today), case.issue_deadline)
+                                ctype.holder_id_label, case.applicant_id_number, values, valid_from,
+                                valid_to, case.issue_deadline)
 
 
 def clean_values(ctype: CertType, values: Mapping[str, str]) -> dict[str, str]:
@@ -189,7 +200,9 @@ def _content(session: Session, ctype: CertType, copy: CopySpec, case: Case, numb
     return CertificateContent(
         type_code=ctype.code, title=ctype.name, orientation=copy.orientation, number=number,
         holder_label=ctype.holder_label, holder=case.applicant_name, holder_id_label=ctype.holder_id_label,
-        holder_id=case.applicant_id_number, rows=rows, validity_label=ctype.validity_label, valid_from=valid_from,
+        # it hangs on the premises' wall: a person's ID number is masked, a company's credit code is public
+        holder_id=mask_id(case.applicant_id_number) if case.applicant_kind == "person" else case.applicant_id_number,
+        rows=rows, validity_label=ctype.validity_label, valid_from=valid_from,
         valid_to=valid_to, verify_url=url, side=side, notes=ctype.notes, replaces_number=replaces_number,
         accent=ctype.accent, preview=preview)
 
@@ -206,7 +219,9 @@ def preview_certificate(ctx: AppContext, actor: Actor, case_id: str, values: Map
         spec = next((c for c in ctype.copies if c.copy == copy), ctype.copies[0])
         vals = clean_values(ctype, values)
         today = ctx.today()
-        content = _content(s, ctype, spec, case, "（签发时编号）", vals, today, ctype.valid_to(today), preview=True)
+        check_against(ctype, _terms(case, ctype), vals)
+        content = _content(s, ctype, spec, case, "（签发时编号）", vals, *validity(ctype, _terms(case, ctype), today),
+                           preview=True)
         issuer, _short = issuer_for(s, case.window_id)
         data = DocumentData(kind=COPY_KINDS[spec.copy], number="（预览）", issued_on=today, issuer=issuer,
                             case=case_facts(s, case), certificate=content)
@@ -254,8 +269,8 @@ def _new_certificate(session: Session, ctx: AppContext, actor: Actor, case: Case
         raise ValidationError(f"fields.{exc.args[0]}", f"请选择“{ctype.field(exc.args[0]).label}”") from None
     number, block_id = take_number(session, ctype, prefix, at=now, demo=ctx.demo, device=sealing.device_code(session))
     # A reissue (补发) keeps the validity of the certificate it replaces; it does not extend it.
-    valid_from = replaces.valid_from if replaces else today
-    valid_to = replaces.valid_to if replaces else ctype.valid_to(today)
+    valid_from, valid_to = (replaces.valid_from, replaces.valid_to) if replaces else \
+        validity(ctype, _terms(case, ctype), today)
     cert = Certificate(number=number, type_code=ctype.code, case_id=case.id, holder_name=case.applicant_name,
                        holder_id_number=case.applicant_id_number, fields_json=json.dumps(values, ensure_ascii=False),
                        issued_on=today, valid_from=valid_from, valid_to=valid_to, status="issued",
@@ -288,7 +303,9 @@ def issue_certificate(ctx: AppContext, actor: Actor, case_id: str, values: Mappi
         case = _case(s, case_id)
         _check_issuable(s, actor, case)
         ctype = _type_for_case(s, case)
-        cert = _new_certificate(s, ctx, actor, case, ctype, clean_values(ctype, values), custodian_password)
+        vals = clean_values(ctype, values)
+        check_against(ctype, _terms(case, ctype), vals)  # never a certificate that contradicts its decision
+        cert = _new_certificate(s, ctx, actor, case, ctype, vals, custodian_password)
         old, now = case.state, ctx.now()
         check_transition(old, State.CERTIFICATE_ISSUED)
         case.state, case.updated_at = str(State.CERTIFICATE_ISSUED), now

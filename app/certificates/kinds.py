@@ -80,6 +80,7 @@ class FieldSpec:
     choices: tuple[str, ...] = ()
     multiline: bool = False
     hint: str = ""
+    from_decision: bool = False  # what is licensed: taken from the signed decision, never a default
 
 
 @dataclass(frozen=True)
@@ -142,7 +143,8 @@ def parse(doc: Mapping[str, Any]) -> CertType:
     _need(fmt.check in CHECKS, code, f"未知的校验方式 {fmt.check}")
     fields = tuple(FieldSpec(key=f["key"], label=f["label"], source=f.get("source", ""), default=f.get("default", ""),
                              required=bool(f.get("required", True)), choices=tuple(f.get("choices", ())),
-                             multiline=bool(f.get("multiline", False)), hint=f.get("hint", ""))
+                             multiline=bool(f.get("multiline", False)), hint=f.get("hint", ""),
+                             from_decision=bool(f.get("from_decision", False)))
                    for f in doc.get("fields", ()))
     keys = {f.key for f in fields}
     _need(len(keys) == len(fields), code, "字段 key 重复")

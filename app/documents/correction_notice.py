@@ -7,7 +7,7 @@ from typing import Any
 from app.documents import official as o
 from app.documents.data import DocumentData, MaterialLine
 from app.documents.fonts import FontChain
-from app.documents.legal_text import BASIS_CORRECT, CORRECTION_CLOCK, ONE_TIME_NOTICE, SIGN_RECEIPT, cn_date
+from app.documents.legal_text import BASIS_CORRECT, CORRECTION_CLOCK, ONE_TIME_NOTICE, cn_date
 
 MM = o.MM
 TO_CORRECT = ("missing", "defective", "deferred")
@@ -60,8 +60,7 @@ def _story(doc: DocumentData, st: o.Styles, chain: FontChain) -> list[Any]:
     story.append(o.paragraph(f"请{you}{within}将上述材料补齐、补正后提交至{where}。{CORRECTION_CLOCK}",
                              st.body, chain))
     story += [o.paragraph(note, st.body, chain) for note in doc.notes]
-    lines = [[(f"承办人：{c.clerk_name}　联系电话：{c.clerk_phone}", 0)], [(SIGN_RECEIPT, 40)],
-             [("送达时间：", 0), *o.date_blanks(minutes=True)]]
+    lines = o.delivery_lines(doc)
     # The one-time statement stays with the seal: it is what the seal vouches for.
     story.append(o.keep([o.paragraph(ONE_TIME_NOTICE, st.body, chain), o.issuer_block(doc, st, chain, lines)]))
     return story

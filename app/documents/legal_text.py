@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 LICENSING_LAW = "《中华人民共和国行政许可法》"
@@ -92,3 +93,24 @@ def competent_authority_text(authority: str) -> str:
 def cn_date(d: date) -> str:
     """Official date style (GB/T 9704-2012: Arabic numerals, no leading zeros)."""
     return f"{d.year}年{d.month}月{d.day}日"
+
+
+_DAY = re.compile(r"(\d{4})\s*[年\-./]\s*(\d{1,2})\s*[月\-./]\s*(\d{1,2})\s*日?")
+
+
+def validity_dates(text: str) -> tuple[date | None, date | None]:
+    """The first and last day of a validity as a decision prints it (“2026年12月5日至2031年12月4日”,
+    “有效期至2031年12月4日”, ISO dates too); (None, None) when it names no day. One day is the last day."""
+    days = []
+    for m in _DAY.finditer(text):
+        try:
+            days.append(date(int(m.group(1)), int(m.group(2)), int(m.group(3))))
+        except ValueError:
+            raise ValueError(f"日期“{m.group(0)}”不存在") from None
+    if len(days) > 2:
+        raise ValueError("有效期限只能写起止两个日期")
+    if len(days) == 2:
+        if days[1] < days[0]:
+            raise ValueError("有效期限的截止日期早于起始日期")
+        return days[0], days[1]
+    return (None, days[0]) if days else (None, None)

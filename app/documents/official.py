@@ -11,7 +11,7 @@ from typing import Any
 
 from app.documents.data import KIND_TITLES, DocumentData, SealImpression
 from app.documents.fonts import FontChain
-from app.documents.legal_text import cn_date
+from app.documents.legal_text import SIGN_RECEIPT, cn_date
 from app.documents.seal import SealSpec, draw_seal
 from app.documents.text import para_style, paragraph
 
@@ -268,6 +268,14 @@ def _flowables() -> tuple[type, type]:
             self._draw(self.canv, self.width)
 
     return IssuerBlock, Drawn
+
+
+def delivery_lines(doc: DocumentData) -> list[Blanks]:
+    """Who handled it, the applicant's signature and the time of delivery: a notice handed over at the counter
+    proves its delivery by these lines (the refusal's appeal period runs from it)."""
+    c = doc.case
+    return [[(f"承办人：{c.clerk_name}　联系电话：{c.clerk_phone}", 0)], [(SIGN_RECEIPT, 40)],
+            [("送达时间：", 0), *date_blanks(minutes=True)]]
 
 
 def issuer_block(doc: DocumentData, st: Styles, chain: FontChain, lines: Sequence[Blanks] = ()) -> Any:

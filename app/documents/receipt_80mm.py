@@ -36,11 +36,6 @@ def fields(doc: DocumentData) -> dict[str, str]:
     return o.base_fields(doc)
 
 
-def masked_id(number: str) -> str:
-    """A slip that is easily lost shows only enough of the ID for the applicant to recognise it."""
-    return mask_id(number)
-
-
 def material_state(m: MaterialLine) -> str:
     state = STATUS.get(m.status, m.status)
     if m.status in ("received", "deferred") or m.copies_received:
@@ -136,7 +131,7 @@ def _blocks(doc: DocumentData, chain: FontChain) -> list[_Block]:
 
     out = [para(i.hall_name, CENTRE), para(i.window_name, CENTRE), gap(1), para(KIND_TITLES[doc.kind], TITLE),
            gap(1), barcode(), para(f"凭证编号：{doc.number}", SMALL_CENTRE), rule(),
-           para(f"申请人：{a.name}"), para(f"证件：{a.id_label} {masked_id(a.id_number)}")]
+           para(f"申请人：{a.name}"), para(f"证件：{a.id_label} {mask_id(a.id_number)}")]
     if a.agent_name:
         out.append(para(f"代理人：{a.agent_name}"))
     out += [para(f"事项：{c.item_name}（{c.item_code}）"), para(f"办件类型：{c.processing_label}"), rule(),

@@ -43,5 +43,5 @@ def _story(doc: DocumentData, st: o.Styles, chain: FontChain) -> list[Any]:
     story.append(o.paragraph(decision, st.body, chain))
     story += [o.paragraph(note, st.body, chain) for note in doc.notes]
     rights = o.paragraph(rights_text(r.reconsideration_body, r.court), st.body, chain)
-    story.append(o.keep([rights, o.issuer_block(doc, st, chain)]))
+    story.append(o.keep([rights, o.issuer_block(doc, st, chain, o.delivery_lines(doc))]))
     return story

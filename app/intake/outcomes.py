@@ -26,6 +26,7 @@ from app.core.errors import AppError, NotFound, ValidationError
 from app.documents.data import DocKind, Refusal
 from app.intake.input_checks import IntakeInput, MaterialInput, clean_applicant
 from app.reference import workdays
+from app.reference.catalog import for_agent
 from app.seal.sealing import device_code
 from db.models import Case, CaseEvent, CaseMaterial, Item
 
@@ -55,7 +56,13 @@ def _item(session: Session, item_id: int) -> Item:
     return item
 
 
-def _check_materials(item: Item, given: tuple[MaterialInput, ...], today: date) -> dict[int, MaterialInput]:
+def _applies(spec: object, has_agent: bool) -> bool:
+    """Whether an item material is asked of this applicant: the agent's papers only when there is an agent."""
+    return has_agent or not for_agent(spec.name)  # type: ignore[attr-defined]
+
+
+def _check_materials(item: Item, given: tuple[MaterialInput, ...], today: date,
+                     has_agent: bool = True) -> dict[int, MaterialInput]:
     """The checklist must be exactly the item's list (art. 31: nothing unrelated is asked for)."""
     by_id = {m.item_material_id: m for m in given}
     known = {m.id: m for m in item.materials}
@@ -63,6 +70,8 @@ def _check_materials(item: Item, given: tuple[MaterialInput, ...], today: date) 
     if extra:
         raise ValidationError("materials", "材料清单与事项不符，请重新选择事项")
     for spec in item.materials:
+        if not _applies(spec, has_agent):
+            continue
         m = by_id.get(spec.id)
         field = f"materials.{spec.id}"
         if m is None:
@@ -91,7 +100,7 @@ def _new_case(session: Session, ctx: AppContext, actor: Actor, data: IntakeInput
     today = ctx.today()
     applicant = clean_applicant(data.applicant, today)
     item = _item(session, data.item_id)
-    checks = _check_materials(item, data.materials, today)
+    checks = _check_materials(item, data.materials, today, bool(applicant.agent_name))
     check_transition(None, state)
     now = ctx.now()
     case = Case(
@@ -104,14 +113,14 @@ def _new_case(session: Session, ctx: AppContext, actor: Actor, data: IntakeInput
         agent_id_number=applicant.agent_id_number, agent_phone=applicant.agent_phone, received_at=now,
         legal_days=item.legal_days, promised_days=item.promised_days, clerk_id=actor.staff_id,
         origin_device=device_code(session), created_at=now, updated_at=now)
-    for spec in item.materials:
+    for spec in (s for s in item.materials if _applies(s, bool(applicant.agent_name))):
         m = checks[spec.id]
         defect = m.defect.strip() or ("未提交" if m.status == "missing" else "")
         case.materials.append(CaseMaterial(
             seq=spec.seq, item_material_id=spec.id, name=spec.name, form=spec.form, copies_required=spec.copies,
             status=m.status, original_checked=m.original_checked, copies_received=m.copies_received,
             defect=defect, deferred_due=m.deferred_due))
-    if applicant.agent_name:
+    if applicant.agent_name and not any(for_agent(s.name) for s in item.materials):
         # The power of attorney is the agent's material, not the item's: it is always original.
         case.materials.append(CaseMaterial(seq=len(item.materials) + 1, name=POWER_OF_ATTORNEY, form="original",
                                            copies_required=1, status="received", original_checked=True,

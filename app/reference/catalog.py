@@ -17,6 +17,11 @@ REVIEW_LABELS = {"single": "一审制", "double": "一审一核制"}
 FORM_LABELS = {"original": "原件", "copy": "复印件", "original_and_copy": "原件及复印件"}
 
 
+def for_agent(material_name: str) -> bool:
+    """The power of attorney (and the agent's ID) is asked for only when someone applies through an agent."""
+    return material_name.startswith("授权委托书")
+
+
 @dataclass(frozen=True)
 class MaterialSpec:
     """A required material as published in the item guide."""
@@ -33,6 +38,10 @@ class MaterialSpec:
     @property
     def form_label(self) -> str:
         return FORM_LABELS.get(self.form, self.form)
+
+    @property
+    def for_agent(self) -> bool:
+        return for_agent(self.name)
 
 
 @dataclass(frozen=True)

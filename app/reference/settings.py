@@ -23,6 +23,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("privacy/retention_days", int, 365, "已办结办件在本机保留天数（中心服务器已存档后清除；0 为不清除）"),
     Setting("printing/receipt_printer", str, "", "回执打印机（80 毫米）"),
     Setting("printing/a4_printer", str, "", "A4 打印机"),
+    # A workstation without a printer: documents are kept, and opened, printed or saved as PDF when needed.
+    Setting("printing/no_printer", bool, False, "不接打印机（文书只保存，需要时打开、打印或另存为 PDF）"),
     # Only remembers what was typed in the enrolment dialog; the enrolled server lives in the database.
     Setting("sync/server_url", str, "", "中心服务器地址（登记时填写）"),
 )

@@ -23,7 +23,7 @@ from app.core.auth import Action, require
 from app.core.context import Actor, AppContext, to_local
 from app.core.errors import AppError, NotFound, ValidationError
 from app.documents.data import Decision, DocKind, Refusal
-from app.documents.legal_text import cn_date
+from app.documents.legal_text import cn_date, validity_dates
 from app.records.case_events import add_event
 from app.reference import workdays
 from db.models import Case, CaseEvent, CertificateType, DeadlineChange, Document, Hall, Item, Review, Staff
@@ -58,6 +58,11 @@ class DecisionInput:
             raise ValidationError("reasons", "请写明不予许可的具体理由")
         if d.outcome == "deny" and not d.basis:
             raise ValidationError("basis", "请写明不予许可的法律依据")
+        if d.outcome == "approve" and d.validity:
+            try:  # the certificate takes its validity from these days: they must be real ones
+                validity_dates(d.validity)
+            except ValueError as exc:
+                raise ValidationError("validity", f"有效期限有误：{exc}") from None
         return d
 
 
@@ -100,6 +105,7 @@ def move(session: Session, case: Case, target: State, staff_id: int | None, kind
 def snapshot(case: Case) -> dict[str, object]:
     """The intake snapshot plus who reviewed and decided, for the outbox."""
     return {**case_snapshot(case), "decision": case.decision, "decided_at": case.decided_at,
+            "decision_content": case.decision_content, "decision_validity": case.decision_validity,
             "reviewer_id": case.reviewer_id, "approver_id": case.approver_id, "issue_deadline": case.issue_deadline}
 
 
@@ -111,6 +117,13 @@ def stored_decision(session: Session, case_id: str, kinds: tuple[str, ...]) -> D
         return None
     data = json.loads(event.data_json or "{}").get("decision")
     return DecisionInput(**data) if data else None
+
+
+def keep_terms(case: Case, d: DecisionInput) -> None:
+    """The approval's terms go on the case (and with it through sync): the certificate is drawn from them."""
+    approved = d.outcome == "approve"
+    case.decision_content = d.content if approved else ""
+    case.decision_validity = d.validity if approved else ""
 
 
 def _certificate_name(session: Session, item: Item | None) -> str:
@@ -185,6 +198,7 @@ def apply_decision(session: Session, ctx: AppContext, actor: Actor | None, case:
     move(session, case, target, staff_id, event, now, d.opinion, decision=asdict(d), on_behalf_of=on_behalf_of_id,
          **extra)
     case.decision, case.decided_at = DECISION_OF[d.outcome], now
+    keep_terms(case, d)
     if staff_id is not None:
         case.approver_id = staff_id
     session.add(Review(case_id=case.id, step=step, outcome=d.outcome, opinion=d.opinion, staff_id=staff_id,
@@ -254,6 +268,7 @@ def record_backoffice_decision(ctx: AppContext, case_id: str, outcome: str, *, d
         move(s, case, OUTCOME_STATES[d.outcome], None, "backoffice_decision", now, d.opinion, decision=asdict(d),
              decided_by=decided_by, decided_at=decided_at)
         case.decision, case.decided_at, case.approver_id = DECISION_OF[d.outcome], decided_at, None
+        keep_terms(case, d)
         s.add(Review(case_id=case.id, step="backoffice", outcome=d.outcome, opinion=f"{decided_by}：{d.opinion}",
                      staff_id=None, at=decided_at))
         item = s.get(Item, case.item_id) if case.item_id else None

@@ -41,7 +41,9 @@ def enrol(ctx: AppContext, actor: Actor, server_url: str, code: str, workstation
     """Trade the one-time code for this workstation's device id, device code and secret (secret → keyring).
 
     A database copied from another machine (machine.moved) is enrolled again the same way: it gets
-    its own device code, so its case numbers can no longer be the original's.
+    its own device code, so its case numbers can no longer be the original's. So is a workstation whose
+    device secret the keyring lost (another system account, a reset keyring): without it the old device
+    can never sync again, and its own pending ops go up under the new one.
     """
     require(actor, Action.SYNC)
     url = clean_url(server_url)
@@ -50,9 +52,10 @@ def enrol(ctx: AppContext, actor: Actor, server_url: str, code: str, workstation
     with ctx.read() as s:
         known = keys.enrolment(s)
         moved, pending = machine.moved(s), pending_count(s)
-    if known is not None and not moved:
+    lost = known is not None and not moved and not store.device_secret(known.device_id)
+    if known is not None and not moved and not lost:
         raise AppError("already_enrolled", f"本机已登记到中心服务器（设备编码 {known.device_code}）")
-    if known is not None and pending:
+    if known is not None and moved and pending:
         # A copied database's pending ops are the original machine's: sent under its identity (a repeat
         # from the original is then a harmless duplicate), never again under a second device.
         raise AppError("inherited_ops", f"本机还有 {pending} 条从原电脑复制来的操作未送达中心服务器。请先点“立即同步”"
@@ -72,8 +75,9 @@ def enrol(ctx: AppContext, actor: Actor, server_url: str, code: str, workstation
             keys.put(s, key, value)
         audit.record(s, actor.staff_id, "device_enrolled", answer.device_id,
                      {"device_code": answer.device_code, "window": answer.window_code, "server": url,
-                      **({"replaces": known.device_code} if known else {})}, at=ctx.now())
-        if known is not None:
+                      **({"replaces": known.device_code} if known else {}),
+                      **({"reason": "device_secret_lost"} if lost else {})}, at=ctx.now())
+        if known is not None and moved:
             # The copied ops were the original device's (acknowledged under it): kept for the record,
             # out of this device's reconciliation and never sent again.
             s.execute(update(OutboxOp).where(OutboxOp.state != "pending").values(state="inherited"))

@@ -30,7 +30,8 @@ _PLAIN = ("state", "item_name", "processing_type", "review_mode", "applicant_kin
           "applicant_id_type", "applicant_id_number", "applicant_phone", "applicant_address", "legal_rep",
           "agent_name", "agent_id_type", "agent_id_number", "agent_phone", "legal_days", "promised_days",
           "extension_days", "deemed_accepted", "deadline_provisional", "calendar_version", "decision",
-          "refusal_reason", "refusal_basis", "competent_authority", "origin_device", "deadline_moved")
+          "refusal_reason", "refusal_basis", "competent_authority", "origin_device", "deadline_moved",
+          "decision_content", "decision_validity")
 _DEFAULTS = {"applicant_kind": "person", "applicant_id_type": "", "applicant_id_number": "",
              "processing_type": "promised", "review_mode": "single", "item_name": ""}
 
@@ -139,6 +140,9 @@ def apply_case(session: Session, rec: dict[str, Any], at: datetime) -> bool:
     doc_fetch.note(session, case.id, rec.get("documents"), at)
     backoffice = rec.get("backoffice") or None
     if backoffice and old == "forwarded" and case.state in ("approved", "denied"):
+        if case.state == "approved":  # the department's terms: the certificate is drawn from them
+            case.decision_content = str(backoffice.get("content") or "")
+            case.decision_validity = str(backoffice.get("validity") or "")
         session.add(Review(case_id=case.id, step="backoffice", outcome=str(backoffice.get("outcome", "")),
                            opinion=f"{backoffice.get('decided_by', '')}：{backoffice.get('opinion', '')}",
                            staff_id=None, at=parse_ts(backoffice["decided_at"]) if backoffice.get(

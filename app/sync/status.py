@@ -120,7 +120,9 @@ def summary(ctx: AppContext) -> SyncSummary:
 def history(ctx: AppContext, limit: int = 50) -> list[RunRow]:
     with ctx.read() as s:
         rows = s.execute(select(SyncRun).order_by(SyncRun.id.desc()).limit(limit)).scalars()
-        return [RunRow(r.id, r.started_at, r.finished_at, r.pushed, r.pulled, r.rejected, r.error) for r in rows]
+        # the stored error leads with its code for the log; the screen shows the sentence only
+        return [RunRow(r.id, r.started_at, r.finished_at, r.pushed, r.pulled, r.rejected,
+                       r.error.split(": ", 1)[-1] if r.error else r.error) for r in rows]
 
 
 def rejections(ctx: AppContext, include_handled: bool = False) -> list[Rejection]:

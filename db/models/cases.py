@@ -87,6 +87,9 @@ class Case(Base):
     refusal_reason: Mapped[str] = mapped_column(Text, default="")
     refusal_basis: Mapped[str] = mapped_column(Text, default="")
     competent_authority: Mapped[str] = mapped_column(String(200), default="")
+    # the signed approval's terms as printed on the decision: the certificate is drawn from them
+    decision_content: Mapped[str] = mapped_column(Text, default="", server_default="")
+    decision_validity: Mapped[str] = mapped_column(String(200), default="", server_default="")
     # bookkeeping
     origin_device: Mapped[str] = mapped_column(String(16), default="")
     row_version: Mapped[int] = mapped_column(Integer, default=1)

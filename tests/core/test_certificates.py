@@ -89,7 +89,7 @@ def test_demo_types_are_data_and_unconfigured_types_say_so(friday: AppContext) -
 
 
 def test_issue_food_licence(friday: AppContext) -> None:
-    case_id = approved_case_for_test(friday, FOOD)
+    case_id = approved_case_for_test(friday, FOOD, terms="经营项目：热食类食品制售")  # 主体业态 left to ask
     draft = draft_for_case(friday, clerk(friday), case_id)
     assert draft.type_name == "食品经营许可证" and draft.holder == "王䶮"
     assert draft.issue_deadline == date(2026, 12, 4)  # 10 working days after Friday 20 November
@@ -144,9 +144,9 @@ def test_only_approved_cases_get_a_certificate(friday: AppContext) -> None:
 
 
 def test_fields_checked(friday: AppContext) -> None:
-    case_id = approved_case_for_test(friday, DRUG, org())
+    case_id = approved_case_for_test(friday, DRUG, org(), terms="经营范围：中成药、化学药、生物制品（除疫苗）")
     with pytest.raises(ValidationError) as err:
-        issue(friday, case_id, quality="")
+        issue(friday, case_id, quality="", category="零售连锁门店（非法人）")
     assert err.value.field == "fields.quality"
     with pytest.raises(ValidationError) as err:
         issue(friday, case_id, category="批发企业")
@@ -253,8 +253,8 @@ def test_number_report_and_returned_numbers(friday: AppContext) -> None:
 
 
 def test_fields_stored_as_issued(friday: AppContext) -> None:
-    case_id = approved_case_for_test(friday, FOOD)
-    info = issue(friday, case_id, scope="预包装食品销售（含冷藏冷冻食品）")
+    case_id = approved_case_for_test(friday, FOOD, terms="经营项目：预包装食品销售（含冷藏冷冻食品）")
+    info = issue(friday, case_id, category="食品销售经营者")
     with friday.read() as s:
         stored = json.loads(s.get(Certificate, info.id).fields_json)
     assert stored["scope"] == "预包装食品销售（含冷藏冷冻食品）"

@@ -121,7 +121,12 @@ def test_organisation_applicant_with_agent(ctx: AppContext) -> None:
     with ctx.read() as s:
         case = s.get(Case, result.case_id)
         assert case.applicant_id_number == ORG_USCC and case.applicant_id_type == "uscc"
-        assert any(m.name == "授权委托书" for m in case.materials)
+        # the item's own 授权委托书 row is the agent's paper: listed once, not a second time
+        assert [m.name for m in case.materials if m.name.startswith("授权委托书")] == ["授权委托书及委托代理人身份证件"]
+    alone = accept_case(ctx, actor, complete(item))  # no agent: no power of attorney asked or certified
+    with ctx.read() as s:
+        case = s.get(Case, alone.case_id)
+        assert not [m.name for m in case.materials if m.name.startswith("授权委托书")]
     body = _pdf_text(ctx.data.root / next(d for d in _docs(ctx, result.case_id) if d.kind == "acceptance_notice").path)
     assert "云岫市𠮷祥餐饮管理有限公司" in body and ORG_USCC in body
 

@@ -38,7 +38,8 @@ def _approved(ctx: AppContext) -> str:
     """The real path: accepted at the counter, reviewed by the clerk, signed off by the chief representative."""
     result = accept_case(ctx, clerk(ctx), complete(item_named(ctx, "食品经营许可")))
     record_review(ctx, clerk(ctx), result.case_id,
-                  DecisionInput("approve", "材料齐全，符合法定条件", content="热食类食品制售"))
+                  DecisionInput("approve", "材料齐全，符合法定条件",
+                                content="主体业态：餐饮服务经营者；经营项目：热食类食品制售；冷食类食品制售"))
     chief = login(ctx, "zhoujianhua", DEMO_PASSWORD)
     sign_off(ctx, chief, result.case_id, DecisionInput("approve", "同意"), custodian_password=DEMO_PASSWORD)
     return result.case_id
@@ -87,7 +88,9 @@ def test_approval_certificate_print_handover(queue: CupsPdfPrinter, ctx: AppCont
     qtbot.mouseClick(view.issue_open, Qt.MouseButton.LeftButton)
     form = view.form
     assert form is not None and "2026-12-04" in form.findChild(type(view.queue_status), "issueHead").text()
-    form.inputs["scope"].setPlainText("热食类食品制售；冷食类食品制售")
+    # what the signed decision licensed is shown, locked (issue #17, finding 1)
+    scope = form.inputs["scope"]
+    assert not scope.isEnabled() and scope.toPlainText() == "热食类食品制售；冷食类食品制售"
     form.password.setText("wrong-password")
     qtbot.mouseClick(form.issue_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "密码不正确" in form.errors.message("custodian_password"), timeout=20_000)

@@ -61,6 +61,18 @@ def _fill_applicant_and_item(qtbot: QtBot, view: IntakeView) -> None:
     qtbot.waitUntil(view.materials.rows[0].status.hasFocus)
 
 
+def _hand_over(qtbot: QtBot, view: IntakeView, skip: tuple[int, ...] = ()) -> None:
+    """The clerk marks each paper handed over (a row starts as 缺少): ↑ to 已收, Tab, Space on 原件已核."""
+    for i, row in enumerate(view.materials.shown_rows()):
+        if i in skip:
+            continue
+        row.status.setFocus()
+        qtbot.keyClick(row.status, Qt.Key.Key_Up)
+        if row.original.isEnabled():
+            row.original.setChecked(True)
+        assert row.status.currentData() == "received"
+
+
 def _outcome(qtbot: QtBot, view: IntakeView, key: str) -> IntakeResult:
     with qtbot.waitSignal(view.completed, timeout=30000) as blocker:
         qtbot.keyClick(QApplication.focusWidget(), key, Qt.KeyboardModifier.AltModifier)
@@ -80,6 +92,7 @@ def _stored(ctx: AppContext, result: IntakeResult) -> tuple[Case, list[str], lis
 def test_accept_by_keyboard(qtbot: QtBot, ctx: AppContext) -> None:
     view = _view(qtbot, ctx)
     _fill_applicant_and_item(qtbot, view)
+    _hand_over(qtbot, view)
     result = _outcome(qtbot, view, "S")
     case, events, ops, docs = _stored(ctx, result)
     assert case.state == "accepted" and case.applicant_phone == "13800001234"
@@ -100,14 +113,14 @@ def test_accept_by_keyboard(qtbot: QtBot, ctx: AppContext) -> None:
 def test_one_time_notice_by_keyboard(qtbot: QtBot, ctx: AppContext) -> None:
     view = _view(qtbot, ctx)
     _fill_applicant_and_item(qtbot, view)
-    qtbot.keyClick(view.materials.rows[0].status, Qt.Key.Key_Down)  # 已收 → 缺少
+    _hand_over(qtbot, view, skip=(0,))  # the first paper is not there
     assert view.materials.rows[0].status.currentData() == "missing"
+    first = re.sub(r"\s", "", view.guide.materials[0].name)  # type: ignore[union-attr]
     result = _outcome(qtbot, view, "G")
     case, events, ops, docs = _stored(ctx, result)
     assert case.state == "notified" and events == ["notified"] and ops == ["notify"]
     (doc,) = docs
     text = _text(ctx.data.root / doc.path)
-    first = re.sub(r"\s", "", view.guide.materials[0].name)  # type: ignore[union-attr]
     for needle in ("一次性告知", first, "未提交", "王䶮", "食品经营许可"):
         assert needle in text, needle
 
@@ -150,7 +163,7 @@ def test_bad_id_shows_at_the_field(qtbot: QtBot, ctx: AppContext) -> None:
 def test_draft_comes_back_after_an_interruption(qtbot: QtBot, ctx: AppContext) -> None:
     view = _view(qtbot, ctx)
     _fill_applicant_and_item(qtbot, view)
-    qtbot.keyClick(view.materials.rows[1].status, Qt.Key.Key_Down)
+    _hand_over(qtbot, view, skip=(1,))
     view.save_draft()
     again = IntakeView(ctx, view.actor, SimulatedReader())
     qtbot.addWidget(again)
@@ -158,6 +171,79 @@ def test_draft_comes_back_after_an_interruption(qtbot: QtBot, ctx: AppContext) -
     assert again.guide is not None and again.guide.name == "食品经营许可"
     assert again.materials.rows[1].status.currentData() == "missing"
     assert "草稿" in again.status.text()
+
+
+def _count(ctx: AppContext) -> int:
+    with ctx.read() as s:
+        return len(s.execute(select(Case.id)).all())
+
+
+def test_papers_start_missing_and_the_power_of_attorney_only_with_an_agent(qtbot: QtBot, ctx: AppContext) -> None:
+    view = _view(qtbot, ctx)
+    _fill_applicant_and_item(qtbot, view)
+    rows = view.materials.rows
+    assert all(r.status.currentData() == "missing" and not r.original.isChecked() for r in rows)
+    agent_rows = [r for r in rows if r.spec.name.startswith("授权委托书")]
+    assert agent_rows and all(r not in view.materials.shown_rows() for r in agent_rows)
+    assert all(not w.isVisible() for r in agent_rows for w in r.widgets)
+    ime_type(view.agent_name, "李娜")
+    assert all(r in view.materials.shown_rows() and r.status.isVisible() for r in agent_rows)
+    view.agent_name.clear()
+    assert len(view.materials.values()) == len(rows) - len(agent_rows)
+
+
+def test_the_form_is_cleared_and_a_double_alt_s_makes_one_case(qtbot: QtBot, ctx: AppContext,
+                                                                messages: list[str]) -> None:
+    view = _view(qtbot, ctx)
+    _fill_applicant_and_item(qtbot, view)
+    _hand_over(qtbot, view)
+    with qtbot.waitSignal(view.completed, timeout=30000):
+        qtbot.keyClick(QApplication.focusWidget(), "S", Qt.KeyboardModifier.AltModifier)
+        qtbot.keyClick(QApplication.focusWidget(), "S", Qt.KeyboardModifier.AltModifier)  # pressed twice
+    qtbot.wait(300)
+    assert _count(ctx) == 1
+    assert view.name.text() == "" and view.id_number.text() == "" and view.guide is None  # the next applicant
+    assert "受理编号" in view.status.text()
+    assert view.focusWidget() is view.name  # the cursor waits in the first field
+    view.do_accept()  # Alt+S a third time, on the empty form
+    qtbot.waitUntil(lambda: bool(view.errors.message("applicant.name") or view.errors.message("item")),
+                    timeout=10000)
+    assert _count(ctx) == 1 and messages == []
+
+
+def test_the_same_applicant_and_item_today_offers_the_existing_case(qtbot: QtBot, ctx: AppContext) -> None:
+    view = _view(qtbot, ctx)
+    _fill_applicant_and_item(qtbot, view)
+    _hand_over(qtbot, view, skip=(0,))
+    first = _outcome(qtbot, view, "G")  # a one-time notice
+    opened: list[str] = []
+    view.open_case.connect(opened.append)
+    view.reader = SimulatedReader()  # the same card again: the same applicant comes back for the same item
+    assert view.name.hasFocus()
+    _fill_applicant_and_item(qtbot, view)
+    qtbot.keyClick(QApplication.focusWidget(), "S", Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(view.repeat_bar.isVisible, timeout=10000)
+    assert first.case_no in view.repeat_bar.text.text() and "已一次性告知" in view.repeat_bar.text.text()
+    assert _count(ctx) == 1
+    qtbot.mouseClick(view.repeat_bar.open_button, Qt.MouseButton.LeftButton)
+    assert opened == [first.case_id] and not view.repeat_bar.isVisible() and _count(ctx) == 1
+    # 仍然新办: a second premises is a second case, and the clerk may make it
+    _hand_over(qtbot, view)
+    qtbot.keyClick(QApplication.focusWidget(), "S", Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(view.repeat_bar.isVisible, timeout=10000)
+    with qtbot.waitSignal(view.completed, timeout=30000) as blocker:
+        qtbot.mouseClick(view.repeat_bar.new_button, Qt.MouseButton.LeftButton)
+    assert blocker.args[0].state == "accepted" and _count(ctx) == 2
+
+
+@pytest.fixture
+def messages(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Refusals the form shows outside a field (a message box here would block the run)."""
+    seen: list[str] = []
+    from PySide6.QtWidgets import QMessageBox
+
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: seen.append(str(a[2])))
+    return seen
 
 
 @pytest.fixture(autouse=True)

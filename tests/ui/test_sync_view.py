@@ -65,7 +65,8 @@ def test_status_bar_online_offline_and_back(qtbot: QtBot, server: LiveServer, st
     _idle(qtbot, win.sync_view)
     history = win.sync_view.history
     results = [history.item(r, 5).text() for r in range(history.rowCount())]
-    assert "成功" in results and any(r.startswith("offline:") for r in results)
+    # the history says why in words; the code (offline) stays in the log, not on screen
+    assert "成功" in results and any(r.startswith("无法连接中心服务器") for r in results)
     win.sync_view.controller.shutdown()
 
 
@@ -128,4 +129,28 @@ def test_a_copied_disk_says_so_and_offers_enrolment_again(qtbot: QtBot, server: 
     view.refresh()
     assert view.controller.text().startswith("本机需重新登记（数据复制自另一台电脑）")
     assert "暂停编号" in view.state.text() and view.enrol_button.isEnabled()
+    view.controller.shutdown()
+
+
+def test_a_lost_device_secret_is_enrolled_again(qtbot: QtBot, server: LiveServer, station: Workstation) -> None:
+    station.enrol(server, enrolment_code(server))
+    actor = station.sign_in("zhangmin")
+    assert station.sync("zhangmin").ok
+    first = status.summary(station.ctx).device_code
+    with station.ctx.read() as s:
+        from app.sync import settings as keys
+
+        device_id = keys.enrolment(s).device_id  # type: ignore[union-attr]
+    station.store.forget_device(device_id)  # the keyring lost it (another system account, a reset keyring)
+    outcome = station.sync("zhangmin")
+    assert not outcome.ok and outcome.code == "no_device_secret"
+    view = SyncView(station.ctx, actor, Preferences(True), station.store)
+    qtbot.addWidget(view)
+    view.controller.last = outcome
+    view.refresh()
+    assert view.enrol_button.isEnabled() and "重新登记本机" in view.state.text()
+    station.enrol(server, enrolment_code(server))  # the way out: a new code, a new device
+    assert status.summary(station.ctx).device_code != first
+    station.sign_in("zhangmin")
+    assert station.sync("zhangmin").ok
     view.controller.shutdown()

@@ -32,7 +32,7 @@ from app.cases.special_procedures import acknowledge_moved_deadline, end_suspens
 from app.core.auth import Action, may
 from app.core.context import Actor, AppContext, to_local
 from app.core.errors import AppError
-from app.records.doc_register import read_document, void_document
+from app.records.doc_register import void_document
 from ui.cases.dialogs import ExtensionDialog, RatingDialog, ResumeDialog, SuspendDialog, TextDialog
 from ui.printing.document_actions import DocumentPrinter
 from ui.widgets.preferences import Preferences
@@ -247,7 +247,11 @@ class CaseDetailView(QWidget):
         chosen = self._selected(self.documents) is not None
         self.buttons["doc_open"].setEnabled(chosen)
         self.buttons["doc_void"].setEnabled(chosen and may(self.actor, Action.VOID_DOCUMENT))
-        self.buttons["doc_reprint"].setEnabled(chosen and may(self.actor, Action.REPRINT))
+        # The first print is the 正本; only a later one is a 补打 with the 副本 mark (and needs the right).
+        doc_id = self._selected(self.documents)
+        printed = next((x.print_count for x in self.detail.documents if x.id == doc_id), 0) if self.detail else 0
+        self.buttons["doc_reprint"].setText("补打（副本）" if printed else "打印（正本）")
+        self.buttons["doc_reprint"].setEnabled(chosen and (not printed or may(self.actor, Action.REPRINT)))
 
     # -- actions ------------------------------------------------------------------------------
 
@@ -322,14 +326,12 @@ class CaseDetailView(QWidget):
         return target
 
     def open_document(self) -> None:
+        """The pages in a window of ours (打印 / 另存为 PDF): no PDF viewer need be installed."""
         doc_id = self._selected(self.documents)
         if doc_id:
-            try:
-                info, pdf = read_document(self.ctx, doc_id)
-            except AppError as exc:
-                QMessageBox.warning(self, "无法打开文书", exc.message)
-                return
-            self._open_copy(f"{info.title}-{info.number}.pdf".replace("/", "-"), pdf)
+            self.viewer = self.printer.open_document(doc_id)
+            if self.viewer is not None:
+                self.viewer.finished.connect(lambda _r: self.reload())
 
     def open_attachment(self) -> None:
         att_id = self._selected(self.attachments)
@@ -344,7 +346,7 @@ class CaseDetailView(QWidget):
     def reprint(self) -> None:
         doc_id = self._selected(self.documents)
         if doc_id:
-            self.printer.print_document(doc_id)
+            self.printer.print_all([doc_id])  # without a printer: the status line, not a dialog
             self.reload()
 
     def void(self) -> None:

@@ -86,7 +86,8 @@ class IssueForm(QWidget):
             widget: QLineEdit | QComboBox | QPlainTextEdit
             if f.choices:
                 widget = QComboBox()
-                widget.addItems(list(f.choices))
+                # nothing chosen until someone chooses: an unasked value would be invented
+                widget.addItems(([""] if f.value not in f.choices else []) + list(f.choices))
                 widget.setCurrentText(f.value)
             elif f.multiline:
                 widget = QPlainTextEdit(f.value)
@@ -96,10 +97,13 @@ class IssueForm(QWidget):
                 widget = QLineEdit(f.value)
             widget.setObjectName(f"field_{f.key}")
             widget.setToolTip(f.hint)
+            if f.fixed:  # the signed decision says it; the certificate may not say otherwise
+                widget.setEnabled(False)
+                widget.setToolTip("按准予许可决定书载明的内容，不能修改")
             if isinstance(widget, QLineEdit | QPlainTextEdit) and f.hint:
                 widget.setPlaceholderText(f.hint)
             err = error_label()
-            form.addRow(f.label + ("" if f.required else "（选填）"), widget)
+            form.addRow(f.label + ("（按决定书）" if f.fixed else "" if f.required else "（选填）"), widget)
             form.addRow("", err)
             self.errors.add(f"fields.{f.key}", widget, err)
             self.inputs[f.key] = widget

@@ -20,6 +20,7 @@ from app.intake.input_checks import MaterialInput
 from app.reference.catalog import FORM_LABELS, ItemGuide
 from ui.widgets.field_errors import FieldErrors, error_label
 
+NAME_CHARS = 10  # the narrowest a material's name may get, in characters
 STATUS_CHOICES = (("received", "已收"), ("missing", "缺少"), ("defective", "不合格"), ("deferred", "容缺后补"))
 COMMON_DEFECTS = ("未提交", "复印件不清晰，须提交清晰复印件", "未加盖公章，须加盖公章", "未签字，须由申请人签字",
                   "已过有效期，须提交有效期内的文件", "内容与申请事项不一致，须按要求重新填写")
@@ -30,15 +31,19 @@ class MaterialRow:
 
     def __init__(self, spec: Any, grid: QGridLayout, row: int, errors: FieldErrors, changed: Signal) -> None:
         self.spec = spec
-        name = QLabel(f"{spec.seq}. {spec.name}")
+        name = QLabel(f"{spec.seq}. {spec.name}", objectName=f"name_{spec.seq}")
         name.setWordWrap(True)
+        # at 1280×800 the other columns squeezed a name to 2–3 characters a line: keep room for ten
+        name.setMinimumWidth(name.fontMetrics().horizontalAdvance("材" * NAME_CHARS))
         form = QLabel(f"{FORM_LABELS.get(spec.form, spec.form)} {spec.copies} 份" + ("（可容缺）" if spec.may_defer else ""))
         self.status = QComboBox(objectName=f"status_{spec.seq}")
         for key, label in STATUS_CHOICES:
             if key != "deferred" or spec.may_defer:
                 self.status.addItem(label, key)
+        # Nothing is taken as handed over until the clerk says so: a row starts 缺少, the original unchecked.
+        self.status.setCurrentIndex(self.status.findData("missing"))
         self.original = QCheckBox("原件已核", objectName=f"original_{spec.seq}")
-        self.original.setChecked(spec.form != "copy")
+        self.original.setChecked(False)
         self.original.setEnabled(spec.form != "copy")
         self.copies = QSpinBox(objectName=f"copies_{spec.seq}")
         self.copies.setRange(0, 99)
@@ -47,13 +52,14 @@ class MaterialRow:
         self.defect = QComboBox(objectName=f"defect_{spec.seq}")
         self.defect.setEditable(True)
         self.defect.addItems(("",) + COMMON_DEFECTS)
-        self.defect.setMinimumWidth(220)
+        self.defect.setMinimumWidth(180)
         self.due = QDateEdit(objectName=f"due_{spec.seq}")
         self.due.setCalendarPopup(True)
         self.due.setDisplayFormat("yyyy-MM-dd")
         self.due.setDate(QDate.currentDate().addDays(10))
         self.error = error_label()
-        for col, w in enumerate((name, form, self.status, self.original, self.copies, self.defect, self.due)):
+        self.widgets = (name, form, self.status, self.original, self.copies, self.defect, self.due)
+        for col, w in enumerate(self.widgets):
             grid.addWidget(w, row * 2, col)
         grid.addWidget(self.error, row * 2 + 1, 0, 1, 7)
         errors.add(f"materials.{spec.id}", self.status, self.error)
@@ -71,6 +77,10 @@ class MaterialRow:
             self.defect.setCurrentText("未提交")
         if key == "received" and self.defect.currentText() == "未提交":
             self.defect.setCurrentText("")
+
+    def set_shown(self, shown: bool) -> None:
+        for w in (*self.widgets, self.error):
+            w.setVisible(shown)
 
     def value(self) -> MaterialInput:
         key = self.status.currentData()
@@ -107,15 +117,27 @@ class MaterialsPanel(QWidget):
         self.grid = QGridLayout(self)
         self.grid.setColumnStretch(0, 3)
         self.rows: list[MaterialRow] = []
+        self.has_agent = False
         self.placeholder = QLabel("请先选择办理事项，材料清单将按事项自动列出")
         self.grid.addWidget(self.placeholder, 0, 0, 1, 7)
 
-    def set_item(self, guide: ItemGuide | None) -> None:
+    def set_agent(self, has_agent: bool) -> None:
+        """The agent's papers (授权委托书 …) are listed only when someone applies through an agent."""
+        self.has_agent = has_agent
+        for r in self.rows:
+            if r.spec.for_agent:
+                r.set_shown(has_agent)
+
+    def shown_rows(self) -> list[MaterialRow]:
+        return [r for r in self.rows if self.has_agent or not r.spec.for_agent]
+
+    def set_item(self, guide: ItemGuide | None, has_agent: bool = False) -> None:
         while self.grid.count():
             w = self.grid.takeAt(0).widget()
             if w is not None and w is not self.placeholder:
                 w.deleteLater()
         self.rows = []
+        self.errors.forget("materials.")
         if guide is None:
             self.grid.addWidget(self.placeholder, 0, 0, 1, 7)
             self.placeholder.show()
@@ -123,9 +145,11 @@ class MaterialsPanel(QWidget):
         self.placeholder.hide()
         for i, spec in enumerate(guide.materials):
             self.rows.append(MaterialRow(spec, self.grid, i, self.errors, self.changed))
+        self.set_agent(has_agent)
 
     def values(self) -> tuple[MaterialInput, ...]:
-        return tuple(r.value() for r in self.rows)
+        return tuple(r.value() for r in self.shown_rows())
 
     def first_focus(self) -> QWidget | None:
-        return self.rows[0].status if self.rows else None
+        rows = self.shown_rows()
+        return rows[0].status if rows else None

@@ -39,6 +39,9 @@ class RefusalDialog(QDialog):
         buttons.accepted.connect(self._check)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+        # the legal basis is one long line: the dialog is as wide as it (within a 1280-pixel screen)
+        self.basis.setMinimumWidth(min(self.basis.fontMetrics().horizontalAdvance(DEFAULT_BASIS) + 24, 900))
+        self.basis.setCursorPosition(0)
         self.reasons.setFocus()
 
     def _check(self) -> None:

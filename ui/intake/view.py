@@ -34,12 +34,14 @@ from app.core.errors import AppError
 from app.intake import drafts
 from app.intake.input_checks import ApplicantInput, IntakeInput
 from app.intake.outcomes import IntakeResult, accept_case, notify_case, receive_case, refuse_case
+from app.intake.repeats import same_day_cases
 from app.reference.catalog import ItemGuide, get_item, search_items
 from app.reference.hall import hall_info
 from app.reference.id_reader import IdCardReader, ReaderError
 from app.reference.identity import ID_TYPE_LABELS, PERSON_ID_TYPES
 from ui.intake.materials import MaterialsPanel
 from ui.intake.refusal_dialog import RefusalDialog
+from ui.intake.repeat_bar import RepeatBar
 from ui.widgets.field_errors import FieldErrors, error_label
 from ui.widgets.tasks import TaskRunner
 
@@ -49,6 +51,7 @@ class IntakeView(QWidget):
 
     completed = Signal(object)
     failed = Signal(str)
+    open_case = Signal(str)  # the existing case the clerk chose to open instead of a second one
 
     def __init__(self, ctx: AppContext, actor: Actor, reader: IdCardReader) -> None:
         super().__init__()
@@ -57,7 +60,11 @@ class IntakeView(QWidget):
         self.guide: ItemGuide | None = None
         self.runner = TaskRunner(self)
         self._restoring = False
+        self._busy = False  # an outcome is being written: a second Alt+S must not make a second case
         outer = QVBoxLayout(self)
+        self.repeat_bar = RepeatBar(self)
+        self.repeat_bar.open_case.connect(self.open_case)
+        outer.addWidget(self.repeat_bar)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -124,6 +131,7 @@ class IntakeView(QWidget):
         self.agent_name = self._field(form, "代理人", QLineEdit(objectName="agentName"), "agent.name")
         self.agent_id = self._field(form, "代理人身份证", QLineEdit(objectName="agentId"), "agent.id_number")
         self.agent_phone = self._field(form, "代理人电话", QLineEdit(objectName="agentPhone"), "agent.phone")
+        self.agent_name.textChanged.connect(lambda text: self.materials.set_agent(bool(text.strip())))
         self.kind_org.toggled.connect(lambda org: self._fill_id_types(person=not org))
         self.legal_rep.setEnabled(False)
         return box
@@ -213,7 +221,7 @@ class IntakeView(QWidget):
 
     def _choose(self, item_id: int | None, restoring: bool = False) -> None:
         self.guide = get_item(self.ctx, self.actor, item_id) if item_id else None
-        self.materials.set_item(self.guide)
+        self.materials.set_item(self.guide, bool(self.agent_name.text().strip()))
         g = self.guide
         self.item_chosen.setText(f"已选：{g.name}（{g.code}）\n{g.department} · {g.processing_label} · "
                                  f"{g.review_label} · 承诺 {g.promised_days} / 法定 {g.legal_days} 个工作日"
@@ -305,15 +313,25 @@ class IntakeView(QWidget):
         self.item_search.clear()
         self._choose(None, restoring=True)
         self.errors.clear()
+        self.repeat_bar.dismiss()
         self._draft_timer.stop()
         drafts.clear_draft(self.ctx, self.actor)
         self.name.setFocus()
 
     # -- outcomes -------------------------------------------------------------------------------
 
-    def _run(self, title: str, fn: Any, *args: Any) -> None:
+    def _run(self, title: str, fn: Any, *args: Any, repeat_checked: bool = False) -> None:
+        if self._busy:
+            return  # the outcome already under way is the one; the key was pressed twice
         self.errors.clear()
         data = self.intake_input()
+        if not repeat_checked:
+            earlier = same_day_cases(self.ctx, self.actor, data.applicant.id_number, data.item_id)
+            if earlier:
+                self.repeat_bar.offer(earlier, lambda: self._run(title, fn, *args, repeat_checked=True))
+                return
+        self.repeat_bar.dismiss()
+        self._busy = True
         self.status.setText(f"{title}…")
 
         def work(*, report: Any, cancel: Any) -> IntakeResult:
@@ -342,12 +360,13 @@ class IntakeView(QWidget):
         due = f"，承诺办结 {result.promised_deadline:%Y-%m-%d}" if result.promised_deadline else ""
         if result.provisional:
             due += "（暂定：次年官方日历未发布）"
+        self._busy = False
+        self.clear_form()  # ready for the next applicant: nothing of this one can become a second case
         self.status.setText(f"{labels.get(result.state, result.state)}：受理编号 {result.case_no}{due}")
-        self._draft_timer.stop()
-        drafts.clear_draft(self.ctx, self.actor)
         self.completed.emit(result)
 
     def _error(self, exc: BaseException) -> None:
+        self._busy = False
         if not isinstance(exc, AppError):
             self.status.setText("")
             raise exc

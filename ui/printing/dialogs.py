@@ -81,8 +81,9 @@ class PrintPreviewDialog(QDialog):
 
     printed = Signal(object)  # PrintResult of a successful print
 
-    def __init__(self, pdf: bytes, printer: QPrinter, *, copy_mark: bool = False,
-                 title: str = "打印预览", parent: QWidget | None = None) -> None:
+    def __init__(self, pdf: bytes, printer: QPrinter, *, copy_mark: bool | str = False,
+                 title: str = "打印预览", parent: QWidget | None = None, print_label: str = "打印",
+                 can_print: bool = True) -> None:
         super().__init__(parent)
         self.pdf, self.printer, self.copy_mark = pdf, printer, copy_mark
         self.last_result: PrintResult | None = None
@@ -109,8 +110,13 @@ class PrintPreviewDialog(QDialog):
         scroll.setAlignment(Qt.AlignmentFlag.AlignHCenter)
 
         buttons = QDialogButtonBox()
-        self.print_button = buttons.addButton("打印", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.print_button = buttons.addButton(print_label, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.save_button = buttons.addButton("另存为 PDF", QDialogButtonBox.ButtonRole.ActionRole)
         self.cancel_button = buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
+        self.save_button.clicked.connect(self._ask_save)
+        if not can_print:  # no printer here: the pages can still be looked at and saved
+            self.print_button.setEnabled(False)
+            self.print_button.setToolTip("本机未接打印机（见 系统 → 设置）；可另存为 PDF 后在别处打印")
         self.print_button.setDefault(True)
         self.print_button.clicked.connect(self.start_print)
         self.cancel_button.clicked.connect(self.reject)
@@ -120,6 +126,18 @@ class PrintPreviewDialog(QDialog):
         layout.addWidget(scroll, 1)
         layout.addWidget(buttons)
         self.resize(PREVIEW_WIDTH_PX + 80, 720)
+
+    def save_as(self, path: str) -> None:
+        """The document exactly as registered (signed, sealed): a byte copy, never re-rendered."""
+        with open(path, "wb") as out:
+            out.write(self.pdf)
+
+    def _ask_save(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        path, _ = QFileDialog.getSaveFileName(self, "另存为 PDF", f"{self.windowTitle()}.pdf", "PDF 文件 (*.pdf)")
+        if path:
+            self.save_as(path)
 
     def _summary_text(self) -> str:
         paper = (PAPERS[self.printer.paper] if isinstance(self.printer, ChosenPrinter)

@@ -148,7 +148,9 @@ class SignoffView(QWidget):
                 parts.append(f"{_md(d.valid_from)}至{_md(d.valid_to)}代{d.chief_name}签批（{d.reason}）"
                              if not d.problem else f"被指定代{d.chief_name}签批，但{d.problem}")
             elif d.chief_id == self.actor.staff_id and d.valid_to >= self.ctx.today():
-                parts.append(f"{_md(d.valid_from)}至{_md(d.valid_to)}由{d.deputy_name}代您签批（{d.reason}）"
+                # the chief still signs himself: the deputy is named for when he is away, not instead of him
+                parts.append(f"已指定{d.deputy_name}于{_md(d.valid_from)}至{_md(d.valid_to)}在您不在时代为签批"
+                             f"（{d.reason}），您本人签批不受影响"
                              if not d.problem else f"指定的代签人{d.deputy_name}不能代签：{d.problem}")
         text = "；".join(p for p in parts if p)
         return text or "您没有受托签批的事项，只能查看待签批办件"

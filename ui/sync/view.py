@@ -258,10 +258,12 @@ class SyncView(QWidget):
         if last is not None and not last.ok:
             lines.append(f"<span style='color:#c00'>{last.message}</span>")
         self.state.setText("<br>".join(lines))
-        self.enrol_button.setEnabled(not s.enrolled or s.moved)
+        # a lost device secret can always be enrolled again: otherwise sync would be dead for good
+        lost = last is not None and last.code == "no_device_secret"
+        self.enrol_button.setEnabled(not s.enrolled or s.moved or lost)
         self.sync_button.setEnabled(s.enrolled)
         self.login_button.setEnabled(s.enrolled)
-        self._fill(self.rejections, [(f"{to_local(r.at):%m-%d %H:%M}", r.what, f"{r.reason}（{r.code}）", r.advice,
+        self._fill(self.rejections, [(f"{to_local(r.at):%m-%d %H:%M}", r.what, r.reason, r.advice,
                                       r.op_id)
                                      for r in status.rejections(self.ctx)])
         self._fill(self.history, [(f"{to_local(h.started_at):%m-%d %H:%M:%S}",

@@ -22,6 +22,7 @@ from app.core.paths import DataDir
 from ui.system.crash import install_excepthook, setup_logging
 from ui.system.fonts import install_fonts
 from ui.system.login_dialog import LoginDialog
+from ui.system.translations import install_translations
 from ui.widgets.tasks import TaskRunner
 
 if TYPE_CHECKING:
@@ -80,17 +81,27 @@ def _main_window(app: QApplication, ctx: AppContext, actor: Actor, demo: bool) -
     from ui.widgets.preferences import Preferences
 
     prefs = Preferences(demo)
-    window = MainWindow(ctx, actor, hall_info(ctx), prefs=prefs)
-    window.resize(1280, 800)
-    idle = IdleLock(window, ctx, actor, int(prefs.get("security/idle_lock_minutes")))
-    app.installEventFilter(idle)
-    window.show()
-    app.processEvents()
-    if _probe("main"):
-        return 0
-    start_housekeeping(window, ctx, int(prefs.get("intake/close_unanswered_workdays")),
-                       int(prefs.get("privacy/retention_days")))
-    return app.exec()
+    while True:  # one turn per person at the counter: 注销（换班）brings the sign-in back
+        window = MainWindow(ctx, actor, hall_info(ctx), prefs=prefs)
+        window.resize(1280, 800)
+        idle = IdleLock(window, ctx, actor, int(prefs.get("security/idle_lock_minutes")))
+        app.installEventFilter(idle)
+        window.show()
+        app.processEvents()
+        if _probe("main"):
+            return 0
+        start_housekeeping(window, ctx, int(prefs.get("intake/close_unanswered_workdays")),
+                           int(prefs.get("privacy/retention_days")))
+        code = app.exec()
+        app.removeEventFilter(idle)
+        if not window.shift_change:
+            return code
+        window.deleteLater()
+        dialog = LoginDialog(None)
+        dialog.set_context(ctx)
+        if dialog.exec() != LoginDialog.DialogCode.Accepted or dialog.actor is None:
+            return 0
+        actor = dialog.actor
 
 
 def run_gui(root: Path, *, demo: bool, as_user: str | None = None) -> int:
@@ -98,6 +109,7 @@ def run_gui(root: Path, *, demo: bool, as_user: str | None = None) -> int:
     app.setApplicationName("OneWindow")
     app.setOrganizationName("OneWindow")
     install_fonts(app)
+    install_translations(app)
     data = DataDir(root)
     data.ensure()
     install_excepthook(setup_logging(data.logs))

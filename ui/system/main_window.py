@@ -62,7 +62,8 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.ctx, self.actor, self.hall, self.reader = ctx, actor, hall, reader
         self.prefs = prefs or Preferences(ctx.demo)
-        self.printer = DocumentPrinter(ctx, actor, self.prefs, self)
+        self.printer = DocumentPrinter(ctx, actor, self.prefs, self,
+                                       status=lambda message: self.statusBar().showMessage(message))
         self.setWindowTitle(f"OneWindow — {hall.name}{'（演示）' if ctx.demo else ''}")
         self.nav = QListWidget(objectName="nav")
         self.nav.setFixedWidth(120)
@@ -95,6 +96,8 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.sync_label)
         menu = self.menuBar().addMenu("系统")
         menu.addAction("设置…", lambda: SettingsDialog(self.prefs, actor, self).exec())
+        self.shift_change = False  # set by 注销（换班）: the start-up asks the next person to sign in
+        menu.addAction("注销（换班）", self.change_shift).setObjectName("changeShift")
         if may_open_records(actor):
             menu.addAction("用印登记与审计日志…", lambda: RecordsDialog(ctx, actor, self.prefs, self).exec())
         if may(actor, Action.VIEW_CASES) and actor.window_id is not None:
@@ -108,6 +111,7 @@ class MainWindow(QMainWindow):
         if key == "intake" and may(actor, Action.INTAKE):
             page = IntakeView(ctx, actor, self.reader or (SimulatedReader() if ctx.demo else NoReader()))
             page.completed.connect(lambda r: self.printer.print_all(r.document_ids))
+            page.open_case.connect(self._open_case)
             return page
         if key == "signoff" and may(actor, Action.VIEW_CASES):
             signoff = SignoffView(ctx, actor, self.hall, deferred=True)
@@ -153,6 +157,15 @@ class MainWindow(QMainWindow):
     def show_section(self, key: str) -> None:
         self.nav.setCurrentRow(self.section_index[key])
 
+    def change_shift(self) -> None:
+        """Sign out: this person's window closes and the sign-in comes back for the next one."""
+        self.shift_change = True
+        self.close()
+
+    def _open_case(self, case_id: str) -> None:
+        self.show_section("cases")
+        self.cases.open_case(case_id)
+
     def _add_due_dock(self, ctx: AppContext, actor: Actor, menu: QMenu) -> None:
         """The due-soon / overdue panel beside every page, the intake form included (a dock, not in it)."""
         self.due_panel = DuePanel(ctx, actor, self.prefs, deferred=True)
@@ -164,13 +177,9 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
         menu.addAction(dock.toggleViewAction())
 
-        def open_case(case_id: str) -> None:
-            self.show_section("cases")
-            self.cases.open_case(case_id)
-
         def show_filter(light: str) -> None:
             self.show_section("cases")
             self.cases.show_filter(light)
 
-        self.due_panel.open_case.connect(open_case)
+        self.due_panel.open_case.connect(self._open_case)
         self.due_panel.show_filter.connect(show_filter)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -45,6 +46,10 @@ class SettingsDialog(QDialog):
 
         main = QGroupBox("打印机")
         form = QFormLayout(main)
+        self.no_printer = QCheckBox("不接打印机（文书只保存，需要时在“办件 → 文书”中打开、打印或另存为 PDF）",
+                                    objectName="printing/no_printer")
+        self.no_printer.setChecked(bool(prefs.get("printing/no_printer")))
+        form.addRow(self.no_printer)
         for key, label in (("printing/receipt_printer", "回执打印机（80 毫米）"), ("printing/a4_printer", "A4 打印机")):
             form.addRow(label, self._printer_box(key, printers, "系统默认打印机"))
         lay.addWidget(main)
@@ -93,6 +98,7 @@ class SettingsDialog(QDialog):
         return box
 
     def _save(self) -> None:
+        self.prefs.set("printing/no_printer", self.no_printer.isChecked())
         for key, box in self.combos.items():
             self.prefs.set(key, box.currentData())
         for key, spin in self.spins.items():

@@ -22,6 +22,11 @@ class FieldErrors:
     def add(self, name: str, widget: QWidget, label: QLabel) -> None:
         self._fields[name] = (widget, label)
 
+    def forget(self, prefix: str) -> None:
+        """Drop the fields under `prefix` (rows rebuilt for another item; their labels are being deleted)."""
+        for name in [n for n in self._fields if n.startswith(prefix)]:
+            del self._fields[name]
+
     def clear(self) -> None:
         for _w, label in self._fields.values():
             label.clear()
