@@ -25,6 +25,7 @@ from app.core.auth import Action, require
 from app.core.context import Actor, AppContext, to_local
 from app.core.errors import AppError, NotFound, ValidationError
 from app.documents.data import DocKind, Refusal
+from app.intake.consultations import link_case
 from app.intake.input_checks import IntakeInput, MaterialInput, clean_applicant
 from app.reference import workdays
 from app.seal.sealing import device_code
@@ -119,6 +120,8 @@ def _new_case(session: Session, ctx: AppContext, actor: Actor, data: IntakeInput
                                            copies_received=1))
     session.add(case)
     session.flush()
+    if data.consultation_id:  # the visitor asked first: the case is linked to that consultation
+        link_case(session, actor, data.consultation_id, case, now)
     return case, applicant.warnings
 
 
