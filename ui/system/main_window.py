@@ -108,6 +108,7 @@ class MainWindow(QMainWindow):
         if key == "intake" and may(actor, Action.INTAKE):
             page = IntakeView(ctx, actor, self.reader or (SimulatedReader() if ctx.demo else NoReader()))
             page.completed.connect(lambda r: self.printer.print_all(r.document_ids))
+            page.documents.connect(self.printer.print_all)  # a consultation's 一次性告知单
             return page
         if key == "signoff" and may(actor, Action.VIEW_CASES):
             signoff = SignoffView(ctx, actor, self.hall, deferred=True)
