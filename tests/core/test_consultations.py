@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 from app.core.context import AppContext
 from app.core.errors import AppError, PermissionDenied, ValidationError
 from app.figures.consultations import consultation_figures
+from app.figures.report import window_figures
 from app.intake.consultations import ConsultationInput, intake_start, record_consultation
 from app.intake.input_checks import IntakeInput
 from app.intake.outcomes import accept_case
@@ -170,3 +171,12 @@ def test_figures_count_consultations_per_window_and_item(ctx: AppContext) -> Non
     assert {(i.name, i.consultations) for i in fig.per_item} == {(FOOD, 2), (HYGIENE, 2)}
     one_day = consultation_figures(ctx, clerk, date(2026, 12, 11), date(2026, 12, 11), clerk.window_id)
     assert one_day.total == 1 and [(i.name, i.referred) for i in one_day.per_item] == [(HYGIENE, 1)]
+
+
+def test_the_window_figures_carry_the_consultations(ctx: AppContext) -> None:
+    start(ctx, at_local(2026, 12, 10, 10))
+    _ask(ctx, FOOD)
+    clerk = who(ctx, "wangyan")
+    fig = window_figures(ctx, clerk, date(2026, 12, 1), date(2026, 12, 31), "month", clerk.window_id)
+    assert fig.consultations is not None and fig.consultations.total == 1
+    assert [(i.key, i.consultations) for i in fig.consultations.per_item] == [(CATALOG[FOOD]["code"], 1)]

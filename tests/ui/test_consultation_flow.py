@@ -11,10 +11,13 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from app.core.context import AppContext
+from app.intake.consultations import ConsultationInput, record_consultation
 from app.reference.id_reader import SimulatedReader
-from db.models import Consultation, Document
+from db.models import Consultation, Document, Item
+from ui.figures.stats_view import StatsView
 from ui.intake.consultation_dialog import ConsultationDialog
 from ui.intake.view import IntakeView
+from ui.widgets.preferences import Preferences
 
 
 def _dialog(qtbot: QtBot, ctx: AppContext) -> tuple[IntakeView, ConsultationDialog]:
@@ -89,3 +92,16 @@ def test_a_blank_consultation_is_answered_at_the_items_field(qtbot: QtBot, ctx: 
     assert dialog.answer.hasFocus()
     with ctx.read() as s:
         assert s.execute(select(Consultation)).first() is None
+
+
+def test_the_stats_page_counts_consultations_per_window_and_item(qtbot: QtBot, ctx: AppContext) -> None:
+    set_clock(ctx, at_local(2026, 12, 10, 9, 30))
+    actor = clerk(ctx)
+    with ctx.read() as s:
+        food = s.execute(select(Item.id).where(Item.name == "食品经营许可")).scalar_one()
+    record_consultation(ctx, actor, ConsultationInput((food,), "材料齐全可当场受理"))
+    view = StatsView(ctx, actor, Preferences(demo=True))
+    qtbot.addWidget(view)
+    assert view.card_labels["consultations"].text() == "1"
+    rows = [[view.consults.item(r, c).text() for c in range(5)] for r in range(view.consults.rowCount())]
+    assert ["A01", "市场监管综合窗口", "1", "0", "0"] in rows and [rows[-1][1], rows[-1][2]] == ["食品经营许可", "1"]
