@@ -79,6 +79,10 @@ def test_a_consultation_by_keyboard_then_the_intake_without_retyping(qtbot: QtBo
     assert (view.name.text(), view.phone.text()) == ("李娜", "13900002222")
     assert view.guide is not None and view.guide.name == "食品经营许可"
     assert view.intake_input().consultation_id == result.id
+    view.save_draft()  # a crash now: the restored form still links the consultation
+    again = IntakeView(ctx, clerk(ctx), SimulatedReader())
+    qtbot.addWidget(again)
+    assert again.consultation_id == result.id and again.name.text() == "李娜"
 
 
 def test_a_blank_consultation_is_answered_at_the_items_field(qtbot: QtBot, ctx: AppContext) -> None:

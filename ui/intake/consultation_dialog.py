@@ -179,11 +179,14 @@ class ConsultationDialog(QDialog):
     def do_intake(self) -> None:
         if self.result is None:
             return
-        try:
-            begun: IntakeStart = intake_start(self.ctx, self.actor, self.result.id)
-        except AppError as exc:
-            self.status.setText(exc.message)
-            return
+        consultation_id = self.result.id
+
+        def work(*, report: Any, cancel: Any) -> IntakeStart:
+            return intake_start(self.ctx, self.actor, consultation_id)
+
+        self.runner.run(work, title="正在转入受理…", on_done=self._to_intake, on_error=self._error)
+
+    def _to_intake(self, begun: IntakeStart) -> None:
         self.to_intake.emit(begun)
         self.accept()
 

@@ -287,7 +287,7 @@ class IntakeView(QWidget):
         texts = {n: w.text() for n, w in self._line_edits().items()}
         return {"kind": "person" if self.kind_person.isChecked() else "org", "id_type": self.id_type.currentData(),
                 "texts": texts, "item_id": self.guide.id if self.guide else None,
-                "materials": [r.state() for r in self.materials.rows]}
+                "materials": [r.state() for r in self.materials.rows], "consultation_id": self.consultation_id}
 
     def _line_edits(self) -> dict[str, QLineEdit]:
         return {"name": self.name, "id_number": self.id_number, "legal_rep": self.legal_rep,  # type: ignore[dict-item]
@@ -319,6 +319,7 @@ class IntakeView(QWidget):
                 self._choose(state["item_id"], restoring=True)
                 for row, st in zip(self.materials.rows, state.get("materials", []), strict=False):
                     row.restore(st)
+            self.consultation_id = state.get("consultation_id")  # the link survives a crash too
             self.status.setText("已恢复上次未完成的受理草稿")
         finally:
             self._restoring = False
