@@ -23,7 +23,12 @@ from app.core.context import AppContext
 from app.core.errors import AppError, PermissionDenied, ValidationError
 from app.figures.consultations import consultation_figures
 from app.figures.report import window_figures
-from app.intake.consultations import ConsultationInput, intake_start, record_consultation
+from app.intake.consultations import (
+    ConsultationInput,
+    intake_start,
+    recent_consultations,
+    record_consultation,
+)
 from app.intake.input_checks import IntakeInput
 from app.intake.outcomes import accept_case
 from db.models import AuditEntry, Consultation, Document, OutboxOp
@@ -169,6 +174,9 @@ def test_figures_count_consultations_per_window_and_item(ctx: AppContext) -> Non
     assert (fig.total, fig.referred, fig.applied) == (3, 2, 0)
     assert [(w.key, w.consultations) for w in fig.per_window] == [("A01", 3)]
     assert {(i.name, i.consultations) for i in fig.per_item} == {(FOOD, 2), (HYGIENE, 2)}
+    lines = recent_consultations(ctx, clerk)  # the window's list, newest first
+    assert [line.items for line in lines] == [HYGIENE, FOOD, f"{FOOD}、{HYGIENE}"]
+    assert lines[0].referral == "B01 卫生健康窗口" and lines[1].referral == "" and lines[1].staff == "张敏"
     one_day = consultation_figures(ctx, clerk, date(2026, 12, 11), date(2026, 12, 11), clerk.window_id)
     assert one_day.total == 1 and [(i.name, i.referred) for i in one_day.per_item] == [(HYGIENE, 1)]
 
