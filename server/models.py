@@ -293,3 +293,21 @@ class AdminEvent(Base):
     action: Mapped[str] = mapped_column(String(32))
     target: Mapped[str] = mapped_column(String(100))
     detail_json: Mapped[str] = mapped_column(Text, default="{}")
+
+
+class Consultation(Base):
+    """A consultation recorded at a window (首问负责制), as its workstation sent it; counted per window and item."""
+
+    __tablename__ = "consultation"
+    __table_args__ = (Index("ix_consultation_window_day", "window_code", "local_day"),)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    window_code: Mapped[str] = mapped_column(ForeignKey("window.code"))
+    staff: Mapped[str] = mapped_column(ForeignKey("staff.username"))  # the person asked first, responsible
+    device_id: Mapped[str] = mapped_column(String(36))
+    at: Mapped[datetime] = mapped_column(DateTime)
+    local_day: Mapped[date] = mapped_column(Date)
+    item_codes: Mapped[str] = mapped_column(Text)  # JSON list, in the order asked
+    referral_window_code: Mapped[str | None] = mapped_column(ForeignKey("window.code"))
+    case_no: Mapped[str | None] = mapped_column(String(32))  # the intake it became
+    record_json: Mapped[str] = mapped_column(Text)  # the whole record as sent (name, phone, question, answer)
+    received_at: Mapped[datetime] = mapped_column(DateTime)

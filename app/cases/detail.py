@@ -10,6 +10,7 @@ from sqlalchemy import literal_column, select
 from sqlalchemy.orm import selectinload
 
 from app.cases.attachments import AttachmentInfo, case_attachments
+from app.cases.forwarding import DepartmentTime, department_time, forwarded_late
 from app.cases.lights import Light, case_lights, light_window
 from app.cases.ratings import StageRating, case_ratings
 from app.cases.special_procedures import SUSPENSION_KINDS, expected_end
@@ -47,7 +48,8 @@ EVENT_LABELS: dict[str, str] = {
     "decision_issued": "出具决定书", "certificate_issued": "制证", "certificate_voided": "证照作废",
     "certificate_reissued": "补发证照", "delivered": "送达", "synced": "经中心服务器同步", "case_no_clash": "编号冲突",
 }
-WHICH_LABELS = {"promised": "承诺办结日期", "legal": "法定期限届满日", "notice": "一次性告知期限", "issue": "制证期限"}
+WHICH_LABELS = {"promised": "承诺办结日期", "legal": "法定期限届满日", "notice": "一次性告知期限", "issue": "制证期限",
+                "forward": "上报期限"}
 MATERIAL_STATUS = {"received": "已收", "missing": "缺少", "defective": "需补正", "deferred": "容缺后补"}
 
 
@@ -164,6 +166,10 @@ class CaseDetail:
     extensions: tuple[ExtensionLine, ...]
     ratings: tuple[StageRating, ...]
     documents_waiting: int = 0  # issued at another workstation, file not fetched yet (app/sync/doc_fetch.py)
+    forward_due: date | None = None  # 上报: two working days from complete papers (app/cases/forwarding.py)
+    forwarded_at: datetime | None = None
+    forward_late: bool | None = None
+    department_time: DepartmentTime | None = None  # once the department's decision came back
 
 
 def _local(at: datetime | None) -> datetime | None:
@@ -239,7 +245,9 @@ def case_detail(ctx: AppContext, actor: Actor, case_id: str, yellow_workdays: in
             provisional=case.deadline_provisional, printed_promised=case.printed_promised,
             deadline_moved=case.deadline_moved, promised_light=p_light, legal_light=l_light, events=events,
             materials=materials, documents=documents, deadline_changes=changes, suspensions=tuple(suspensions),
-            extensions=extensions, documents_waiting=len(s.execute(
+            extensions=extensions, forward_due=case.forward_due, forwarded_at=_local(case.forwarded_at),
+            forward_late=forwarded_late(case), department_time=department_time(cal, case),
+            documents_waiting=len(s.execute(
                 select(RemoteDocument.sha256).where(RemoteDocument.case_id == case_id)).all()))
     return CaseDetail(**detail, attachments=case_attachments(ctx, actor, case_id),  # type: ignore[arg-type]
                       ratings=case_ratings(ctx, actor, case_id))

@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from app.cases.forwarding import ForwardRow, pending_forwards
 from app.cases.lights import RUNNING_SQL, Light, LightWindow, case_lights, light_window
 from app.cases.states import STATE_LABELS
 from app.core.auth import Action, require
@@ -359,6 +360,7 @@ class DueList:
     due_soon: tuple[CaseRow, ...]
     moved: tuple[CaseRow, ...]
     green_from: date
+    forwarding: tuple[ForwardRow, ...] = ()  # 上报 still to do, with the two-day deadline's light
 
 
 def due_cases(ctx: AppContext, actor: Actor, yellow_workdays: int = 3, window_id: int | None = None,
@@ -372,4 +374,4 @@ def due_cases(ctx: AppContext, actor: Actor, yellow_workdays: int = 3, window_id
     soon = tuple(r for r in due.rows if r.promised_light == Light.YELLOW)
     with _reading(ctx) as con:
         green_from = _light_window(ctx, con, yellow_workdays).green_from
-    return DueList(overdue, soon, moved.rows, green_from)
+    return DueList(overdue, soon, moved.rows, green_from, pending_forwards(ctx, actor, window_id, limit))

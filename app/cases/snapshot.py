@@ -14,5 +14,6 @@ def case_snapshot(case: Case) -> dict[str, object]:
         "received_at": case.received_at, "accepted_at": case.accepted_at, "clock_start": case.clock_start,
         "promised_deadline": case.promised_deadline, "legal_deadline": case.legal_deadline,
         "notice_due": case.notice_due, "deemed_accepted": case.deemed_accepted,
+        "forward_due": case.forward_due, "forwarded_at": case.forwarded_at,
         "materials": [{"seq": m.seq, "name": m.name, "status": m.status, "defect": m.defect} for m in case.materials],
     }

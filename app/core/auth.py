@@ -60,6 +60,7 @@ class Action(StrEnum):
     MANAGE_STAFF = "manage_staff"
     MANAGE_SETTINGS = "manage_settings"
     SYNC = "sync"
+    CONSULT = "consult"  # record a consultation (首问负责制) and print its 一次性告知单
 
 
 _C, _K, _A = Role.CLERK, Role.CHIEF, Role.ADMIN
@@ -89,6 +90,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.MANAGE_STAFF: frozenset({_A}),
     Action.MANAGE_SETTINGS: frozenset({_A}),
     Action.SYNC: frozenset({_C, _K, _A}),
+    Action.CONSULT: frozenset({_C, _K}),
 }
 
 ACTION_LABELS: dict[Action, str] = {
@@ -101,6 +103,7 @@ ACTION_LABELS: dict[Action, str] = {
     Action.REPRINT: "补打", Action.VOID_DOCUMENT: "作废文书", Action.VOID_CERTIFICATE: "作废证照",
     Action.RECORD_RATING: "登记评价", Action.VIEW_STATS: "查看统计", Action.VIEW_AUDIT: "查看审计日志",
     Action.MANAGE_STAFF: "管理人员", Action.MANAGE_SETTINGS: "管理设置", Action.SYNC: "同步",
+    Action.CONSULT: "登记咨询",
 }
 
 

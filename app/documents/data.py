@@ -23,6 +23,7 @@ class DocKind(StrEnum):
     DELIVERY_PROOF = "delivery_proof"  # 送达回证 (A4, not sealed: signed by both sides)
     CERTIFICATE_ORIGINAL = "certificate_original"  # 证照正本 (A4 portrait or landscape, sealed)
     CERTIFICATE_COPY = "certificate_copy"  # 证照副本 (same force as the original, sealed)
+    CONSULTATION = "consultation_notice"  # 一次性告知单 for a consultation (A4, one page, not sealed)
 
 
 KIND_TITLES: dict[DocKind, str] = {
@@ -37,6 +38,7 @@ KIND_TITLES: dict[DocKind, str] = {
     DocKind.DELIVERY_PROOF: "送达回证",
     DocKind.CERTIFICATE_ORIGINAL: "证照正本",
     DocKind.CERTIFICATE_COPY: "证照副本",
+    DocKind.CONSULTATION: "一次性告知单",
 }
 
 # Which kinds carry the window's special seal (DESIGN §5; the receipt and proof of delivery do not).

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from app.cases.ratings import BAD_LEVELS, LEVELS, RatingInfo, bad_reviews
 from app.core.auth import Action, require
 from app.core.context import HALL_TZ, Actor, AppContext
+from app.figures.consultations import ConsultationFigures, consultation_figures
 from app.reference import workdays
 from app.reference.calendar import CalendarError, WorkCalendar
 
@@ -43,6 +44,7 @@ class PeriodFigures:
     refusals: int = 0
     forwarded: int = 0
     deemed: int = 0  # of `accepted`: deemed accepted under art. 32 (no one-time notice within five days)
+    forwarded_late: int = 0  # 上报 after the two working days from complete papers (by the day it was forwarded)
 
     @property
     def avg_workdays(self) -> float | None:
@@ -78,6 +80,7 @@ class Figures:
     items: tuple[ItemSpeed, ...]
     ratings: dict[int, int] = field(default_factory=dict)  # level → count (rated in the range)
     bad_reviews: tuple[RatingInfo, ...] = ()
+    consultations: ConsultationFigures | None = None  # visitors who only asked (首问负责), per window and item
 
     @property
     def rated(self) -> int:
@@ -152,6 +155,10 @@ def window_figures(ctx: AppContext, actor: Actor, start: date, end: date, granul
                                        f"ON c.id = e.case_id WHERE e.to_state = :st AND e.at >= :lo AND e.at < :hi "
                                        f"AND (e.from_state IS NULL OR e.from_state != :st){where_window} GROUP BY d",
                                     {**p, "st": state})
+        # forward_due is a hall-local day; forwarded_at a UTC instant, compared as the hall's day
+        late_fwd = _by_day(s, f"SELECT date(c.forwarded_at, {_LOCAL}) d, count(*) FROM \"case\" c WHERE "
+                              f"c.forwarded_at >= :lo AND c.forwarded_at < :hi AND c.forward_due IS NOT NULL "
+                              f"AND date(c.forwarded_at, {_LOCAL}) > c.forward_due{where_window} GROUP BY d", p)
         done = s.execute(text(f"SELECT c.id, date(c.decided_at, {_LOCAL}), c.clock_start, c.promised_deadline, "
                               f"c.legal_deadline FROM \"case\" c WHERE c.decided_at >= :lo AND c.decided_at < :hi"
                               f"{where_window}"), p).all()
@@ -179,6 +186,8 @@ def window_figures(ctx: AppContext, actor: Actor, start: date, end: date, granul
         add(day, "accepted", n)
     for day, n in deemed.items():
         add(day, "deemed", n)
+    for day, n in late_fwd.items():
+        add(day, "forwarded_late", n)
     for state, key in (("notified", "notices"), ("refused", "refusals"), ("forwarded", "forwarded")):
         for day, n in events[state].items():
             add(day, key, n)
@@ -198,15 +207,17 @@ def window_figures(ctx: AppContext, actor: Actor, start: date, end: date, granul
     speeds = tuple(ItemSpeed(code, name, n, promised, legal) for code, name, n, promised, legal in items)
     bad = bad_reviews(ctx, actor, window_id, open_only=False, start=start, end=end)
     return Figures(granularity, start, end, scope, periods, total, speeds,
-                   {level: ratings.get(level, 0) for level in LEVELS}, bad)
+                   {level: ratings.get(level, 0) for level in LEVELS}, bad,
+                   consultation_figures(ctx, actor, start, end, window_id))
 
 
 _COUNTS = ("accepted", "completed", "on_time", "late", "over_legal", "workdays_used", "timed", "notices", "refusals",
-           "forwarded", "deemed")
+           "forwarded", "deemed", "forwarded_late")
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("label", "期间"), ("accepted", "受理"), ("completed", "办结"), ("on_time", "按时办结"), ("late", "超承诺时限"),
     ("over_legal", "超法定时限"), ("on_time_rate", "按时办结率"), ("avg_workdays", "平均用时（工作日）"),
     ("notices", "一次性告知"), ("refusals", "不予受理"), ("forwarded", "上报"), ("deemed", "视为受理"),
+    ("forwarded_late", "逾期上报"),
 )
 
 

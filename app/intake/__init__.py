@@ -6,4 +6,4 @@ Public modules are listed in __all__; the others are private to this package
 (tests/test_architecture.py holds it).
 """
 
-__all__ = ["correction", "drafts", "input_checks", "outcomes", "repeats"]  # public modules: other packages import only these
+__all__ = ["consultations", "correction", "drafts", "input_checks", "outcomes", "repeats"]  # public modules: others import only these

@@ -57,6 +57,7 @@ class IntakeInput:
     applicant: ApplicantInput
     materials: tuple[MaterialInput, ...] = field(default_factory=tuple)
     delivery_method: str = "窗口领取"
+    consultation_id: str | None = None  # the consultation this intake grew out of (linked, nothing retyped)
 
 
 @dataclass(frozen=True)
@@ -154,3 +155,13 @@ def clean_applicant(a: ApplicantInput, today: date) -> CleanApplicant:
         agent_phone = _phone("agent.phone", a.agent_phone, required=False)
     return CleanApplicant(a.kind, name, id_type, number, phone, address, legal_rep, agent_name, agent_type,
                           agent_number, agent_phone, tuple(warnings))
+
+
+def clean_phone(field_name: str, value: str, required: bool = False) -> str:
+    """A phone number as the forms take it (public for the consultation record)."""
+    return _phone(field_name, value, required)
+
+
+def clean_name(field_name: str, value: str, what: str) -> str:
+    """A person's name as the forms take it: spaces folded, ≤ 100 characters, printable."""
+    return _name(field_name, value, what)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.cases.case_documents import issue_for_case
 from app.cases.deadlines import compute, set_deadlines, set_notice_due
+from app.cases.forwarding import must_forward, set_forward_due
 from app.cases.numbers import next_case_no
 from app.cases.snapshot import case_snapshot
 from app.cases.states import State, check_transition
@@ -24,6 +25,7 @@ from app.core.auth import Action, require
 from app.core.context import Actor, AppContext, to_local
 from app.core.errors import AppError, NotFound, ValidationError
 from app.documents.data import DocKind, Refusal
+from app.intake.consultations import link_case
 from app.intake.input_checks import IntakeInput, MaterialInput, clean_applicant
 from app.reference import workdays
 from app.reference.catalog import for_agent
@@ -127,6 +129,8 @@ def _new_case(session: Session, ctx: AppContext, actor: Actor, data: IntakeInput
                                            copies_received=1))
     session.add(case)
     session.flush()
+    if data.consultation_id:  # the visitor asked first: the case is linked to that consultation
+        link_case(session, actor, data.consultation_id, case, now)
     return case, applicant.warnings
 
 
@@ -161,6 +165,8 @@ def _accept(session: Session, ctx: AppContext, actor: Actor, case: Case, clock_s
     case.clock_start = clock_start
     case.deemed_accepted, case.updated_at = deemed, now
     set_deadlines(session, case, compute(cal, clock_start, case.promised_days, case.legal_days), reason, now)
+    if must_forward(case):  # its papers are complete from the clock's start: two working days to 上报
+        set_forward_due(session, cal, case, clock_start, now)
     _event(session, case, actor, "deemed_accepted" if deemed else "accepted", old, case.state, now, reason)
     docs = []
     if not deemed:

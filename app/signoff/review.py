@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, replace
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.cases.forwarding import mark_forwarded
 from app.cases.states import State
 from app.core import audit, outbox
 from app.core.auth import Action, require
@@ -52,13 +53,15 @@ def _result(case: Case) -> DecisionResult:
 def _forward(session: Session, ctx: AppContext, actor: Actor, case: Case, opinion: str, why: str) -> None:
     now = ctx.now()
     move(session, case, State.FORWARDED, actor.staff_id, "forwarded", now, why, opinion=opinion)
+    late = mark_forwarded(session, case, now)
     session.add(Review(case_id=case.id, step="forward", outcome="forward", opinion=opinion, staff_id=actor.staff_id,
                        at=now))
     proposal = stored_decision(session, case.id, ("reviewed",))
     outbox.enqueue(session, "case", case.id, "forward",
                    {**snapshot(case), "opinion": opinion, "reason": why,
                     "proposal": asdict(proposal) if proposal else None}, now)
-    audit.record(session, actor.staff_id, "forward", case.case_no, {"opinion": opinion, "reason": why}, at=now)
+    audit.record(session, actor.staff_id, "forward", case.case_no,
+                 {"opinion": opinion, "reason": why, "forward_due": case.forward_due, "late": late}, at=now)
 
 
 def _review(session: Session, ctx: AppContext, actor: Actor, case: Case, d: DecisionInput) -> DecisionResult:

@@ -5,6 +5,7 @@ from db.models.audit import AuditEntry
 from db.models.cases import (
     AWAITING_ISSUE_SQL,
     DESK_PENDING_SQL,
+    FORWARD_PENDING_SQL,
     Attachment,
     Case,
     CaseEvent,
@@ -17,6 +18,7 @@ from db.models.cases import (
     Suspension,
 )
 from db.models.certificates import Certificate, CertificateNumber, Delivery, NumberBlock
+from db.models.consultations import Consultation, ConsultationItem
 from db.models.documents import Document, DocumentCounter, PrintJob, SealUse
 from db.models.reference import (
     CalendarDay,
@@ -38,8 +40,8 @@ from db.models.reference import (
 from db.models.sync import BlobUpload, CaseCounter, OutboxOp, RemoteDocument, SigningKey, SyncRun
 
 __all__ = [
-    "AWAITING_ISSUE_SQL", "DESK_PENDING_SQL", "Attachment", "AuditEntry", "Base", "BlobUpload", "CalendarDay", "CalendarVersion", "Case",
-    "CaseCounter", "CaseEvent", "CaseMaterial", "CatalogVersion", "Certificate", "CertificateNumber",
+    "AWAITING_ISSUE_SQL", "DESK_PENDING_SQL", "FORWARD_PENDING_SQL", "Attachment", "AuditEntry", "Base", "BlobUpload", "CalendarDay", "CalendarVersion", "Case",
+    "CaseCounter", "CaseEvent", "CaseMaterial", "CatalogVersion", "Consultation", "ConsultationItem", "Certificate", "CertificateNumber",
     "CertificateType", "DeadlineChange", "Delegation", "Delivery", "Department", "Deputy", "Document",
     "DocumentCounter", "Extension", "Hall", "IntakeDraft", "Item", "ItemMaterial", "NumberBlock",
     "OutboxOp", "PrintJob", "Rating", "RemoteDocument", "Review", "Seal", "SealAuthorization", "SealUse", "Setting",

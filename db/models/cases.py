@@ -12,6 +12,9 @@ from db.base import Base, new_uuid, utcnow
 DESK_PENDING_SQL = ("state IN ('accepted', 'under_review', 'forwarded') "
                     "OR (state IN ('approved', 'denied') AND approver_id IS NULL)")
 AWAITING_ISSUE_SQL = "state = 'approved' AND decision = 'approved'"
+# 0013 (上报 within two working days): cases still to be forwarded, the only rows the due panel reads for it
+FORWARD_PENDING_SQL = ("forward_due IS NOT NULL AND forwarded_at IS NULL "
+                       "AND state IN ('accepted', 'under_review', 'awaiting_signoff')")
 
 
 class Case(Base):
@@ -38,6 +41,7 @@ class Case(Base):
         # 0007 (desks at a million cases): only the rows a desk shows; queries repeat these WHEREs verbatim
         Index("ix_case_desk_pending", "window_id", "promised_deadline", sqlite_where=text(DESK_PENDING_SQL)),
         Index("ix_case_awaiting_issue", "issue_deadline", sqlite_where=text(AWAITING_ISSUE_SQL)),
+        Index("ix_case_forward_pending", "window_id", "forward_due", sqlite_where=text(FORWARD_PENDING_SQL)),
     )
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
     case_no: Mapped[str] = mapped_column(String(32), unique=True)
@@ -73,6 +77,9 @@ class Case(Base):
     promised_deadline: Mapped[date | None] = mapped_column(Date)
     legal_deadline: Mapped[date | None] = mapped_column(Date, index=True)
     issue_deadline: Mapped[date | None] = mapped_column(Date)  # art. 44: certificate within 10 days
+    # 上报: two working days from the day the papers are complete; when it was forwarded (0013)
+    forward_due: Mapped[date | None] = mapped_column(Date)
+    forwarded_at: Mapped[datetime | None] = mapped_column(DateTime)
     deadline_provisional: Mapped[bool] = mapped_column(Boolean, default=False)
     calendar_version: Mapped[str] = mapped_column(String(64), default="")
     printed_promised: Mapped[date | None] = mapped_column(Date)  # as printed on the notice

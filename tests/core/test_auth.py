@@ -104,6 +104,7 @@ POLICY = [
     (Action.MANAGE_STAFF, False, False, True),
     (Action.MANAGE_SETTINGS, False, False, True),
     (Action.SYNC, True, True, True),
+    (Action.CONSULT, True, True, False),
 ]
 
 

@@ -222,7 +222,7 @@ class CaseDetailView(QWidget):
             f"计时起点 {_d(d.clock_start)}（当日不计入）　承诺 {d.promised_days} 个工作日，法定 {d.legal_days} 个工作日"
             + (f"，已延期 {d.extension_days} 个工作日" if d.extension_days else "")
             + f"<br>承诺办结日期 <b>{_d(d.promised_deadline)}</b>　法定期限届满日 <b>{_d(d.legal_deadline)}</b>{prov}"
-            + (f"<br>一次性告知期限 {_d(d.notice_due)}" if d.notice_due else ""))
+            + (f"<br>一次性告知期限 {_d(d.notice_due)}" if d.notice_due else "") + _forwarding(d))
         fill_table(self.ratings, [(st.stage_label, st.text, st.rating.comment if st.rating else "",
                               st.rating.channel_label if st.rating else "", _d(st.rating.at) if st.rating else "",
                               st.rating.entered_by if st.rating else "",
@@ -355,3 +355,16 @@ class CaseDetailView(QWidget):
             self._dialog(TextDialog("作废文书", "作废原因", "作废", lambda reason: void_document(
                 self.ctx, self.actor, doc_id, reason), "reason", "如：申请人名称打印错误，已重新出具", self))
 
+
+
+def _forwarding(d: CaseDetail) -> str:
+    """上报: the two-day deadline, when it went, and the department's time beside the legal limit."""
+    if d.forward_due is None:
+        return ""
+    line = f"<br>上报期限 {_d(d.forward_due)}（手续完备后两个工作日内）"
+    if d.forwarded_at is not None:
+        late = "<span style='color:#d93025'>，逾期上报</span>" if d.forward_late else "，按时上报"
+        line += f"　{_d(d.forwarded_at)} 已上报{late}"
+    if d.department_time is not None:
+        line += f"<br><b>{escape(d.department_time.text)}</b>"
+    return line

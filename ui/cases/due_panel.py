@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.cases.forwarding import ForwardRow
 from app.cases.lights import LIGHT_COLORS, Light
 from app.cases.queries import CaseRow, DueList, due_cases
 from app.core.context import Actor, AppContext
@@ -84,6 +85,7 @@ class DuePanel(QWidget):
         self.summary.setText(f"<span style='color:{red}'>逾期 <b>{len(d.overdue)}</b> 件</span>　"
                              f"<span style='color:{yellow}'>临期 <b>{len(d.due_soon)}</b> 件</span>"
                              + (f"　日期变动待告知 <b>{len(d.moved)}</b> 件" if d.moved else "")
+                             + (f"　待上报 <b>{len(d.forwarding)}</b> 件" if d.forwarding else "")
                              + f"<br><span style='color:#777'>临期：{d.green_from.isoformat()} 之前到期</span>")
         self.list.clear()
         self._add_problems()
@@ -93,6 +95,8 @@ class DuePanel(QWidget):
             self._add(row, row.promised_light, "临期")
         for row in d.moved:
             self._add(row, Light.YELLOW, f"原告知 {row.printed_promised:%m-%d} 改为 {row.promised_deadline:%m-%d}")
+        for fwd in d.forwarding:
+            self._add_forward(fwd)
         if not self.list.count():
             self.list.addItem(QListWidgetItem("没有逾期或临期的办件"))
 
@@ -115,6 +119,17 @@ class DuePanel(QWidget):
         item.setData(Qt.ItemDataRole.UserRole, row.id)
         item.setToolTip(f"{row.case_no} {row.state_label}")
         if light is Light.RED:
+            item.setForeground(QBrush(QColor(LIGHT_COLORS[Light.RED]).darker(120)))
+        self.list.addItem(item)
+
+    def _add_forward(self, row: ForwardRow) -> None:
+        """A case to forward (上报) within two working days of complete papers, with that deadline's light."""
+        late = "，已逾期" if row.light is Light.RED else ""
+        item = QListWidgetItem(light_icon(row.light), f"{row.forward_due}  {row.applicant_name}\n"
+                                                      f"    {row.item_name} · 上报期限{late}")
+        item.setData(Qt.ItemDataRole.UserRole, row.case_id)
+        item.setToolTip(f"{row.case_no} 手续完备后两个工作日内上报")
+        if row.light is Light.RED:
             item.setForeground(QBrush(QColor(LIGHT_COLORS[Light.RED]).darker(120)))
         self.list.addItem(item)
 

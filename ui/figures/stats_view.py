@@ -75,7 +75,8 @@ class StatsView(QWidget):
         self.card_labels: dict[str, QLabel] = {}
         for key, title in (("accepted", "受理"), ("completed", "办结"), ("on_time_rate", "按时办结率"),
                            ("avg_workdays", "平均用时（工作日）"), ("notices", "一次性告知"), ("refusals", "不予受理"),
-                           ("forwarded", "上报"), ("deemed", "视为受理"), ("ratings", "好差评（差评）")):
+                           ("forwarded", "上报"), ("deemed", "视为受理"), ("ratings", "好差评（差评）"),
+                           ("consultations", "咨询")):
             card = QFrame(objectName=f"card_{key}")
             card.setStyleSheet("QFrame { background:#f4f6f9; border:1px solid #dde3ea; border-radius:6px; }"
                                "QLabel { border:none; background:transparent; }")
@@ -108,6 +109,9 @@ class StatsView(QWidget):
         self.tabs.addTab(self.table, "按期明细")
         self.tabs.addTab(self.items, "事项提速率")
         self.tabs.addTab(bad_page, "差评跟进")
+        self.consults = simple_table("statsConsultations", ("窗口/事项编码", "名称", "咨询次数", "转介其他窗口",
+                                                            "转为受理"), 1)
+        self.tabs.addTab(self.consults, "咨询（首问负责）")
         outer.addWidget(self.tabs, 2)
         self.granularity.currentIndexChanged.connect(lambda _i: self._span_changed())
         self.refresh_button.clicked.connect(self.refresh)
@@ -147,6 +151,9 @@ class StatsView(QWidget):
     def _show(self, f: Figures) -> None:
         t = f.total
         for key, label in self.card_labels.items():
+            if key == "consultations":
+                label.setText(str(f.consultations.total if f.consultations else 0))
+                continue
             label.setText(f"{f.rated}（{f.bad}）" if key == "ratings" else _fmt(key, getattr(t, key)))
         cats = [p.label for p in f.periods]
         self.trend.set_data(cats, [Series("受理", tuple(p.accepted for p in f.periods), PALETTE[0]),
@@ -157,6 +164,9 @@ class StatsView(QWidget):
         fill_table(self.table, [[_fmt(k, v) for k, v in zip(keys, row, strict=True)] for row in rows_of(f)])
         fill_table(self.items, [(i.item_code, i.item_name, i.accepted, i.promised_days, i.legal_days,
                             f"{i.rate:.0%}" if i.rate is not None else "—") for i in f.items])
+        c = f.consultations
+        fill_table(self.consults, [(x.key, x.name, x.consultations, x.referred, x.applied)
+                                   for x in ((*c.per_window, *c.per_item) if c else ())])
         fill_table(self.bad, [(b.case_no, b.applicant_name, b.item_name, b.stage_label, b.level_label, b.comment,
                           b.follow_up_due.isoformat() if b.follow_up_due else "",
                           b.follow_up_note or ("已整改" if b.follow_up_done else "待整改")) for b in f.bad_reviews],

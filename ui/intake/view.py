@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from app.core.context import Actor, AppContext
 from app.core.errors import AppError
 from app.intake import drafts
+from app.intake.consultations import IntakeStart
 from app.intake.input_checks import ApplicantInput, IntakeInput
 from app.intake.outcomes import IntakeResult, accept_case, notify_case, receive_case, refuse_case
 from app.intake.repeats import same_day_cases
@@ -39,6 +40,7 @@ from app.reference.catalog import ItemGuide, get_item, search_items
 from app.reference.hall import hall_info
 from app.reference.id_reader import IdCardReader, ReaderError
 from app.reference.identity import ID_TYPE_LABELS, PERSON_ID_TYPES
+from ui.intake.consultation_dialog import ConsultationDialog
 from ui.intake.materials import MaterialsPanel
 from ui.intake.refusal_dialog import RefusalDialog
 from ui.intake.repeat_bar import RepeatBar
@@ -52,6 +54,7 @@ class IntakeView(QWidget):
     completed = Signal(object)
     failed = Signal(str)
     open_case = Signal(str)  # the existing case the clerk chose to open instead of a second one
+    documents = Signal(object)  # document ids to print that are not an intake's (the consultation's 告知单)
 
     def __init__(self, ctx: AppContext, actor: Actor, reader: IdCardReader) -> None:
         super().__init__()
@@ -61,6 +64,7 @@ class IntakeView(QWidget):
         self.runner = TaskRunner(self)
         self._restoring = False
         self._busy = False  # an outcome is being written: a second Alt+S must not make a second case
+        self.consultation_id: str | None = None  # set when the intake started from a consultation
         outer = QVBoxLayout(self)
         self.repeat_bar = RepeatBar(self)
         self.repeat_bar.open_case.connect(self.open_case)
@@ -86,6 +90,7 @@ class IntakeView(QWidget):
         self._draft_timer.timeout.connect(self.save_draft)
         self.materials.changed.connect(self._touched)
         QShortcut(QKeySequence("F5"), self, activated=self.read_card)
+        QShortcut(QKeySequence("F6"), self, activated=self.open_consultation)
         self.restore_draft()
 
     # -- building -------------------------------------------------------------------------------
@@ -178,6 +183,7 @@ class IntakeView(QWidget):
                  ("一次性告知 (Alt+G)", "Alt+G", self.do_notify, "notifyButton"),
                  ("不予受理 (Alt+B)", "Alt+B", self.do_refuse, "refuseButton"),
                  ("收件待审 (Alt+R)", "Alt+R", self.do_receive, "receiveButton"),
+                 ("咨询登记 (F6)", "", self.open_consultation, "consultButton"),
                  ("清空", "", self.clear_form, "clearButton"))
         for text, key, slot, name in specs:
             b = QPushButton(text, objectName=name)
@@ -231,6 +237,25 @@ class IntakeView(QWidget):
         if not restoring:
             self._touched()
 
+    # -- consultations (首问负责) -------------------------------------------------------------------
+
+    def open_consultation(self) -> None:
+        dialog = ConsultationDialog(self.ctx, self.actor, self)
+        self.consultation_dialog = dialog
+        dialog.recorded.connect(lambda r: self.documents.emit((r.document_id,)))
+        dialog.to_intake.connect(self.start_from_consultation)
+        dialog.open()
+
+    def start_from_consultation(self, begun: IntakeStart) -> None:
+        """The visitor who asked now applies: item, name and phone as the consultation recorded them."""
+        self.clear_form()
+        self.consultation_id = begun.consultation_id
+        self.name.setText(begun.person_name)  # type: ignore[attr-defined]
+        self.phone.setText(begun.person_phone)  # type: ignore[attr-defined]
+        self._choose(begun.item_id)
+        self.status.setText("已从咨询记录转入受理：请核对身份证件并核验材料")
+        self.id_number.setFocus()
+
     # -- ID card --------------------------------------------------------------------------------
 
     def read_card(self) -> None:
@@ -263,13 +288,14 @@ class IntakeView(QWidget):
             legal_rep="" if person else self.legal_rep.text(),  # type: ignore[attr-defined]
             agent_name=self.agent_name.text(), agent_id_type="resident_id",  # type: ignore[attr-defined]
             agent_id_number=self.agent_id.text(), agent_phone=self.agent_phone.text())  # type: ignore[attr-defined]
-        return IntakeInput(self.guide.id if self.guide else 0, applicant, self.materials.values())
+        return IntakeInput(self.guide.id if self.guide else 0, applicant, self.materials.values(),
+                           consultation_id=self.consultation_id)
 
     def _state(self) -> dict[str, Any]:
         texts = {n: w.text() for n, w in self._line_edits().items()}
         return {"kind": "person" if self.kind_person.isChecked() else "org", "id_type": self.id_type.currentData(),
                 "texts": texts, "item_id": self.guide.id if self.guide else None,
-                "materials": [r.state() for r in self.materials.rows]}
+                "materials": [r.state() for r in self.materials.rows], "consultation_id": self.consultation_id}
 
     def _line_edits(self) -> dict[str, QLineEdit]:
         return {"name": self.name, "id_number": self.id_number, "legal_rep": self.legal_rep,  # type: ignore[dict-item]
@@ -301,6 +327,7 @@ class IntakeView(QWidget):
                 self._choose(state["item_id"], restoring=True)
                 for row, st in zip(self.materials.rows, state.get("materials", []), strict=False):
                     row.restore(st)
+            self.consultation_id = state.get("consultation_id")  # the link survives a crash too
             self.status.setText("已恢复上次未完成的受理草稿")
         finally:
             self._restoring = False
@@ -316,6 +343,7 @@ class IntakeView(QWidget):
         self.repeat_bar.dismiss()
         self._draft_timer.stop()
         drafts.clear_draft(self.ctx, self.actor)
+        self.consultation_id = None
         self.name.setFocus()
 
     # -- outcomes -------------------------------------------------------------------------------

@@ -112,6 +112,7 @@ class MainWindow(QMainWindow):
             page = IntakeView(ctx, actor, self.reader or (SimulatedReader() if ctx.demo else NoReader()))
             page.completed.connect(lambda r: self.printer.print_all(r.document_ids))
             page.open_case.connect(self._open_case)
+            page.documents.connect(self.printer.print_all)  # a consultation's 一次性告知单
             return page
         if key == "signoff" and may(actor, Action.VIEW_CASES):
             signoff = SignoffView(ctx, actor, self.hall, deferred=True)

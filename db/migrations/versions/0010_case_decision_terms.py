@@ -5,7 +5,7 @@ the signing workstation's case event; kept on the case it travels with the case 
 workstation that issues the certificate reads exactly what the chief signed.
 
 Revision ID: 0010
-Revises: 0007
+Revises: 0008
 """
 
 from collections.abc import Sequence
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0010"
-down_revision: str | None = "0007"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
