@@ -29,8 +29,8 @@ from app.core import audit, outbox
 from app.core.auth import Action, require
 from app.core.context import Actor, AppContext
 from app.core.errors import AppError, NotFound, PermissionDenied, ValidationError
-from app.documents.data import CertificateContent, DocKind, DocumentData, SealImpression
 from app.core.masking import mask_id
+from app.documents.data import CertificateContent, DocKind, DocumentData, SealImpression
 from app.records.doc_facts import issuer_for
 from app.seal import sealing
 from db.models import Case, CaseEvent, Certificate, Document, Hall, Item, Staff

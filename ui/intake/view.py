@@ -237,9 +237,8 @@ class IntakeView(QWidget):
         if not restoring:
             self._touched()
 
-    # -- consultations (首问负责) -------------------------------------------------------------------
-
     def open_consultation(self) -> None:
+        """首问负责: the visitor only asks; a consultation can become this intake without retyping."""
         dialog = ConsultationDialog(self.ctx, self.actor, self)
         self.consultation_dialog = dialog
         dialog.recorded.connect(lambda r: self.documents.emit((r.document_id,)))
@@ -255,8 +254,6 @@ class IntakeView(QWidget):
         self._choose(begun.item_id)
         self.status.setText("已从咨询记录转入受理：请核对身份证件并核验材料")
         self.id_number.setFocus()
-
-    # -- ID card --------------------------------------------------------------------------------
 
     def read_card(self) -> None:
         try:
@@ -383,8 +380,7 @@ class IntakeView(QWidget):
             self._run("出具不予受理通知书", refuse_case, dialog.refusal())
 
     def _done(self, result: IntakeResult) -> None:
-        labels = {"accepted": "已受理", "notified": "已出具一次性告知书", "refused": "已出具不予受理通知书",
-                  "received": "已收件待审查"}
+        labels = {"accepted": "已受理", "notified": "已出具一次性告知书", "refused": "已出具不予受理通知书", "received": "已收件待审查"}
         due = f"，承诺办结 {result.promised_deadline:%Y-%m-%d}" if result.promised_deadline else ""
         if result.provisional:
             due += "（暂定：次年官方日历未发布）"
@@ -395,10 +391,9 @@ class IntakeView(QWidget):
 
     def _error(self, exc: BaseException) -> None:
         self._busy = False
-        if not isinstance(exc, AppError):
-            self.status.setText("")
-            raise exc
         self.status.setText("")
+        if not isinstance(exc, AppError):
+            raise exc
         if not self.errors.show(exc.field, exc.message):
             self.failed.emit(exc.message)
             QMessageBox.warning(self, "无法办理", exc.message)
