@@ -49,11 +49,17 @@ def _stored(row: AppliedOp) -> OpResult:
                     data.get("record"))
 
 
-def _apply_one(session: Session, device: Device, op: Op, now: datetime) -> OpResult:
+def _bad_text(op: Op) -> OpResult | None:
+    """Text no record may hold is refused first, whoever sent it (the workstation checks the same rule
+    before commit, app/core/text_rules.py), so nothing further walks such strings."""
     problem = value_problem({"actor": op.actor, "entity_id": op.entity_id, "payload": op.payload})
-    if problem is not None:  # the workstation checks the same rule before commit (app/core/text_rules.py)
-        return OpResult(op.op_id, op.device_seq, "rejected", "bad_text",
-                        f"字段 {problem[0]} {problem[1]}，中心服务器拒收。请在本机更正该办件的这项内容后重新办理")
+    if problem is None:
+        return None
+    return OpResult(op.op_id, op.device_seq, "rejected", "bad_text",
+                    f"字段 {problem[0]} {problem[1]}，中心服务器拒收。请在本机更正该办件的这项内容后重新办理")
+
+
+def _apply_one(session: Session, device: Device, op: Op, now: datetime) -> OpResult:
     handler = HANDLERS.get(op.entity)
     if handler is None:  # recorded for the hall's files (supervision reports …); nothing to check
         return OpResult(op.op_id, op.device_seq, "applied", "recorded")
@@ -111,7 +117,7 @@ def push(session: Session, device_id: str, req: PushRequest, now: datetime) -> P
             return refusal
         if result is None:
             created = parse_ts(op.created_at)
-            result = op_proof.refusal(session, keys, op)
+            result = _bad_text(op) or op_proof.refusal(session, keys, op)
             if result is not None and result.code == "no_key":
                 # Perhaps a real op whose author has not yet signed in online at this device: the queue
                 # waits for that sign-in (it registers the key) rather than losing the op.

@@ -67,5 +67,5 @@ def test_the_server_refuses_a_consultation_by_someone_no_longer_at_the_window(
     outcome = ws.sync("zhangmin")
     assert outcome.ok and outcome.rejected == 1
     refused = status.rejections(ws.ctx)
-    assert len(refused) == 1 and refused[0].code == "not_window_staff"
+    assert len(refused) == 1 and refused[0].code == "unknown_actor"
     assert _server_rows(live_server) == {}

@@ -37,6 +37,8 @@ def chromium(*args: str) -> str:
     return done.stdout
 
 
+TERMS = "主体业态：食品销售经营者；经营项目：预包装食品销售"  # what the signed decision licenses
+
 @pytest.fixture
 def issued(tmp_path: Path, demo_template: Path) -> Iterator[tuple[LiveServer, Workstation, object]]:
     clock = Clock()
@@ -50,8 +52,8 @@ def issued(tmp_path: Path, demo_template: Path) -> Iterator[tuple[LiveServer, Wo
         assert ws.sync("zhangmin").ok  # number blocks for this year's certificates are leased
         clerk, chief = ws.actor("zhangmin"), ws.actor("zhoujianhua")
         case = accept_case(ws.ctx, clerk, complete(item_named(ws.ctx, "食品经营许可")))
-        record_review(ws.ctx, clerk, case.case_id, DecisionInput("approve", "符合条件", "预包装食品销售"))
-        sign_off(ws.ctx, chief, case.case_id, DecisionInput("approve", "同意", "预包装食品销售"),
+        record_review(ws.ctx, clerk, case.case_id, DecisionInput("approve", "符合条件", TERMS))
+        sign_off(ws.ctx, chief, case.case_id, DecisionInput("approve", "同意", TERMS),
                  custodian_password=DEMO_PASSWORD)
         values = {f.key: f.value for f in draft_for_case(ws.ctx, clerk, case.case_id).fields}
         values["quality"] = values.get("quality") or "李秀英"
