@@ -55,6 +55,12 @@ class Rejection:
     handled: bool
 
 
+def enrolled(ctx: AppContext) -> bool:
+    """Whether this workstation is enrolled: one settings row, cheap enough to ask before every run."""
+    with ctx.read() as s:
+        return keys.enrolment(s) is not None
+
+
 def summary(ctx: AppContext) -> SyncSummary:
     with ctx.read() as s:
         known = keys.enrolment(s)
