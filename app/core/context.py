@@ -66,6 +66,10 @@ class AppContext:
     _writer: sessionmaker[Session] = field(init=False, repr=False)
     _reader: sessionmaker[Session] = field(init=False, repr=False)
     after_commit: list[Callable[[Session], None]] = field(default_factory=list, repr=False)
+    # A large file's integrity check runs behind the window (app.station.bootstrap); when it fails,
+    # `fence` holds the message every write is refused with from then on.
+    checks_pending: bool = False
+    fence: str = ""
 
     def __post_init__(self) -> None:
         self._writer = make_session_factory(self.engine)
@@ -87,6 +91,10 @@ class AppContext:
         Audit entries a use case queued with `audit_on_rollback` (a refused password, say) are
         written in their own transaction after the failed one rolls back: the refusal is the fact.
         """
+        if self.fence:
+            from app.core.errors import AppError
+
+            raise AppError("corrupt", self.fence)
         session: Session | None = None
         try:
             with session_scope(self._writer) as session:

@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.core.context import AppContext
+from app.core.errors import AppError
 from app.intake.correction import sweep_unanswered
 from app.intake.outcomes import SweepResult, sweep_deemed_acceptance, sweep_failure
-from app.station.bootstrap import daily_backup
+from app.station.bootstrap import daily_backup, run_deferred_checks
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +25,7 @@ class HousekeepingResult:
     # Each case housekeeping could not handle, with the reason: (case id, case number, message).
     # The due panel lists them; a case id of "" means a whole step failed.
     failed: tuple[tuple[str, str, str], ...] = ()
+    integrity: str = ""  # the deferred integrity check failed: why (every write is refused from now on)
 
 
 def _step(name: str, run: Callable[[], SweepResult], failed: list[tuple[str, str, str]]) -> tuple[str, ...]:
@@ -43,8 +45,15 @@ def run_housekeeping(ctx: AppContext, close_after_workdays: int, *, report: Any 
     """Safe to run any number of times a day; each case is its own transaction, and no case — nor a
     failed step — keeps the others or the daily backup from being done."""
     failed: list[tuple[str, str, str]] = []
+    checked_and_backed_up = False
+    if ctx.checks_pending:  # a large file: its start-up check and daily backup come first, here
+        try:
+            checked_and_backed_up = run_deferred_checks(ctx)
+        except AppError as exc:
+            log.error("integrity check failed: %s", exc.message)
+            return HousekeepingResult((), (), False, (("", "完整性检查", exc.message),), exc.message)
     deemed = _step("视为受理", lambda: sweep_deemed_acceptance(ctx), failed)
     closed = _step("逾期未补正办结", lambda: sweep_unanswered(ctx, close_after_workdays), failed) \
         if close_after_workdays > 0 else ()
-    backup = daily_backup(ctx.data) is not None
+    backup = checked_and_backed_up or (daily_backup(ctx.data) is not None if not ctx.fence else False)
     return HousekeepingResult(deemed, closed, backup, tuple(failed))
