@@ -338,3 +338,11 @@ def test_the_migration_repeats_the_index_text_exactly() -> None:
     migration = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(migration)
     assert migration.ddl() == GRAM_DDL and migration.fill() == GRAM_REBUILD[1]
+
+
+def test_list_times_are_hall_time_with_and_without_the_old_summer_time() -> None:
+    from app.cases.queries import _received
+
+    assert _received("2026-11-20 01:00:00.000000") == datetime(2026, 11, 20, 9, 0)
+    assert _received("2026-06-30 16:30:00.000000") == datetime(2026, 7, 1, 0, 30)  # across midnight
+    assert _received("1988-06-01 00:00:00.000000") == datetime(1988, 6, 1, 9, 0)  # 1986–1991 summers: UTC+9
