@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import importlib
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing
@@ -17,15 +18,11 @@ from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 from app.core.paths import resources_dir
 
 
-class _Imported:
-    """A module imported at first use: pypdfium2 and its library (10 MiB) load when something is printed."""
-
+class _Imported:  # a module imported at first use: pypdfium2 and its library (10 MiB) when something is printed
     def __init__(self, name: str) -> None:
         self._name = name
 
     def __getattr__(self, attr: str) -> Any:
-        import importlib
-
         return getattr(importlib.import_module(self._name), attr)
 
 
