@@ -346,3 +346,16 @@ def test_list_times_are_hall_time_with_and_without_the_old_summer_time() -> None
     assert _received("2026-11-20 01:00:00.000000") == datetime(2026, 11, 20, 9, 0)
     assert _received("2026-06-30 16:30:00.000000") == datetime(2026, 7, 1, 0, 30)  # across midnight
     assert _received("1988-06-01 00:00:00.000000") == datetime(1988, 6, 1, 9, 0)  # 1986–1991 summers: UTC+9
+
+
+@pytest.mark.parametrize("window_id", [None, 1])
+def test_the_moved_list_walks_only_moved_cases(ctx: AppContext, window_id: int | None) -> None:
+    """The due panel's "date moved" list: along its partial index, not every case in received order."""
+    sql, params = page_sql(CaseQuery(light="moved", window_id=window_id),
+                           LightWindow(date(2026, 11, 20), date(2026, 11, 26)))
+    con = sqlite3.connect(ctx.data.database)
+    try:
+        plan = [r[3] for r in con.execute("EXPLAIN QUERY PLAN " + sql, params)]
+    finally:
+        con.close()
+    assert "ix_case_moved" in plan[0], plan

@@ -1,5 +1,5 @@
 """case search: an index of six-character pieces of case, ID and USCC numbers, flat as the hall grows;
-the certificate register's order (ix_certificate_issued)
+the certificate register's order (ix_certificate_issued); the due panel's moved cases (ix_case_moved)
 
 Revision ID: 0012
 Revises: 0007
@@ -16,6 +16,7 @@ A batch (copy-and-move) migration of "case" drops these triggers: ensure_search_
 
 from collections.abc import Sequence
 
+import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0012"
@@ -61,9 +62,15 @@ def upgrade() -> None:
     op.execute(fill())
     # The certificate register pages newest first: walked along this index it stops after a page.
     op.create_index("ix_certificate_issued", "certificate", ["issued_on", "number"])
+    # The due panel's cases whose date moved: only those (without it the list scanned every case, 3 s at 1M).
+    op.create_index("ix_case_moved", "case", ["received_at"], sqlite_where=sa.text("deadline_moved = 1"))
+    op.create_index("ix_case_moved_window", "case", ["window_id", "received_at"],
+                    sqlite_where=sa.text("deadline_moved = 1"))
 
 
 def downgrade() -> None:
+    op.drop_index("ix_case_moved_window", "case")
+    op.drop_index("ix_case_moved", "case")
     op.drop_index("ix_certificate_issued", "certificate")
     for name in ("case_gram_au", "case_gram_ad", "case_gram_ai"):
         op.execute(f"DROP TRIGGER IF EXISTS {name}")
