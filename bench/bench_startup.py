@@ -42,7 +42,7 @@ from app.reference.hall import hall_info
 from app.station.bootstrap import DEMO_PASSWORD, open_data_dir
 from ui.system.main_window import MainWindow
 from ui.widgets.preferences import Preferences
-ctx = open_data_dir(Path({hall!r}), demo=True)
+ctx = open_data_dir(Path({hall!r}), demo=True, defer_checks=True)  # as the window opens it
 actor = login(ctx, "zhangmin", DEMO_PASSWORD)
 hall = hall_info(ctx)
 t0 = time.perf_counter()

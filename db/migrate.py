@@ -3,31 +3,48 @@
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 from collections.abc import Callable
 from datetime import datetime
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from db.engine import connect_encrypted
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+# Alembic (and Mako under it) is imported only when a file has to be migrated: a start on a current
+# file reads the revisions from the scripts' text and the file's alembic_version row (≈ 8 MiB, 0.2 s less).
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+_REVISION = re.compile(r'^(down_revision|revision)\b[^=\n]*=\s*(?:"([^"]*)"|None)', re.M)
 
 
 def alembic_config() -> Config:
     """Config pointing at our migration scripts; no alembic.ini is needed at run time."""
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     return cfg
 
 
+@cache
 def head_revision() -> str:
-    """The newest revision this build knows."""
+    """The newest revision this build knows (the one no other script revises)."""
+    revisions, revised = set(), set()
+    for script in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        for kind, value in _REVISION.findall(script.read_text(encoding="utf-8")):
+            (revisions if kind == "revision" else revised).add(value)
+    heads = revisions - revised
+    if len(heads) == 1:
+        return heads.pop()
+    from alembic.script import ScriptDirectory  # a branched or unusual history: ask Alembic
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None
     return head
@@ -36,7 +53,10 @@ def head_revision() -> str:
 def current_revision(engine: Engine) -> str | None:
     """The revision the database file is at (None for a new, empty file)."""
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        if conn.execute(text("SELECT 1 FROM sqlite_master WHERE name = 'alembic_version'")).first() is None:
+            return None
+        row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
+        return row[0] if row else None
 
 
 def _no_checkpoint(_name: str) -> None:
@@ -115,6 +135,8 @@ def upgrade(engine: Engine, db_path: Path | None, backup_dir: Path | None,
         assert raw is not None
         raw.execute("PRAGMA foreign_keys=OFF")
         try:
+            from alembic import command
+
             cfg = alembic_config()
             cfg.attributes["connection"] = conn
             cfg.attributes["checkpoint"] = checkpoint

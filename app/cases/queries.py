@@ -4,7 +4,9 @@ Every page is one indexed range walk that stops after `limit` rows — no OFFSET
 scan of the whole table per keystroke. How a search is answered depends on what was typed:
 
 - an applicant name (any length, two-character names included): prefix range on ix_case_applicant_name;
-- three or more letters/digits (case number, ID or USCC fragment): the trigram FTS5 table case_fts;
+- six to seventeen letters/digits (case number, ID or USCC fragment): one six-character piece in the gram
+  index case_gram (app.cases.search_index), flat as the hall grows;
+- three to five letters/digits: the trigram FTS5 table case_fts;
 - one or two letters/digits: prefix range on the ID number index (trigrams need three characters).
 """
 
@@ -20,11 +22,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from app.cases.forwarding import ForwardRow, pending_forwards
 from app.cases.lights import RUNNING_SQL, Light, LightWindow, case_lights, light_window
+from app.cases.search_index import GRAM, ensure_search_index, rarest_piece
 from app.cases.states import STATE_LABELS
 from app.core.auth import Action, require
 from app.core.context import HALL_TZ, Actor, AppContext, local_naive
@@ -90,7 +92,7 @@ class CasePage:
 
     rows: tuple[CaseRow, ...]
     after: tuple[Any, ...] | None
-    mode: str  # list | deadline | name | digits | prefix | exact
+    mode: str  # list | deadline | name | fragment | digits | prefix | exact
 
 
 @dataclass(frozen=True)
@@ -131,6 +133,8 @@ def normalise_search(raw: str) -> tuple[str, str]:
             return "list", ""
         if len(term) == 18:
             return "exact", term  # a scanned case number, or a whole ID / USCC number
+        if len(term) >= GRAM:
+            return "fragment", term
         return ("digits" if len(term) >= 3 else "prefix"), term
     return "name", folded
 
@@ -168,18 +172,30 @@ def _filters(q: CaseQuery, window: LightWindow) -> tuple[list[str], dict[str, An
     return where, params
 
 
-def _plan(q: CaseQuery, window: LightWindow, search: tuple[str, str] | None = None) -> _Plan:
+def _plan(q: CaseQuery, window: LightWindow, search: tuple[str, str] | None = None, piece: str = "") -> _Plan:
     where, params = _filters(q, window)
     mode, term = search or normalise_search(q.text)
     if mode == "exact":
         params["term"] = term
         where.append("(c.case_no = :term OR c.applicant_id_number = :term)")
         return _Plan(mode, '"case" c', where, params, ("c.rowid",), True, (0,))
-    if mode == "digits":
-        # The recheck against the row guards against an index left stale by a rebuilt table.
-        params.update(match=f'"{term}"', term=term)
+    if mode in ("digits", "fragment"):
+        # The recheck against the row: a longer fragment walks one of its pieces, and it guards against an
+        # index left stale by a rebuilt table.
+        params["term"] = term
         where.append("(instr(upper(c.case_no), :term) OR instr(upper(c.applicant_id_number), :term) "
                      "OR instr(upper(c.agent_id_number), :term))")
+        if mode == "fragment":
+            # Walk one piece; the fragment's first and last pieces are looked up in the index beside it, so
+            # a row is read only when all three are there (with the recheck, exact).
+            params["gram"] = piece or term[:GRAM]
+            ends = [p for p in dict.fromkeys((term[:GRAM], term[-GRAM:])) if p != params["gram"]]
+            params.update({f"gram{i}": p for i, p in enumerate(ends)})
+            also = [f"EXISTS (SELECT 1 FROM case_gram h WHERE h.gram = :gram{i} AND h.case_rowid = g.case_rowid)"
+                    for i in range(len(ends))]
+            return _Plan(mode, 'case_gram g JOIN "case" c ON c.rowid = g.case_rowid',
+                         ["g.gram = :gram", *also, *where], params, ("g.case_rowid",), True, (0,))
+        params["match"] = f'"{term}"'
         return _Plan(mode, 'case_fts f JOIN "case" c ON c.rowid = f.rowid', ["case_fts MATCH :match", *where],
                      params, ("f.rowid",), True, (0,))
     if mode in ("name", "prefix"):
@@ -207,22 +223,32 @@ def _sql(plan: _Plan, after: Sequence[Any] | None, limit: int) -> tuple[str, dic
     return f"SELECT {_COLUMNS} FROM {plan.source}{clause} ORDER BY {order} LIMIT :limit", params
 
 
-def page_sql(q: CaseQuery, window: LightWindow, after: Sequence[Any] | None = None,
-             limit: int = PAGE_SIZE) -> tuple[str, dict[str, Any]]:
-    """The SQL and parameters of one page (the benchmark runs it bare beside search_cases)."""
-    return _sql(_plan(q, window), after, limit)
+def page_sql(q: CaseQuery, window: LightWindow, after: Sequence[Any] | None = None, limit: int = PAGE_SIZE,
+             search: tuple[str, str] | None = None, piece: str = "") -> tuple[str, dict[str, Any]]:
+    """The SQL and parameters of one page (the benchmark runs it bare beside search_cases; `search`
+    forces a mode, e.g. ("digits", fragment) for the FTS5 trigram query of a long fragment)."""
+    return _sql(_plan(q, window, search, piece), after, limit)
 
 
 def _day(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
+_BEIJING = timedelta(hours=8)
+_NO_DST_SINCE = datetime(1992, 1, 1)
+
+
+def _received(stamp: str) -> datetime:
+    at = datetime.fromisoformat(stamp)
+    # UTC+8 all year since 1991: adding it is the zone conversion, at a tenth of its cost per row.
+    return at + _BEIJING if at >= _NO_DST_SINCE else local_naive(at)
+
+
 def _row(r: Sequence[Any], window: LightWindow) -> CaseRow:
     promised, legal = _day(r[11]), _day(r[12])
     p_light, l_light = case_lights(r[3], promised, legal, window)
     return CaseRow(r[1], r[2], r[3], _LABELS.get(r[3], r[3]), r[4], r[5], r[6], r[7], r[8], mask_id(r[9]),
-                   local_naive(datetime.fromisoformat(r[10])), promised, legal, bool(r[13]),
-                   _day(r[14]), bool(r[15]), r[16], p_light, l_light)
+                   _received(r[10]), promised, legal, bool(r[13]), _day(r[14]), bool(r[15]), r[16], p_light, l_light)
 
 
 @contextmanager
@@ -266,36 +292,6 @@ def _light_window(ctx: AppContext, con: sqlite3.Connection, yellow_workdays: int
 
 
 _search_ready: set[str] = set()
-# Migration 0003's DDL, repeated here (a migration never imports app code) to repair a rebuilt table.
-_FTS_DDL = (
-    "CREATE VIRTUAL TABLE IF NOT EXISTS case_fts USING fts5(case_no, applicant_id_number, agent_id_number, "
-    "content='case', content_rowid='rowid', tokenize='trigram')",
-    "CREATE TRIGGER IF NOT EXISTS case_fts_ai AFTER INSERT ON \"case\" BEGIN "
-    "INSERT INTO case_fts(rowid, case_no, applicant_id_number, agent_id_number) "
-    "VALUES (new.rowid, new.case_no, new.applicant_id_number, new.agent_id_number); END",
-    "CREATE TRIGGER IF NOT EXISTS case_fts_ad AFTER DELETE ON \"case\" BEGIN "
-    "INSERT INTO case_fts(case_fts, rowid, case_no, applicant_id_number, agent_id_number) "
-    "VALUES ('delete', old.rowid, old.case_no, old.applicant_id_number, old.agent_id_number); END",
-    "CREATE TRIGGER IF NOT EXISTS case_fts_au AFTER UPDATE OF case_no, applicant_id_number, agent_id_number "
-    "ON \"case\" BEGIN "
-    "INSERT INTO case_fts(case_fts, rowid, case_no, applicant_id_number, agent_id_number) "
-    "VALUES ('delete', old.rowid, old.case_no, old.applicant_id_number, old.agent_id_number); "
-    "INSERT INTO case_fts(rowid, case_no, applicant_id_number, agent_id_number) "
-    "VALUES (new.rowid, new.case_no, new.applicant_id_number, new.agent_id_number); END",
-    "INSERT INTO case_fts(case_fts) VALUES ('rebuild')",
-)
-
-
-def ensure_search_index(session: Session) -> bool:
-    """Recreate the FTS table and its triggers if a later table rebuild dropped them; True if it had to."""
-    names = set(session.execute(text(
-        "SELECT name FROM sqlite_master WHERE name IN ('case_fts', 'case_fts_ai', 'case_fts_ad', 'case_fts_au')"
-    )).scalars())
-    if len(names) == 4:
-        return False
-    for statement in _FTS_DDL:
-        session.execute(text(statement))
-    return True
 
 
 def _check_index_once(ctx: AppContext) -> None:
@@ -322,11 +318,12 @@ def search_cases(ctx: AppContext, actor: Actor, query: CaseQuery, after: Sequenc
     """One page of cases matching the query, in the mode's order, starting after the key `after`."""
     require(actor, Action.VIEW_CASES)
     search = normalise_search(query.text)
-    if search[0] == "digits":
+    if search[0] in ("digits", "fragment"):
         _check_index_once(ctx)
     with _reading(ctx) as con:
         window = _light_window(ctx, con, query.yellow_workdays)
-        plan = _plan(query, window, search)
+        piece = rarest_piece(con, search[1]) if search[0] == "fragment" else ""
+        plan = _plan(query, window, search, piece)
         sql, params = _sql(plan, after, limit)
         raw = con.execute(sql, params).fetchall()
     more = len(raw) > limit

@@ -381,17 +381,23 @@ def reissue_certificate(ctx: AppContext, actor: Actor, certificate_id: str, reas
 
 def info_of(session: Session, cert: Certificate) -> CertificateInfo:
     case = _case(session, cert.case_id)
-    ctype = type_of(session, cert.type_code)
     hall = session.execute(select(Hall)).scalar_one()
     old = session.get(Certificate, cert.replaces_id) if cert.replaces_id else None
+    return info_from_parts(cert, case.case_no, type_of(session, cert.type_code), old.number if old else "",
+                           tuple(d.id for d in _documents(session, cert)), hall.verify_base_url)
+
+
+def info_from_parts(cert: Certificate, case_no: str, ctype: CertType | None, replaces_number: str,
+                    document_ids: tuple[str, ...], verify_base: str) -> CertificateInfo:
+    """The register line of a certificate from what was read beside it (one statement for a whole page)."""
     values = json.loads(cert.fields_json)
     labelled = tuple((f.label, values[f.key]) for f in ctype.fields if values.get(f.key)) if ctype else ()
     return CertificateInfo(
-        cert.id, cert.number, cert.type_code, ctype.name if ctype else cert.type_code, cert.case_id, case.case_no,
+        cert.id, cert.number, cert.type_code, ctype.name if ctype else cert.type_code, cert.case_id, case_no,
         cert.holder_name, cert.holder_id_number, cert.issued_on, cert.valid_from, cert.valid_to, cert.status,
-        STATUS_LABELS.get(cert.status, cert.status), tuple(d.id for d in _documents(session, cert)), cert.replaces_id,
-        old.number if old else "", cert.void_reason, cert.voided_at,
-        verify_url(hall.verify_base_url, cert.number, cert.holder_name, cert.valid_from, cert.valid_to), labelled)
+        STATUS_LABELS.get(cert.status, cert.status), document_ids, cert.replaces_id, replaces_number,
+        cert.void_reason, cert.voided_at, verify_url(verify_base, cert.number, cert.holder_name, cert.valid_from,
+                                                     cert.valid_to), labelled)
 
 
 def certificate_info(ctx: AppContext, certificate_id: str) -> CertificateInfo:

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import or_, select, text
+from sqlalchemy import func, literal, or_, select, text, tuple_
+from sqlalchemy.orm import Session, aliased
 
-from app.certificates.issuance import CertificateInfo, info_of
+from app.certificates.issuance import COPY_KINDS, CertificateInfo, info_from_parts
+from app.certificates.kinds import CertType, parse
 from app.core.context import Actor, AppContext, to_local
 from app.core.errors import AppError
 from app.reference import workdays
 from app.reference.calendar import CalendarError, WorkCalendar
 from app.reference.settings import default
-from db.models import AWAITING_ISSUE_SQL, Certificate
+from db.models import AWAITING_ISSUE_SQL, Case, Certificate, CertificateType, Document, Hall
 
 RENEWAL_LEAD_DAYS = 30  # art. 50: apply for renewal 30 days before the certificate expires
 REMINDER_HORIZON_DAYS = 60  # list certificates this close to expiry, so the holder is told in time
@@ -31,6 +34,7 @@ class RegisterQuery:
     issued_from: date | None = None
     issued_to: date | None = None
     limit: int = 500
+    after: tuple[date, str] | None = None  # (issued_on, number) of the last line of the page before
 
 
 @dataclass(frozen=True)
@@ -69,8 +73,37 @@ def issue_light(cal: WorkCalendar | None, deadline: date | None, today: date, ye
     return "yellow" if left <= yellow_workdays else "green"
 
 
+_KINDS = [str(k) for k in COPY_KINDS.values()]  # 正本 first, then 副本
+
+
+def _joined():  # type: ignore[no-untyped-def]
+    """Certificates with their case number, type, the number they replace, their documents and the hall's
+    verification address joined: a register line needs no statement of its own."""
+    old = aliased(Certificate)
+    docs = (select(func.group_concat(Document.kind + literal(" ") + Document.id))
+            .where(Document.kind.in_(_KINDS), Document.number == Certificate.number).scalar_subquery())
+    verify_base = select(Hall.verify_base_url).limit(1).scalar_subquery()
+    return (select(Certificate, Case.case_no, CertificateType.spec_json, old.number, docs, verify_base)
+            .join(Case, Case.id == Certificate.case_id)
+            .outerjoin(CertificateType, CertificateType.code == Certificate.type_code)
+            .outerjoin(old, old.id == Certificate.replaces_id))
+
+
+def _infos(session: Session, stmt) -> list[CertificateInfo]:  # type: ignore[no-untyped-def]
+    types: dict[str, CertType | None] = {}  # parsed once per type, not per line
+    out = []
+    for cert, case_no, spec, old_number, docs, verify_base in session.execute(stmt).all():
+        if spec is not None and spec not in types:
+            types[spec] = parse(json.loads(spec))
+        pairs = sorted((d.split(" ", 1) for d in (docs or "").split(",") if d), key=lambda p: _KINDS.index(p[0]))
+        out.append(info_from_parts(cert, case_no, types.get(spec) if spec else None, old_number or "",
+                                   tuple(p[1] for p in pairs), verify_base or ""))
+    return out
+
+
 def _filtered(q: RegisterQuery):  # type: ignore[no-untyped-def]
-    stmt = select(Certificate)
+    """The page's statement, newest first along ix_certificate_issued (stops after the page's lines)."""
+    stmt = _joined()
     text = q.text.strip()
     if text:
         like = f"%{text}%"
@@ -84,12 +117,15 @@ def _filtered(q: RegisterQuery):  # type: ignore[no-untyped-def]
         stmt = stmt.where(Certificate.issued_on >= q.issued_from)
     if q.issued_to:
         stmt = stmt.where(Certificate.issued_on <= q.issued_to)
+    if q.after is not None:
+        stmt = stmt.where(tuple_(Certificate.issued_on, Certificate.number) < tuple_(*q.after))
     return stmt.order_by(Certificate.issued_on.desc(), Certificate.number.desc()).limit(q.limit)
 
 
 def search_register(ctx: AppContext, query: RegisterQuery) -> list[CertificateInfo]:
+    """One page of the register (at most query.limit lines after query.after) in one SQL statement."""
     with ctx.read() as s:
-        return [info_of(s, c) for c in s.execute(_filtered(query)).scalars()]
+        return _infos(s, _filtered(query))
 
 
 HEADERS = ("证照编号", "证照名称", "持证主体", "证件号码", "发证日期", "有效期起", "有效期至", "状态", "受理编号",
@@ -129,15 +165,15 @@ def expiry_reminders(ctx: AppContext, horizon_days: int = REMINDER_HORIZON_DAYS)
     """Certificates in force that expire within the horizon, soonest first (art. 50: renew 30 days ahead)."""
     today = ctx.today()
     with ctx.read() as s:
-        rows = s.execute(select(Certificate).where(
+        infos = _infos(s, _joined().where(
             Certificate.status != "voided", Certificate.valid_to.is_not(None), Certificate.valid_to >= today,
-            Certificate.valid_to <= today + timedelta(days=horizon_days)).order_by(Certificate.valid_to)).scalars()
-        out = []
-        for c in rows:
-            assert c.valid_to is not None
-            apply_by = c.valid_to - timedelta(days=RENEWAL_LEAD_DAYS)
-            out.append(ExpiryReminder(info_of(s, c), (c.valid_to - today).days, apply_by, today > apply_by))
-        return out
+            Certificate.valid_to <= today + timedelta(days=horizon_days)).order_by(Certificate.valid_to))
+    out = []
+    for c in infos:
+        assert c.valid_to is not None
+        apply_by = c.valid_to - timedelta(days=RENEWAL_LEAD_DAYS)
+        out.append(ExpiryReminder(c, (c.valid_to - today).days, apply_by, today > apply_by))
+    return out
 
 
 ISSUE_PAGE = 200

@@ -73,6 +73,10 @@ class AppContext:
     on_sign_in: list[Callable[[str, str], None]] = field(default_factory=list, repr=False)
     # The op-signing keys opened by this session's sign-ins (app.core.op_keys), by username.
     signing_keys: dict[str, Any] = field(default_factory=dict, repr=False)
+    # A large file's integrity check runs behind the window (app.station.bootstrap); when it fails,
+    # `fence` holds the message every write is refused with from then on.
+    checks_pending: bool = False
+    fence: str = ""
 
     def __post_init__(self) -> None:
         self._writer = make_session_factory(self.engine)
@@ -94,6 +98,10 @@ class AppContext:
         Audit entries a use case queued with `audit_on_rollback` (a refused password, say) are
         written in their own transaction after the failed one rolls back: the refusal is the fact.
         """
+        if self.fence:
+            from app.core.errors import AppError
+
+            raise AppError("corrupt", self.fence)
         session: Session | None = None
         try:
             with session_scope(self._writer) as session:

@@ -9,9 +9,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-import chinese_calendar
-import holidays
-
 __all__ = [
     "CalendarError",
     "DayInfo",
@@ -99,6 +96,8 @@ def _is_weekend(d: date) -> bool:
 @functools.cache
 def official_horizon() -> int:
     """Last year chinese_calendar has the State Council schedule for (found by probing)."""
+    import chinese_calendar  # here, not at import: the tables are only read when a calendar is made
+
     year = _FIRST_OFFICIAL_YEAR
     while True:
         try:
@@ -110,6 +109,8 @@ def official_horizon() -> int:
 
 def official_days(first_year: int, last_year: int) -> list[DayInfo]:
     """Every day of first_year..last_year from the published schedules in chinese_calendar."""
+    import chinese_calendar
+
     horizon = official_horizon()
     if first_year > last_year:
         raise ValueError(f"first_year {first_year} > last_year {last_year}")
@@ -141,6 +142,8 @@ def statutory_holidays(year: int) -> dict[date, list[str]]:
     From 2025 there are 13 (元旦 1, 春节 4 with 除夕, 清明 1, 劳动节 2, 端午 1, 中秋 1, 国庆 3);
     a date carries two names when two festivals coincide (中秋 on a 国庆 day).
     """
+    import holidays  # 11 MiB of every country's rules: only when a calendar is made
+
     table = holidays.China(years=year, observed=False, language="en_US")
     out: dict[date, list[str]] = {}
     for d, label in sorted(table.items()):

@@ -104,6 +104,12 @@ class Rejection:
     advice: str = ""  # what to do about it (ADVICE)
 
 
+def enrolled(ctx: AppContext) -> bool:
+    """Whether this workstation is enrolled: one settings row, cheap enough to ask before every run."""
+    with ctx.read() as s:
+        return keys.enrolment(s) is not None
+
+
 def summary(ctx: AppContext) -> SyncSummary:
     with ctx.read() as s:
         known = keys.enrolment(s)

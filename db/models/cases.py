@@ -42,6 +42,9 @@ class Case(Base):
         Index("ix_case_desk_pending", "window_id", "promised_deadline", sqlite_where=text(DESK_PENDING_SQL)),
         Index("ix_case_awaiting_issue", "issue_deadline", sqlite_where=text(AWAITING_ISSUE_SQL)),
         Index("ix_case_forward_pending", "window_id", "forward_due", sqlite_where=text(FORWARD_PENDING_SQL)),
+        # 0012: the due panel's "date moved" list walks only moved cases (a scan of every case otherwise)
+        Index("ix_case_moved", "received_at", sqlite_where=text("deadline_moved = 1")),
+        Index("ix_case_moved_window", "window_id", "received_at", sqlite_where=text("deadline_moved = 1")),
     )
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
     case_no: Mapped[str] = mapped_column(String(32), unique=True)

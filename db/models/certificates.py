@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, new_uuid, utcnow
@@ -41,7 +41,8 @@ class Certificate(Base):
     """An issued certificate; a void keeps it in the register, a reissue refers back to it."""
 
     __tablename__ = "certificate"
-    __table_args__ = (UniqueConstraint("number"),)
+    # ix_certificate_issued: the register's order, so a page stops after its lines (migration 0012)
+    __table_args__ = (UniqueConstraint("number"), Index("ix_certificate_issued", "issued_on", "number"))
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
     number: Mapped[str] = mapped_column(String(64))
     type_code: Mapped[str] = mapped_column(String(64), index=True)

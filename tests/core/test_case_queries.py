@@ -21,6 +21,7 @@ from app.cases.queries import (
     page_sql,
     search_cases,
 )
+from app.cases.search_index import GRAM_DDL, GRAM_REBUILD, rarest_piece
 from app.core.context import AppContext
 from db.models import Case, Staff
 
@@ -81,7 +82,9 @@ def test_id_and_uscc_fragments_by_trigram(ctx: AppContext) -> None:
     assert _names(search_cases(ctx, actor, CaseQuery(text="19491231"))) == ["张三"]  # birth date in the middle
     assert _names(search_cases(ctx, actor, CaseQuery(text="M000100"))) == ["云岫市锦程餐饮有限公司"]
     assert _names(search_cases(ctx, actor, CaseQuery(text="９１３５０１"))) == ["云岫市锦程餐饮有限公司"]
-    assert search_cases(ctx, actor, CaseQuery(text="708461")).mode == "digits"
+    assert search_cases(ctx, actor, CaseQuery(text="708461")).mode == "fragment"
+    assert search_cases(ctx, actor, CaseQuery(text="70846")).mode == "digits"
+    assert _names(search_cases(ctx, actor, CaseQuery(text="08461"))) == ["李四"]  # five: the trigram table
     assert _names(search_cases(ctx, actor, CaseQuery(text="91440300708461136T"))) == ["李四"]  # whole USCC
 
 
@@ -188,6 +191,7 @@ def test_search_index_follows_updates_and_repairs_itself(ctx: AppContext) -> Non
 
 @pytest.mark.parametrize("query", [
     CaseQuery(), CaseQuery(text="王芳"), CaseQuery(text="王"), CaseQuery(text="12"), CaseQuery(text="1231002X"),
+    CaseQuery(text="02X"), CaseQuery(text="491231", states=("accepted",)), CaseQuery(text="0519491231002"),
     CaseQuery(text="000120261120000001"), CaseQuery(states=("under_review",)), CaseQuery(light="due"),
     CaseQuery(light="red"), CaseQuery(item_code="330999-SJ-XK-001"), CaseQuery(window_id=1),
     CaseQuery(received_from=date(2026, 1, 1), received_to=date(2026, 2, 1)),
@@ -208,7 +212,7 @@ def test_no_page_scans_the_case_table(ctx: AppContext, query: CaseQuery) -> None
 
 def _key(query: CaseQuery) -> tuple[object, ...]:
     mode = normalise_search(query.text)[0]
-    if mode in ("digits", "exact"):
+    if mode in ("digits", "fragment", "exact"):
         return (100,)
     if mode in ("name", "prefix"):
         return ("王芳", 100)
@@ -239,3 +243,119 @@ def test_the_v0001_fixture_upgrades_into_the_search_index(tmp_path: object) -> N
             assert [r[2] for r in con.execute(sql, params)] == ["000120261120000001"], text_
     finally:
         con.close()
+
+
+# --- the gram index (case_gram, migration 0012): fragments of six to seventeen characters ---
+
+def _pieces_by_hand(*numbers: str) -> set[str]:
+    """Every six-character piece, computed here rather than by the index's SQL."""
+    return {n.upper()[i:i + 6] for n in numbers for i in range(len(n) - 5)}
+
+
+def _grams_of(ctx: AppContext, case_id: str) -> set[str]:
+    con = sqlite3.connect(ctx.data.database)
+    try:
+        return {r[0] for r in con.execute('SELECT g.gram FROM case_gram g JOIN "case" c ON c.rowid = g.case_rowid '
+                                          "WHERE c.id = ?", (case_id,))}
+    finally:
+        con.close()
+
+
+def test_every_fragment_of_six_to_seventeen_finds_its_case(ctx: AppContext) -> None:
+    target = _add(ctx, "张三", "11010519491231002x", case_no="000120261102000901")
+    _add(ctx, "李四", "91440300708461136T", case_no="000120261102000902")
+    _add(ctx, "王五", "11010519491231003X", case_no="000120261103000903")  # shares the first 16
+    actor = clerk(ctx)
+    number = "11010519491231002X"
+    for length in range(6, 18):
+        for start in range(0, 19 - length):
+            fragment = number[start:start + length]
+            page = search_cases(ctx, actor, CaseQuery(text=fragment.lower()))
+            expect = {"张三", "王五"} if fragment in "11010519491231003X" else {"张三"}
+            assert set(_names(page)) == expect and page.mode == "fragment", fragment
+    assert _names(search_cases(ctx, actor, CaseQuery(text="02000901"))) == ["张三"]  # a case-number piece
+    assert _grams_of(ctx, target) == _pieces_by_hand("000120261102000901", "11010519491231002x")
+
+
+def test_the_gram_index_follows_updates_and_repairs_itself(ctx: AppContext) -> None:
+    case_id = _add(ctx, "孙八", "11010519491231002X")
+    actor = clerk(ctx)
+    with ctx.write() as s:
+        case = s.get(Case, case_id)
+        case.applicant_id_number, case.agent_id_number = "932682198501010017", "91350100M000100Y43"
+        case_no = case.case_no
+    assert _grams_of(ctx, case_id) == _pieces_by_hand(case_no, "932682198501010017", "91350100M000100Y43")
+    assert _names(search_cases(ctx, actor, CaseQuery(text="M000100Y4"))) == ["孙八"]  # the agent's USCC
+    assert search_cases(ctx, actor, CaseQuery(text="491231")).rows == ()
+    with ctx.write() as s:  # a batch migration of "case" drops the triggers and may renumber rows
+        for name in ("case_gram_ai", "case_gram_ad", "case_gram_au"):
+            s.execute(text(f"DROP TRIGGER {name}"))
+        s.execute(text("DELETE FROM case_gram"))
+    with ctx.write() as s:
+        assert ensure_search_index(s) is True
+        assert ensure_search_index(s) is False
+    assert _names(search_cases(ctx, actor, CaseQuery(text="198501010"))) == ["孙八"]
+    with ctx.write() as s:
+        s.delete(s.get(Case, case_id))
+    assert _grams_of(ctx, case_id) == set()
+    con = sqlite3.connect(ctx.data.database)
+    try:
+        assert con.execute("SELECT count(*) FROM case_gram WHERE gram = '198501'").fetchone()[0] == 0
+    finally:
+        con.close()
+
+
+def test_a_long_fragment_walks_its_rarest_piece_and_pages_by_keyset(ctx: AppContext) -> None:
+    # 130 cases of one district born in 1985: "330102" and "198503" are common, the serial is not.
+    common = [_add(ctx, f"区内{i:03d}", f"33010219850{3 + i % 2}{i % 28 + 1:02d}{i:03d}X") for i in range(130)]
+    actor = clerk(ctx)
+    con = sqlite3.connect(ctx.data.database)
+    try:
+        piece = rarest_piece(con, "19850315014")  # i = 14: born 1985-03-15, serial 014
+        assert piece not in ("198503",) and con.execute(
+            "SELECT count(*) FROM case_gram WHERE gram = ?", (piece,)).fetchone()[0] <= 3
+    finally:
+        con.close()
+    assert _names(search_cases(ctx, actor, CaseQuery(text="19850315014"))) == ["区内014"]
+    seen: list[str] = []
+    after = None
+    while True:
+        page = search_cases(ctx, actor, CaseQuery(text="330102"), after=after)
+        seen += [r.id for r in page.rows]
+        if page.after is None:
+            break
+        after = page.after
+    assert seen == list(reversed(common))  # newest first, each once, over two pages
+
+
+def test_the_migration_repeats_the_index_text_exactly() -> None:
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "db" / "migrations" / "versions" / "0012_case_gram.py"
+    spec = importlib.util.spec_from_file_location("m0012", path)
+    assert spec is not None and spec.loader is not None
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    assert migration.ddl() == GRAM_DDL and migration.fill() == GRAM_REBUILD[1]
+
+
+def test_list_times_are_hall_time_with_and_without_the_old_summer_time() -> None:
+    from app.cases.queries import _received
+
+    assert _received("2026-11-20 01:00:00.000000") == datetime(2026, 11, 20, 9, 0)
+    assert _received("2026-06-30 16:30:00.000000") == datetime(2026, 7, 1, 0, 30)  # across midnight
+    assert _received("1988-06-01 00:00:00.000000") == datetime(1988, 6, 1, 9, 0)  # 1986–1991 summers: UTC+9
+
+
+@pytest.mark.parametrize("window_id", [None, 1])
+def test_the_moved_list_walks_only_moved_cases(ctx: AppContext, window_id: int | None) -> None:
+    """The due panel's "date moved" list: along its partial index, not every case in received order."""
+    sql, params = page_sql(CaseQuery(light="moved", window_id=window_id),
+                           LightWindow(date(2026, 11, 20), date(2026, 11, 26)))
+    con = sqlite3.connect(ctx.data.database)
+    try:
+        plan = [r[3] for r in con.execute("EXPLAIN QUERY PLAN " + sql, params)]
+    finally:
+        con.close()
+    assert "ix_case_moved" in plan[0], plan

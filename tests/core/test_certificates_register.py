@@ -10,7 +10,13 @@ from certificate_testkit import FOOD, HYGIENE, approved_case_for_test, org
 from openpyxl import load_workbook
 from ow_testkit import at_local, clerk, set_clock
 
-from app.certificates.issuance import CertificateInfo, draft_for_case, issue_certificate, void_certificate
+from app.certificates.issuance import (
+    CertificateInfo,
+    certificate_info,
+    draft_for_case,
+    issue_certificate,
+    void_certificate,
+)
 from app.certificates.register import (
     RegisterQuery,
     awaiting_issue,
@@ -109,3 +115,29 @@ def test_issue_light_and_queue(ctx: AppContext) -> None:
     assert [(p.case_id, p.issue_deadline, p.light, p.configured) for p in queue] == [
         (case_id, due, "green", True)]
     assert awaiting_issue(ctx, clerk(ctx, "wuqian")) == []  # another window's queue
+
+
+@pytest.mark.parametrize("query", [RegisterQuery(), RegisterQuery(status="issued"),
+                                   RegisterQuery(after=(date(2026, 11, 20), "Z"))])
+def test_a_register_page_walks_the_issued_index(ctx: AppContext, query: RegisterQuery) -> None:
+    """Newest first along ix_certificate_issued, so a page stops after its lines: no sort of every certificate."""
+    from sqlalchemy.dialects import sqlite
+
+    from app.certificates.register import _filtered
+
+    sql = str(_filtered(query).compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}))
+    with ctx.read() as s:
+        plan = [r[3] for r in s.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + sql).all()]
+    assert "ix_certificate_issued" in plan[0] and not any("TEMP B-TREE" in line for line in plan), plan
+
+
+def test_register_pages_follow_one_another(register: tuple[AppContext, list[CertificateInfo]]) -> None:
+    ctx, certs = register
+    first = search_register(ctx, RegisterQuery(limit=2))
+    rest = search_register(ctx, RegisterQuery(limit=2, after=(first[-1].issued_on, first[-1].number)))
+    assert len(first) == 2 and [c.number for c in first + rest] == [c.number for c in search_register(ctx, RegisterQuery())]
+    assert {c.number for c in first + rest} == {c.number for c in certs}
+    whole = {c.number: c for c in first + rest}
+    assert all(len(c.document_ids) == 2 and c.verify_url and c.fields for c in whole.values())  # 正本 and 副本
+    # each line as the certificate's own page reads it, one look-up at a time
+    assert all(c == certificate_info(ctx, c.id) for c in whole.values())

@@ -20,7 +20,7 @@ from ow_testkit import clerk
 from sqlalchemy import event
 
 from app.cases.queries import CaseQuery, due_cases, search_cases
-from app.certificates.register import awaiting_issue
+from app.certificates.register import RegisterQuery, awaiting_issue, expiry_reminders, search_register
 from app.core.context import AppContext
 from app.signoff.queue import review_desk, signoff_queue
 from app.station.bootstrap import open_data_dir
@@ -55,6 +55,8 @@ def _pages(root: Path) -> dict[str, tuple[int, int]]:
     ctx.clock = lambda: END
     statements = _counting(ctx)
     window, chief = clerk(ctx), clerk(ctx, "zhoujianhua")
+    first = search_register(ctx, RegisterQuery(limit=5))
+    key = (first[-1].issued_on, first[-1].number)
     pages: dict[str, Callable[[], Any]] = {
         "review desk": lambda: review_desk(ctx, window),
         "sign-off queue": lambda: signoff_queue(ctx, chief),
@@ -62,6 +64,10 @@ def _pages(root: Path) -> dict[str, tuple[int, int]]:
         "case list": lambda: search_cases(ctx, window, CaseQuery()).rows,
         "case list by state": lambda: search_cases(ctx, window, CaseQuery(states=("denied",))).rows,
         "due soon": lambda: due_cases(ctx, window).due_soon,
+        "certificate register": lambda: search_register(ctx, RegisterQuery(limit=200)),
+        "certificate register, next page": lambda: search_register(ctx, RegisterQuery(limit=200, after=key)),
+        "certificate register search": lambda: search_register(ctx, RegisterQuery(text="食品", limit=200)),
+        "expiry reminders": lambda: expiry_reminders(ctx),
     }
     out = {}
     try:
@@ -85,3 +91,8 @@ def test_statements_per_page_do_not_grow_with_history(demo_template: Path, tmp_p
     # the sign-off queue runs once per item of the catalog on the page, not per case).
     assert small["review desk"][0] <= 5
     assert small["certificate desk"][0] <= 5
+    # The register: one statement for the page's lines (the certificate, its case number, type, documents
+    # and the number it replaces joined), not about five per certificate.
+    assert small["certificate register"][1] > 100 and large["certificate register"][1] == 200
+    assert small["certificate register"][0] <= 3
+    assert small["certificate register, next page"][0] <= 3

@@ -50,3 +50,17 @@ def test_upgrade_keeps_every_row(tmp_path: Path) -> None:
     assert row == ("王䶮", "11010519491231002X", "000120261120000001")
     if head_revision() != "0001":
         assert backup is not None and _counts(backup) == before, "the pre-migration backup holds the old data"
+
+
+def test_the_head_read_from_the_scripts_is_alembics(tmp_path: Path) -> None:
+    """A start on a current file does not import Alembic: the head comes from the scripts' text."""
+    from alembic.script import ScriptDirectory
+
+    from db.migrate import alembic_config
+
+    assert head_revision() == ScriptDirectory.from_config(alembic_config()).get_current_head()
+    engine = make_engine(tmp_path / "new.sqlite")
+    assert current_revision(engine) is None
+    upgrade(engine, None, None)
+    assert current_revision(engine) == head_revision()
+    engine.dispose()

@@ -62,8 +62,9 @@ def test_status_bar_online_offline_and_back(qtbot: QtBot, server: LiveServer, st
     qtbot.waitUntil(lambda: label.text().startswith("离线 · 待同步 1"), timeout=WAIT)
     server.start()  # the next backoff probe finds it
     qtbot.waitUntil(lambda: label.text().startswith("在线 · 待同步 0"), timeout=WAIT)
-    _idle(qtbot, win.sync_view)
+    _idle(qtbot, win.sync_view)  # the page is built now, on first use, and loads off the UI thread
     history = win.sync_view.history
+    qtbot.waitUntil(lambda: history.rowCount() >= 2, timeout=WAIT)
     results = [history.item(r, 5).text() for r in range(history.rowCount())]
     # the history says why in words; the code (offline) stays in the log, not on screen
     assert "成功" in results and any(r.startswith("无法连接中心服务器") for r in results)

@@ -3,20 +3,31 @@
 from __future__ import annotations
 
 import ctypes
+import importlib
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing
 from dataclasses import dataclass
 from functools import cache
-from typing import Literal
+from typing import Any, Literal
 
-import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_c
 from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QImage, QPageLayout, QPageSize, QPainter, QPen
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 
 from app.core.paths import resources_dir
+
+
+class _Imported:  # a module imported at first use: pypdfium2 and its library (10 MiB) when something is printed
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attr: str) -> Any:
+        return getattr(importlib.import_module(self._name), attr)
+
+
+pdfium = _Imported("pypdfium2")
+pdfium_c = _Imported("pypdfium2.raw")
 
 Paper = Literal["A4", "roll80"]
 PAPERS: dict[Paper, str] = {"A4": "A4 纸", "roll80": "80 mm 热敏卷纸"}

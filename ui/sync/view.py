@@ -41,6 +41,23 @@ STOPPED = {"clock_skew", "need_login", "device", "not_enrolled", "no_device_secr
 class _Signals(QObject):
     progress = Signal(int, int, str)
     done = Signal(object)
+    text = Signal(str)
+
+
+class _Text(QRunnable):
+    """The status text, read off the UI thread (it counts the outbox)."""
+
+    def __init__(self, controller: SyncController, signals: _Signals) -> None:
+        super().__init__()
+        self.text, self.signals = controller.text, signals
+
+    def run(self) -> None:
+        try:
+            text = self.text()
+        except Exception:  # the next change or run says it again
+            log.exception("sync status text failed")
+            return
+        self.signals.text.emit(text)
 
 
 class _Run(QRunnable):
@@ -79,6 +96,7 @@ class SyncController(QObject):
         self._signals = _Signals()
         self._signals.progress.connect(self.progress)
         self._signals.done.connect(self._done)
+        self._signals.text.connect(self.status_text)
         self._debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
         self._debounce.timeout.connect(self.run_now)
         self._retry = QTimer(self, singleShot=True)
@@ -92,9 +110,12 @@ class SyncController(QObject):
         # Plain references only: when this object is gone its timers are too, but the hook and a run would not be.
         hooks, hook, cancel = ctx.after_commit, self._hook, self._cancel
         self.destroyed.connect(lambda *_: (cancel.set(), hook in hooks and hooks.remove(hook)))
-        self._watch_network()
+        self._watching = False  # the network backend (tens of ms to load) only once a run found us offline
 
     def _watch_network(self) -> None:
+        if self._watching:
+            return
+        self._watching = True
         try:
             from PySide6.QtNetwork import QNetworkInformation
 
@@ -130,7 +151,7 @@ class SyncController(QObject):
         if self.running:
             self._again = True
             return
-        if not status.summary(self.ctx).enrolled:
+        if not status.enrolled(self.ctx):
             self.refresh_text()
             return
         self.running, self._again = True, False
@@ -144,6 +165,7 @@ class SyncController(QObject):
             self.attempt, self.online = 0, True
         elif outcome.code == "offline":
             self.online = False
+            self._watch_network()
             self.attempt += 1
             self._retry.start(int(backoff.delay(self.attempt, outcome.retry_after) * 1000))
         elif outcome.code not in ("not_enrolled", "no_device_secret", "no_keyring", "cancelled", "bug"):
@@ -160,7 +182,8 @@ class SyncController(QObject):
                                   last_pushed=last.pushed if last is not None else 0)
 
     def refresh_text(self) -> None:
-        self.status_text.emit(self.text())
+        """Emit `status_text` soon, read off the UI thread."""
+        QThreadPool.globalInstance().start(_Text(self, self._signals))
 
 
 class _Form(QDialog):
@@ -187,14 +210,17 @@ class SyncView(QWidget):
     status_text = Signal(str)
 
     def __init__(self, ctx: AppContext, actor: Actor, prefs: Preferences, store: CredentialStore | None = None,
-                 parent: QWidget | None = None, *, autostart: bool = True) -> None:
+                 parent: QWidget | None = None, *, autostart: bool = True, controller: SyncController | None = None,
+                 deferred: bool = False) -> None:
+        """`controller`: the main window's (it runs from sign-in on, before this page is first opened);
+        `deferred`: load the page's state off the UI thread instead of in the constructor."""
         super().__init__(parent)
         self.ctx, self.actor, self.prefs = ctx, actor, prefs
-        self.store = store or CredentialStore(ctx.demo)
+        self.store = controller.store if controller is not None else store or CredentialStore(ctx.demo)
         self.runner = TaskRunner(self)
-        self.controller = SyncController(ctx, actor, self.store, self)
+        self.controller = controller or SyncController(ctx, actor, self.store, self)
         self.controller.status_text.connect(self.status_text)
-        self.controller.status_text.connect(lambda _t: self.refresh())
+        self.controller.status_text.connect(lambda _t: self.reload())
         self.controller.progress.connect(self._progress)
         lay = QVBoxLayout(self)
         self.state = QLabel(objectName="syncState")
@@ -225,8 +251,11 @@ class SyncView(QWidget):
         lay.addWidget(QLabel("<b>同步记录</b>"))
         self.history = self._table(("开始", "结束", "推送", "拉取", "拒收", "结果"), "history")
         lay.addWidget(self.history, 1)
-        self.refresh()
-        if autostart:
+        if deferred:
+            self.reload()
+        else:
+            self.refresh()
+        if autostart and controller is None:
             self.controller.start()
 
     @staticmethod
@@ -244,8 +273,19 @@ class SyncView(QWidget):
         self.bar.setValue(done)
         self.step.setText(text)
 
+    def _load(self) -> tuple[status.SyncSummary, list[status.Rejection], list[status.RunRow]]:
+        return status.summary(self.ctx), status.rejections(self.ctx), status.history(self.ctx)
+
+    def reload(self) -> None:
+        """Read the page's state off the UI thread and show it."""
+        self.runner.run(lambda *, report, cancel: self._load(), quiet=True, on_done=self._show)
+
     def refresh(self) -> None:
-        s = status.summary(self.ctx)
+        """Read and show the page's state now (after an action on the page itself, and in tests)."""
+        self._show(self._load())
+
+    def _show(self, loaded: tuple[status.SyncSummary, list[status.Rejection], list[status.RunRow]]) -> None:
+        s, rejections, history = loaded
         last = self.controller.last
         lines = [f"中心服务器：{s.server_url or '未登记'}", f"本机设备编码：{s.device_code or '—'}",
                  f"待同步操作：{s.pending}"]
@@ -263,13 +303,12 @@ class SyncView(QWidget):
         self.enrol_button.setEnabled(not s.enrolled or s.moved or lost)
         self.sync_button.setEnabled(s.enrolled)
         self.login_button.setEnabled(s.enrolled)
-        self._fill(self.rejections, [(f"{to_local(r.at):%m-%d %H:%M}", r.what, r.reason, r.advice,
-                                      r.op_id)
-                                     for r in status.rejections(self.ctx)])
+        self._fill(self.rejections, [(f"{to_local(r.at):%m-%d %H:%M}", r.what, r.reason, r.advice, r.op_id)
+                                     for r in rejections])
         self._fill(self.history, [(f"{to_local(h.started_at):%m-%d %H:%M:%S}",
                                    f"{to_local(h.finished_at):%H:%M:%S}" if h.finished_at else "进行中",
                                    str(h.pushed), str(h.pulled), str(h.rejected), h.error or "成功", "")
-                                  for h in status.history(self.ctx)])
+                                  for h in history])
 
     @staticmethod
     def _fill(table: QTableWidget, rows: list[tuple[str, ...]]) -> None:
@@ -285,6 +324,7 @@ class SyncView(QWidget):
         item = self.rejections.item(self.rejections.currentRow(), 0)
         if item is not None:
             status.mark_handled(self.ctx, self.actor, item.data(Qt.ItemDataRole.UserRole))
+            self.refresh()
             self.controller.refresh_text()
 
     def _fail(self, dialog: _Form, exc: BaseException) -> None:

@@ -45,7 +45,7 @@ def open_behind(root: Path, demo: bool, *, report: Any, cancel: Any) -> AppConte
     """On a worker thread: import the heavy layers and open the data directory."""
     from app.station.bootstrap import open_data_dir
 
-    ctx = open_data_dir(root, demo=demo)
+    ctx = open_data_dir(root, demo=demo, defer_checks=True)  # a large file is checked behind the window
     import ui.system.main_window  # noqa: F401  the pages' modules, so the main window appears at once
 
     return ctx
@@ -58,11 +58,23 @@ def start_housekeeping(window: MainWindow, ctx: AppContext, close_after: int, re
     runner = TaskRunner(window)
 
     def done(r: HousekeepingResult) -> None:
+        if r.integrity:
+            window.statusBar().showMessage("数据完整性检查未通过，已停止保存任何更改")
+            QMessageBox.critical(window, "数据完整性检查未通过",
+                                 f"{r.integrity}\n\n为保护数据，本机已停止保存任何更改（可以查看，不能办理）。")
+        elif pending:
+            window.statusBar().showMessage("数据完整性检查通过，今日备份已完成", 10000)
+        if not hasattr(window, "due_panel"):
+            return
         window.due_panel.set_housekeeping_problems(r.failed)  # each case left over, with the reason
         if r.deemed_accepted or r.closed_unanswered or r.failed:
             window.statusBar().showMessage(
                 f"依法视为受理 {len(r.deemed_accepted)} 件；逾期未补正办结 {len(r.closed_unanswered)} 件"
                 + (f"；未能处理 {len(r.failed)} 件，见临期面板" if r.failed else ""), 10000)
+
+    pending = ctx.checks_pending
+    if pending:
+        window.statusBar().showMessage("正在后台检查数据完整性并备份（数据较多，约需一两分钟）…")
 
     def run() -> None:
         runner.run(partial(run_housekeeping, retention_days=retention_days), ctx, close_after,

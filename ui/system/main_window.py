@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QDockWidget,
     QHBoxLayout,
@@ -19,6 +19,7 @@ from app.core.auth import ROLE_LABELS, Action, Role, may
 from app.core.context import Actor, AppContext
 from app.reference.hall import HallInfo
 from app.reference.id_reader import IdCardReader, NoReader, SimulatedReader
+from app.sync.credentials import CredentialStore
 from ui.cases.due_panel import DuePanel
 from ui.cases.list_view import CaseListView
 from ui.catalog.view import CatalogView
@@ -28,7 +29,7 @@ from ui.intake.view import IntakeView
 from ui.printing.document_actions import DocumentPrinter
 from ui.records.records_dialog import RecordsDialog, may_open_records
 from ui.signoff.view import SignoffView
-from ui.sync.view import SyncView
+from ui.sync.view import SyncController, SyncView
 from ui.system.settings_dialog import SettingsDialog
 from ui.widgets.preferences import Preferences
 
@@ -87,12 +88,14 @@ class MainWindow(QMainWindow):
             label = QLabel(text)
             label.setStyleSheet("padding: 0 8px; border-left: 1px solid #bbb;")
             bar.addPermanentWidget(label)
-        # The sync page runs the sync controller and feeds the status bar: built at once.
-        syncing = may(actor, Action.SYNC)
-        self.sync_label = QLabel(self.sync_view.controller.text() if syncing else "")
-        self.sync_label.setObjectName("syncStatus")
-        if syncing:
-            self.sync_view.status_text.connect(self.sync_label.setText)
+        # Sync runs from sign-in on and feeds the status bar; its page is built when first opened. The
+        # status text is read off the UI thread, and the first run starts after the window is on screen.
+        self.sync_controller: SyncController | None = None
+        self.sync_label = QLabel("", objectName="syncStatus")
+        if may(actor, Action.SYNC):
+            self.sync_controller = SyncController(ctx, actor, CredentialStore(ctx.demo), self)
+            self.sync_controller.status_text.connect(self.sync_label.setText)
+            QTimer.singleShot(0, self.sync_controller.start)
         bar.addPermanentWidget(self.sync_label)
         menu = self.menuBar().addMenu("系统")
         menu.addAction("设置…", lambda: SettingsDialog(self.prefs, actor, self).exec())
@@ -124,8 +127,8 @@ class MainWindow(QMainWindow):
             return CaseListView(ctx, actor, self.prefs, self.printer, deferred=True)
         if key == "stats" and may(actor, Action.VIEW_STATS):
             return StatsView(ctx, actor, self.prefs, deferred=True)
-        if key == "sync" and may(actor, Action.SYNC):
-            return SyncView(ctx, actor, self.prefs)
+        if key == "sync" and self.sync_controller is not None:
+            return SyncView(ctx, actor, self.prefs, controller=self.sync_controller, deferred=True)
         return _pending_page(dict(SECTIONS)[key])
 
     def page(self, key: str) -> QWidget:

@@ -5,7 +5,7 @@ went to the department; a partial index holds only the cases still to be forward
 Consultations are kept with the items asked about (counted per window and item in the figures).
 
 Revision ID: 0013
-Revises: 0010
+Revises: 0012
 """
 
 from collections.abc import Sequence
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0013"
-down_revision: str | None = "0010"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
