@@ -34,6 +34,12 @@ def enrol(ctx: AppContext, actor: Actor, server_url: str, code: str, workstation
     its own device code, so its case numbers can no longer be the original's.
     """
     require(actor, Action.SYNC)
+    return enrol_as(ctx, actor.staff_id, server_url, code, workstation_name, store, client)
+
+
+def enrol_as(ctx: AppContext, staff_id: int | None, server_url: str, code: str, workstation_name: str,
+             store: CredentialStore, client: SyncClient | None = None) -> keys.Enrolment:
+    """The enrolment itself, once the caller has established who may do it (staff_id None: the first run)."""
     url = clean_url(server_url)
     if not code.strip():
         raise ValidationError("code", "请输入大厅管理员给出的登记码")
@@ -60,7 +66,7 @@ def enrol(ctx: AppContext, actor: Actor, server_url: str, code: str, workstation
                            (keys.HALL_CODE, answer.hall_code), (keys.EPOCH, str(answer.epoch)),
                            (keys.CURSOR, "0"), (machine.MACHINE_KEY, machine.fingerprint())):
             keys.put(s, key, value)
-        audit.record(s, actor.staff_id, "device_enrolled", answer.device_id,
+        audit.record(s, staff_id, "device_enrolled", answer.device_id,
                      {"device_code": answer.device_code, "window": answer.window_code, "server": url,
                       **({"replaces": known.device_code} if known else {})}, at=ctx.now())
         if known is not None:
@@ -77,12 +83,28 @@ def client_for(ctx: AppContext, store: CredentialStore, username: str | None) ->
     with ctx.read() as s:
         known = keys.enrolment(s)
     if known is None:
+        known = complete_pending(ctx, store)  # an offline install's set-up file: its code is spent now
+    if known is None:
         raise AppError("not_enrolled", "本机尚未登记到中心服务器，请大厅管理员提供登记码后在“同步”页登记")
     secret = store.device_secret(known.device_id)
     if not secret:
         raise AppError("no_device_secret", "系统钥匙串中没有本机的设备凭据（可能更换了系统账户），请重新登记本机")
     token = store.token(known.device_id, username, ctx.now()) if username else None
     return SyncClient(known.server_url, DeviceCredential(known.device_id, secret), token)
+
+
+def complete_pending(ctx: AppContext, store: CredentialStore,
+                     client: SyncClient | None = None) -> keys.Enrolment | None:
+    """Spend a set-up file's code kept from an offline install; None when there is none."""
+    with ctx.read() as s:
+        code, name, url = keys.get(s, keys.PENDING_CODE), keys.get(s, keys.PENDING_NAME), keys.get(s, keys.SERVER_URL)
+        known = keys.enrolment(s)
+    if not code or known is not None:
+        return None
+    enrolled = enrol_as(ctx, None, url, code, name, store, client)
+    with ctx.write() as s:
+        keys.put(s, keys.PENDING_CODE, "")  # one-time: it is spent
+    return enrolled
 
 
 def server_login(ctx: AppContext, actor: Actor, password: str, store: CredentialStore,
