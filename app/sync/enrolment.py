@@ -53,6 +53,11 @@ def enrol_as(ctx: AppContext, staff_id: int | None, server_url: str, code: str, 
         # from the original is then a harmless duplicate), never again under a second device.
         raise AppError("inherited_ops", f"本机还有 {pending} 条从原电脑复制来的操作未送达中心服务器。请先点“立即同步”"
                                         "（以原设备身份送出），全部送达后再重新登记。")
+    if not store.persistent and not store.demo:
+        # Checked before the server spends the one-time code: a secret that cannot be kept would
+        # leave this workstation unable to sync after its next restart (and the code wasted).
+        raise AppError("no_keyring", "本机没有可用的系统钥匙串，不能登记：登记凭据无法安全保存。请先运行 onewindow doctor，"
+                                     "按提示配置钥匙串（Linux：scripts/install-system-deps.sh）后再登记。")
     own = client or SyncClient(url)
     try:
         answer = own.enrol(code.strip(), workstation_name.strip())

@@ -35,7 +35,7 @@ def run_doctor(root: Path, *, demo: bool) -> int:
             open_data_dir(root, demo=True).dispose()
         except AppError as exc:
             print(f"✘ 演示数据无法打开：{exc.message}")
-    checks = run_checks(root, to_local(utc_now()).date(), extra=[check_printers])
+    checks = run_checks(root, to_local(utc_now()).date(), extra=[check_printers], demo=demo)
     text, code = format_report(checks)
     print(f"OneWindow doctor — {'演示 demo' if demo else ''} 数据目录 data dir: {root}")
     print(text)
