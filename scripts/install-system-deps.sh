@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One-time prerequisites on Debian/Ubuntu (run as root): the libraries Qt needs, printing,
 # and the tools the tests use to read what OneWindow prints (poppler, zbar, CUPS PDF printer),
-# PostgreSQL and Chromium for the central server's tests.
+# PostgreSQL and Chromium for the central server's tests, and the OS secret store (gnome-keyring).
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 packages=(
@@ -15,6 +15,9 @@ packages=(
   cups-client ghostscript
   # the central server's tests: PostgreSQL (production database) and a real browser for /verify
   postgresql chromium
+  # a production workstation's secret store (doctor: required): the Secret Service on D-Bus, unlocked at
+  # desktop login by PAM; secret-tool lets the IT person look at what is stored
+  gnome-keyring libpam-gnome-keyring dbus-x11 libsecret-1-0 libsecret-tools
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -185,9 +185,21 @@ def set_locked(session: Session, username: str, locked: bool, now: datetime) -> 
     _log(session, now, "lock" if locked else "unlock", username)
 
 
+def find_window(session: Session, given: str) -> Window:
+    """The window by its code (W01) or by the number on the counter (A01), as an administrator types either."""
+    key = given.strip().upper()
+    row = session.get(Window, key) or session.execute(select(Window).where(Window.number == key)).scalars().first()
+    if row is not None:
+        return row
+    known = [f"{w.code}（{w.number} {w.name}）" for w in session.execute(select(Window).order_by(Window.code)).scalars()]
+    if not known:  # a fresh real database: the hall was never loaded (the demo hall lives only in --demo's)
+        raise AdminError(f"窗口 {given} 不存在：本服务器数据库中还没有任何窗口，请先用 load-hall 导入大厅数据"
+                         "（或加 --demo 使用演示数据库）")
+    raise AdminError(f"窗口 {given} 不存在。本服务器的窗口：{'、'.join(known)}")
+
+
 def new_code(session: Session, window_code: str, ttl: Any, now: datetime) -> str:
-    if session.get(Window, window_code) is None:
-        raise AdminError(f"窗口 {window_code} 不存在")
+    window_code = find_window(session, window_code).code
     code = new_enrolment_code()
     session.add(EnrolmentCode(code_sha256=digest(normalise_code(code)), window_code=window_code, created_at=now,
                               expires_at=now + ttl))

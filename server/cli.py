@@ -52,6 +52,11 @@ def _parser() -> argparse.ArgumentParser:
     ec = sub.add_parser("enrol-code", help="生成工作站登记码（一次性）")
     ec.add_argument("--window", required=True)
     ec.add_argument("--hours", type=int, default=24)
+    sf = sub.add_parser("setup-file", help="导出离线安装用的工作站设置文件（含一次性登记码与大厅数据）")
+    sf.add_argument("--window", required=True)
+    sf.add_argument("--out", required=True, type=Path)
+    sf.add_argument("--server", help="工作站连接本服务器用的地址（默认 ONEWINDOW_SERVER_URL 或 http://HOST:PORT）")
+    sf.add_argument("--hours", type=int, default=24 * 7)
     dl = sub.add_parser("delegation", help="首席代表授权").add_subparsers(dest="action", required=True)
     a = dl.add_parser("add")
     a.add_argument("--item", required=True)
@@ -110,6 +115,19 @@ def ensure_demo(session: Session, config: ServerConfig) -> bool:
     return True
 
 
+def _setup_file(args: argparse.Namespace, s: Session, now: Any) -> str:
+    import os
+    from datetime import timedelta
+
+    from server import setup_file
+
+    url = args.server or os.environ.get("ONEWINDOW_SERVER_URL") or f"http://{args.host}:{args.port}"
+    doc = setup_file.build(s, args.window, url, timedelta(hours=args.hours), now)
+    args.out.write_text(setup_file.encode(doc), encoding="utf-8")
+    return (f"设置文件已写入 {args.out}（窗口 {doc['window']}，服务器 {doc['server_url']}，登记码 {doc['expires_at'][:16]} 前有效）。"
+            "文件含登记码与人员密码摘要，请用移动存储当面交付，用后删除。")
+
+
 def _command(args: argparse.Namespace, s: Session, now: Any, config: ServerConfig) -> str:
     cmd, action = args.command, getattr(args, "action", None)
     if cmd == "init":
@@ -129,6 +147,8 @@ def _command(args: argparse.Namespace, s: Session, now: Any, config: ServerConfi
         from datetime import timedelta
 
         return admin.new_code(s, args.window, timedelta(hours=args.hours), now)
+    if cmd == "setup-file":
+        return _setup_file(args, s, now)
     if cmd == "delegation":
         if action == "add":
             admin.add_delegation(s, args.item, args.chief, args.valid_from, args.valid_to, now)

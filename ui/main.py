@@ -30,6 +30,11 @@ def _parser() -> argparse.ArgumentParser:
     rs = sub.add_parser("restore", help="从备份恢复数据库（程序须已关闭）")
     rs.add_argument("backup", type=Path)
     rs.add_argument("--recovery-key", help="在另一台工作站上恢复时，输入大厅管理员保管的恢复密钥")
+    en = sub.add_parser("enrol", help="登记本机到中心服务器（新工作站首次运行，无需登录）")
+    en.add_argument("--server", help="中心服务器地址，如 https://onewindow.example")
+    en.add_argument("--code", help="大厅管理员给出的一次性登记码")
+    en.add_argument("--setup-file", type=Path, help="离线安装：大厅管理员导出的设置文件")
+    en.add_argument("--name", help="工作站名称（默认本机主机名）")
     return p
 
 
@@ -44,6 +49,11 @@ def main(argv: list[str] | None = None) -> int:
         from ui.system.verify_cli import run_verify
 
         return run_verify(root, args.file, demo=args.demo)
+    if args.command == "enrol":
+        from ui.system.enrol_cli import run_enrol
+
+        return run_enrol(root, server=args.server, code=args.code, setup_file=args.setup_file, name=args.name,
+                         demo=args.demo)
     if args.command == "samples":
         from ui.system.samples_cli import run_samples
 

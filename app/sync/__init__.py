@@ -7,4 +7,5 @@ Public modules are listed in __all__; the others are private to this package
 (tests/test_architecture.py holds it).
 """
 
-__all__ = ["backoff", "credentials", "engine", "enrolment", "op_signing", "protocol", "reference_data", "rollback_guard", "status"]  # public modules: other packages import only these
+__all__ = ["backoff", "credentials", "engine", "enrolment", "first_run", "op_signing", "protocol", "reference_data",
+           "rollback_guard", "status"]  # public modules: other packages import only these

@@ -225,6 +225,13 @@ class _Run:
             keys.put(s, keys.AUDIT_ANCHORS, json.dumps(anchors))
 
 
+def fetch_reference(ctx: AppContext, client: SyncClient) -> list[str]:
+    """Only the reference step of a run (device credential, no one signed in): what a first run needs."""
+    run = _Run(ctx, client, lambda *_: None, threading.Event())
+    run.reference()
+    return run.references
+
+
 def apply_reference(session: Session, name: str, doc: dict, now: datetime) -> bool:
     """One reference document through app/reference_data (or the number blocks); True if anything changed."""
     if name == "hall":

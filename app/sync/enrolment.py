@@ -46,6 +46,12 @@ def enrol(ctx: AppContext, actor: Actor, server_url: str, code: str, workstation
     can never sync again, and its own pending ops go up under the new one.
     """
     require(actor, Action.SYNC)
+    return enrol_as(ctx, actor.staff_id, server_url, code, workstation_name, store, client)
+
+
+def enrol_as(ctx: AppContext, staff_id: int | None, server_url: str, code: str, workstation_name: str,
+             store: CredentialStore, client: SyncClient | None = None) -> keys.Enrolment:
+    """The enrolment itself, once the caller has established who may do it (staff_id None: the first run)."""
     url = clean_url(server_url)
     if not code.strip():
         raise ValidationError("code", "请输入大厅管理员给出的登记码")
@@ -60,6 +66,11 @@ def enrol(ctx: AppContext, actor: Actor, server_url: str, code: str, workstation
         # from the original is then a harmless duplicate), never again under a second device.
         raise AppError("inherited_ops", f"本机还有 {pending} 条从原电脑复制来的操作未送达中心服务器。请先点“立即同步”"
                                         "（以原设备身份送出），全部送达后再重新登记。")
+    if not store.persistent and not store.demo:
+        # Checked before the server spends the one-time code: a secret that cannot be kept would
+        # leave this workstation unable to sync after its next restart (and the code wasted).
+        raise AppError("no_keyring", "本机没有可用的系统钥匙串，不能登记：登记凭据无法安全保存。请先运行 onewindow doctor，"
+                                     "按提示配置钥匙串（Linux：scripts/install-system-deps.sh）后再登记。")
     own = client or SyncClient(url)
     try:
         answer = own.enrol(code.strip(), workstation_name.strip())
@@ -73,7 +84,7 @@ def enrol(ctx: AppContext, actor: Actor, server_url: str, code: str, workstation
                            (keys.HALL_CODE, answer.hall_code), (keys.EPOCH, str(answer.epoch)),
                            (keys.CURSOR, "0"), (machine.MACHINE_KEY, machine.fingerprint())):
             keys.put(s, key, value)
-        audit.record(s, actor.staff_id, "device_enrolled", answer.device_id,
+        audit.record(s, staff_id, "device_enrolled", answer.device_id,
                      {"device_code": answer.device_code, "window": answer.window_code, "server": url,
                       **({"replaces": known.device_code} if known else {}),
                       **({"reason": "device_secret_lost"} if lost else {})}, at=ctx.now())
@@ -91,12 +102,28 @@ def client_for(ctx: AppContext, store: CredentialStore, username: str | None) ->
     with ctx.read() as s:
         known = keys.enrolment(s)
     if known is None:
+        known = complete_pending(ctx, store)  # an offline install's set-up file: its code is spent now
+    if known is None:
         raise AppError("not_enrolled", "本机尚未登记到中心服务器，请大厅管理员提供登记码后在“同步”页登记")
     secret = store.device_secret(known.device_id)
     if not secret:
         raise AppError("no_device_secret", "系统钥匙串中没有本机的设备凭据（可能更换了系统账户），请重新登记本机")
     token = store.token(known.device_id, username, ctx.now()) if username else None
     return SyncClient(known.server_url, DeviceCredential(known.device_id, secret), token)
+
+
+def complete_pending(ctx: AppContext, store: CredentialStore,
+                     client: SyncClient | None = None) -> keys.Enrolment | None:
+    """Spend a set-up file's code kept from an offline install; None when there is none."""
+    with ctx.read() as s:
+        code, name, url = keys.get(s, keys.PENDING_CODE), keys.get(s, keys.PENDING_NAME), keys.get(s, keys.SERVER_URL)
+        known = keys.enrolment(s)
+    if not code or known is not None:
+        return None
+    enrolled = enrol_as(ctx, None, url, code, name, store, client)
+    with ctx.write() as s:
+        keys.put(s, keys.PENDING_CODE, "")  # one-time: it is spent
+    return enrolled
 
 
 def server_login(ctx: AppContext, actor: Actor, password: str, store: CredentialStore,

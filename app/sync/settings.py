@@ -55,3 +55,8 @@ def enrolment(session: Session) -> Enrolment | None:
         return None
     return Enrolment(device_id, get(session, DEVICE_CODE), get(session, SERVER_URL), get(session, WINDOW_CODE),
                      get(session, HALL_CODE))
+
+
+# A set-up file's one-time code, kept until the server can be reached (then spent and deleted).
+PENDING_CODE = "sync.pending_code"
+PENDING_NAME = "sync.pending_name"

@@ -132,7 +132,14 @@ def check_calendar(root: Path, today: date) -> Check:
     return Check("工作日历 / calendar", True, True, f"官方日程至 {official} 年，估算至 {last}{note}")
 
 
-def check_keyring() -> Check:
+def check_keyring(production: bool = True) -> Check:
+    """A production workstation keeps its device secret and keys only in a real secret store: required.
+
+    Without one, sync stops for good after a restart (no_device_secret), so it is not a recommendation.
+    """
+    name = "系统钥匙串 / secret store"
+    fix = ("Windows 自带凭据管理器；Linux 以 root 运行 scripts/install-system-deps.sh（gnome-keyring、dbus-x11、"
+           "libsecret），在桌面会话中登录并解锁“登录”钥匙串")
     try:
         import keyring
         from keyring.backends import fail
@@ -142,13 +149,18 @@ def check_keyring() -> Check:
         if isinstance(backend, fail.Keyring) or not names:
             raise RuntimeError("no backend")
         if any("plaintext" in n.lower() or "PlaintextKeyring" in n for n in names):
-            return Check("系统钥匙串 / keyring", False, False, f"{names} 为明文存储，不可用于生产",
-                         "启用系统钥匙串（Windows 凭据管理器 / Secret Service）")
-        return Check("系统钥匙串 / keyring", False, True, ", ".join(names))
-    except Exception:
-        return Check("系统钥匙串 / keyring", False, False,
-                     "本机没有可用的钥匙串后端；演示模式使用演示口令，正式部署必须配置钥匙串",
-                     "Windows 自带凭据管理器；Linux 安装并解锁 gnome-keyring 或 KWallet")
+            return Check(name, production, False, f"{names} 为明文存储，不可用于生产", fix)
+        if production:
+            # A backend that is installed but locked or without a D-Bus session fails only when used: try it.
+            probe = "doctor-probe"
+            keyring.set_password("OneWindow-doctor", probe, "ok")
+            keyring.delete_password("OneWindow-doctor", probe)
+        return Check(name, production, True, ", ".join(names))
+    except Exception as exc:
+        detail = "本机没有可用的钥匙串后端" if str(exc) == "no backend" else f"钥匙串不可用（{type(exc).__name__}）"
+        if production:
+            return Check(name, True, False, f"{detail}：无法保存本机登记凭据，重启后同步将失效，本机不能登记", fix)
+        return Check(name, False, False, f"{detail}；演示模式使用演示口令，正式部署必须配置钥匙串", fix)
 
 
 def enrolled_server_url(root: Path) -> str:
@@ -174,7 +186,7 @@ def enrolled_server_url(root: Path) -> str:
 def check_server(url: str) -> Check:
     if not url:
         return Check("中心服务器 / server", False, False, "本机尚未登记到中心服务器（离线工作）",
-                     "管理员在“同步”页用一次性登记码登记本机")
+                     "首次启动时按提示登记，或运行 onewindow enrol --server 地址 --code 登记码（离线：--setup-file 文件）")
     try:
         import requests
 
@@ -187,10 +199,10 @@ def check_server(url: str) -> Check:
 
 
 def run_checks(root: Path, today: date, server_url: str | None = None,
-               extra: list[Callable[[], Check]] | None = None) -> list[Check]:
+               extra: list[Callable[[], Check]] | None = None, *, demo: bool = False) -> list[Check]:
     """All checks in report order; `extra` lets ui/ add what needs Qt (printers)."""
     checks = [check_data_dir(root), check_database(root), check_audit(root), check_fonts(),
-              check_calendar(root, today), check_keyring()]
+              check_calendar(root, today), check_keyring(production=not demo)]
     checks += [f() for f in extra or []]
     checks.append(check_server(server_url if server_url is not None else enrolled_server_url(root)))
     return checks

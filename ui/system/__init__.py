@@ -5,4 +5,4 @@ Public modules are listed in __all__; the others are private to this package
 (tests/test_architecture.py holds it).
 """
 
-__all__ = ["doctor_cli", "gui", "samples_cli", "verify_cli", "keys_cli"]  # public modules: other packages import only these
+__all__ = ["doctor_cli", "enrol_cli", "first_run_dialog", "gui", "keys_cli", "samples_cli", "verify_cli"]  # public modules

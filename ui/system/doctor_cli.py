@@ -36,7 +36,7 @@ def run_doctor(root: Path, *, demo: bool) -> int:
             open_data_dir(root, demo=True).dispose()
         except AppError as exc:
             print(f"✘ 演示数据无法打开：{exc.message}")
-    checks = run_checks(root, to_local(utc_now()).date(), extra=[check_printers])
+    checks = run_checks(root, to_local(utc_now()).date(), extra=[check_printers], demo=demo)
     checks[-1:-1] = privacy_checks(root, demo)  # #19, before the server line
     text, code = format_report(checks)
     print(f"OneWindow doctor — {'演示 demo' if demo else ''} 数据目录 data dir: {root}")

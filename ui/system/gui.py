@@ -144,6 +144,11 @@ def run_gui(root: Path, *, demo: bool, as_user: str | None = None) -> int:
                 dialog.password.setText(DEMO_PASSWORD)
                 dialog.attempted = True
         dialog.set_context(ctx)
+        if not demo:  # a fresh workstation: how to enrol, not an empty login
+            from app.sync.credentials import CredentialStore
+            from ui.system.first_run_dialog import offer_first_run
+
+            box["first_run"] = offer_first_run(dialog, ctx, CredentialStore())
 
     def failed(exc: BaseException) -> None:
         from app.core.errors import AppError
