@@ -113,7 +113,8 @@ def test_enrol_and_sign_in_from_the_panel(qtbot: QtBot, server: LiveServer, stat
     login.buttons.accepted.emit()
     qtbot.waitUntil(lambda: view.controller.text().startswith("在线"), timeout=WAIT)
     _idle(qtbot, view)
-    assert view.history.rowCount() >= 1 and view.history.item(0, 5).text() == "成功"
+    qtbot.waitUntil(lambda: view.history.rowCount() >= 1, timeout=WAIT)  # the page reloads off the UI thread
+    assert view.history.item(0, 5).text() == "成功"
     view.controller.shutdown()
 
 
