@@ -10,7 +10,7 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -148,6 +148,17 @@ def seed_demo(db_url: str, clock: Clock) -> None:
     engine.dispose()
 
 
+@contextmanager
+def demo_server(db_url: str, clock: Clock, tls: tuple[Path, Path] | None = None) -> Iterator[LiveServer]:
+    """A live server over a freshly seeded demo database, stopped when the block ends."""
+    seed_demo(db_url, clock)
+    server = LiveServer(db_url, clock, tls=tls).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
 # --- PostgreSQL ----------------------------------------------------------------------------------
 
 _cluster: dict[str, str] = {}
@@ -281,6 +292,23 @@ class Workstation:
 
     def close(self) -> None:
         self.ctx.dispose()
+
+
+@contextmanager
+def workstation_factory(template: Path, root: Path, clock: Clock) -> Iterator[Callable[[str], Workstation]]:
+    """make(name) → a workstation under root; every one made is closed when the block ends."""
+    made: list[Workstation] = []
+
+    def make(name: str) -> Workstation:
+        ws = Workstation(template, root / name, clock)
+        made.append(ws)
+        return ws
+
+    try:
+        yield make
+    finally:
+        for ws in made:
+            ws.close()
 
 
 def enrolment_code(server: LiveServer, window: str = "W01") -> str:

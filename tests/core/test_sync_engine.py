@@ -12,7 +12,15 @@ import keyring
 import pytest
 from ow_testkit import complete, item_named, person
 from sqlalchemy import select
-from sync_testkit import Clock, LiveServer, Workstation, enrolment_code, memory_keyring, seed_demo
+from sync_testkit import (
+    Clock,
+    LiveServer,
+    Workstation,
+    demo_server,
+    enrolment_code,
+    memory_keyring,
+    seed_demo,
+)
 
 from app.intake.outcomes import accept_case
 from app.sync import engine, status
@@ -25,12 +33,8 @@ ITEM = "食品经营许可变更"
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[LiveServer]:
-    clock = Clock()
-    db = f"sqlite:///{tmp_path / 'server.sqlite'}"
-    seed_demo(db, clock)
-    live = LiveServer(db, clock).start()
-    yield live
-    live.stop()
+    with demo_server(f"sqlite:///{tmp_path / 'server.sqlite'}", Clock()) as live:
+        yield live
 
 
 @pytest.fixture

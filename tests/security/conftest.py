@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from security_kit import any_hall, hall, station  # noqa: F401 (fixtures of the hardening tests)
 from server_api_kit import Api
-from sync_testkit import Clock, LiveServer, Workstation, memory_keyring, seed_demo
+from sync_testkit import Clock, LiveServer, Workstation, demo_server, memory_keyring, workstation_factory
 
 
 @pytest.fixture
@@ -18,11 +18,8 @@ def clock() -> Clock:
 
 @pytest.fixture
 def live_server(tmp_path: Path, clock: Clock) -> Iterator[LiveServer]:
-    url = f"sqlite:///{tmp_path / 'server.sqlite'}"
-    seed_demo(url, clock)
-    server = LiveServer(url, clock).start()
-    yield server
-    server.stop()
+    with demo_server(f"sqlite:///{tmp_path / 'server.sqlite'}", clock) as server:
+        yield server
 
 
 @pytest.fixture
@@ -34,14 +31,5 @@ def api(live_server: LiveServer) -> Iterator[Api]:
 
 @pytest.fixture
 def workstations(demo_template: Path, tmp_path: Path, clock: Clock) -> Iterator[Callable[[str], Workstation]]:
-    made: list[Workstation] = []
-    with memory_keyring():
-        def make(name: str) -> Workstation:
-            ws = Workstation(demo_template, tmp_path / name, clock)
-            made.append(ws)
-            return ws
-
+    with memory_keyring(), workstation_factory(demo_template, tmp_path, clock) as make:
         yield make
-        for ws in made:
-            ws.close()
-

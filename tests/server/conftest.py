@@ -6,7 +6,15 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from sync_testkit import Clock, LiveServer, Workstation, memory_keyring, seed_demo, server_database
+from sync_testkit import (
+    Clock,
+    LiveServer,
+    Workstation,
+    demo_server,
+    memory_keyring,
+    server_database,
+    workstation_factory,
+)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -28,10 +36,8 @@ def clock() -> Clock:
 
 @pytest.fixture
 def live_server(server_db: str, clock: Clock) -> Iterator[LiveServer]:
-    seed_demo(server_db, clock)
-    server = LiveServer(server_db, clock).start()
-    yield server
-    server.stop()
+    with demo_server(server_db, clock) as server:
+        yield server
 
 
 @pytest.fixture
@@ -44,13 +50,5 @@ def keyring_ring(demo_template: Path) -> Iterator[object]:
 @pytest.fixture
 def workstations(demo_template: Path, tmp_path: Path, clock: Clock,
                  keyring_ring: object) -> Iterator[Callable[[str], Workstation]]:
-    made: list[Workstation] = []
-
-    def make(name: str) -> Workstation:
-        ws = Workstation(demo_template, tmp_path / name, clock)
-        made.append(ws)
-        return ws
-
-    yield make
-    for ws in made:
-        ws.close()
+    with workstation_factory(demo_template, tmp_path, clock) as make:
+        yield make
