@@ -19,6 +19,7 @@ from server import catalog_rules, changes
 from server.catalog_rules import CATALOG_FIELDS
 from server.config import local_day
 from server.models import Case, Delegation, Deputy, Device, Staff
+from server.review_record import SAME_PERSON, NotAProposal, note_review, proposal_of, reviewed_by
 
 _N = None
 TRANSITIONS: dict[str | None, frozenset[str]] = {
@@ -160,6 +161,8 @@ def _check_decision(session: Session, actor: Staff, record: dict[str, Any], curr
             ).get("review_mode") == "double":
         if current != "awaiting_signoff":
             raise Rejected("needs_signoff", "一审一核制事项须经首席代表核准签发")
+        if reviewed_by(record, actor.username):
+            raise Rejected("same_person", SAME_PERSON)
         if not _may_sign_off(session, actor, record.get("item_code", ""), on):
             raise Rejected("not_delegated", f"{actor.name}没有该事项的核准签发授权")
 
@@ -188,6 +191,10 @@ def _apply(session: Session, device: Device, op: Op, case: Case | None, now: dat
     if actor is None or not (actor.window_code == device.window_code or actor.role == "admin"):
         raise Rejected("unknown_actor", f"操作人“{op.actor}”不是本窗口的工作人员")
     fields = clean_fields(p)
+    try:
+        proposal = proposal_of(p)
+    except NotAProposal as exc:
+        raise Rejected("invalid_payload", str(exc)) from exc
     for key in CATALOG_FIELDS:
         fields.pop(key, None)  # the catalog's, below: never the workstation's word
     when = parse_ts(op.created_at)
@@ -222,6 +229,7 @@ def _apply(session: Session, device: Device, op: Op, case: Case | None, now: dat
                                         f"不能变为“{LABELS.get(target, target)}”")
         _check_decision(session, actor, record, current, target, local_day(when))
     record.update(fields)
+    note_review(record, op.op, actor.username, proposal)
     item_terms = catalog_rules.terms(session, record.get("item_code", ""))
     if item_terms is None:
         raise Rejected("unknown_item", f"中心服务器的事项目录中没有事项“{record.get('item_code', '')}”")

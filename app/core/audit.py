@@ -116,6 +116,8 @@ def record(session: Session, staff_id: int | None, action: str, target: str = ""
     session.add(entry)
     session.flush()
     session.info["audit_head"] = (entry.id, entry.hash)
+    if staff_id is not None:  # who acts in this transaction: the ops it queues are theirs (app.sync.op_signing)
+        session.info["acting_staff"] = staff_id
     return entry
 
 

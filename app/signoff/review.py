@@ -6,6 +6,7 @@ opinion on a case can never sign it off, whether as chief representative or as a
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass, replace
 
 from sqlalchemy import select
@@ -133,8 +134,10 @@ def _reviewers(session: Session, case: Case) -> set[int]:
     opening a case for review counts as reviewing it)."""
     ids = set(session.execute(select(Review.staff_id).where(Review.case_id == case.id, Review.step == "review"))
               .scalars())
-    ids |= set(session.execute(select(CaseEvent.staff_id).where(CaseEvent.case_id == case.id,
-                                                                CaseEvent.kind == "review_started")).scalars())
+    for staff_id, data_json in session.execute(select(CaseEvent.staff_id, CaseEvent.data_json).where(
+            CaseEvent.case_id == case.id, CaseEvent.kind.in_(("review_started", "reviewed")))):
+        ids.add(staff_id)  # a review recorded at another workstation comes as a "reviewed" event naming them all
+        ids.update(json.loads(data_json or "{}").get("reviewer_ids") or [])
     return {i for i in ids | {case.reviewer_id} if i is not None}
 
 

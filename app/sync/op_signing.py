@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 def sign_queued(ctx: AppContext, session: Session) -> None:
     """Freeze and sign the ops queued in this transaction (called just before it commits)."""
     rows: list[OutboxOp] = session.info.pop("new_ops", [])
+    acting = session.info.pop("acting_staff", None)  # the person this transaction audited (app.core.audit)
     if not rows:
         return
     session.flush()
@@ -41,7 +42,7 @@ def sign_queued(ctx: AppContext, session: Session) -> None:
     codes = Codes(session)
     for row in rows:
         try:
-            op = to_op(session, row, row.epoch, codes)
+            op = to_op(session, row, row.epoch, codes, acting)
         except (LookupError, TypeError, ValueError):  # never fail the person's action over its wire form:
             log.exception("op %s left unsigned: no wire form", row.op_id)  # the server refuses it, visibly
             continue

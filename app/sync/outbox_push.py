@@ -95,8 +95,11 @@ def to_codes(data: Any, codes: Codes) -> Any:
     return out
 
 
-def _actor(session: Session, row: OutboxOp, payload: dict[str, Any], codes: Codes) -> str:
-    """Who made the change: the payload says so, else the audit entry or case event of the same instant."""
+def _actor(session: Session, row: OutboxOp, payload: dict[str, Any], codes: Codes, acting: int | None) -> str:
+    """Who made the change: the payload says so, else the case event of the same instant, else the person
+    the op's own transaction audited (`acting`, when signed as it commits), else the audit entry of the
+    same instant. Never the case's clerk while any of these knows better: a chief who takes a case up for
+    review is the author of that op, not the clerk who accepted it."""
     if isinstance(payload.get("actor"), str) and payload["actor"]:
         return payload["actor"]
     staff_id = None
@@ -104,6 +107,8 @@ def _actor(session: Session, row: OutboxOp, payload: dict[str, Any], codes: Code
         staff_id = session.execute(select(CaseEvent.staff_id).where(
             CaseEvent.case_id == row.entity_id, CaseEvent.at == row.created_at, CaseEvent.staff_id.is_not(None))
             .order_by(CaseEvent.id.desc()).limit(1)).scalar_one_or_none()
+    if staff_id is None:
+        staff_id = acting
     if staff_id is None:
         staff_id = session.execute(select(AuditEntry.staff_id).where(
             AuditEntry.at == row.created_at, AuditEntry.staff_id.is_not(None),
@@ -144,7 +149,7 @@ def _enrich_case(session: Session, case: Case, payload: dict[str, Any], codes: C
                                                      .order_by(Document.created_at)).scalars()]
 
 
-def to_op(session: Session, row: OutboxOp, epoch: int, codes: Codes) -> Op:
+def to_op(session: Session, row: OutboxOp, epoch: int, codes: Codes, acting: int | None = None) -> Op:
     if row.wire_json:  # frozen and signed when it was made (app.sync.op_signing): sent exactly so
         return Op(op_id=row.op_id, device_seq=row.device_seq, epoch=epoch, entity=row.entity,
                   entity_id=row.entity_id, op=row.op, created_at=ts(row.created_at), actor=row.actor,
@@ -160,7 +165,7 @@ def to_op(session: Session, row: OutboxOp, epoch: int, codes: Codes) -> Op:
                                ).scalar_one_or_none()
         payload.setdefault("type_name", name or payload["type_code"])
     return Op(op_id=row.op_id, device_seq=row.device_seq, epoch=epoch, entity=row.entity, entity_id=row.entity_id,
-              op=row.op, created_at=ts(row.created_at), actor=_actor(session, row, raw, codes), payload=payload,
+              op=row.op, created_at=ts(row.created_at), actor=_actor(session, row, raw, codes, acting), payload=payload,
               schema_version=row.schema_version)
 
 

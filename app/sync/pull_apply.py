@@ -22,6 +22,7 @@ from app.core.faults import fault_point
 from app.sync import doc_fetch, reference_data
 from app.sync.outbox_push import has_pending
 from app.sync.protocol import Change, parse_day, parse_ts
+from app.sync.pull_review import apply_review
 from db.models import Case, CaseEvent, CaseMaterial, CatalogVersion, Department, Item, Review, Staff, Window
 
 _DAYS = ("clock_start", "notice_due", "promised_deadline", "legal_deadline", "issue_deadline", "printed_promised")
@@ -137,6 +138,7 @@ def apply_case(session: Session, rec: dict[str, Any], at: datetime) -> bool:
             if row is not None and m.get("status"):
                 row.status, row.defect = str(m["status"]), str(m.get("defect") or "")
     session.flush()
+    apply_review(session, case, rec, at)
     doc_fetch.note(session, case.id, rec.get("documents"), at)
     backoffice = rec.get("backoffice") or None
     if backoffice and old == "forwarded" and case.state in ("approved", "denied"):

@@ -37,7 +37,8 @@ def op(seq: int, *, case_id: str | None = None, state: str = "accepted", actor: 
 
 def _awaiting(api: Api, dev: dict[str, str], seq: int) -> str:
     case = op(seq * 2 - 1)
-    review = op(seq * 2, case_id=case["entity_id"], state="awaiting_signoff", op_name="review", reviewer="wangyan")
+    review = op(seq * 2, case_id=case["entity_id"], state="awaiting_signoff", op_name="review", reviewer="wangyan",
+                actor="wangyan")
     results = api.push(dev, [case, review]).json()["results"]
     assert [r["status"] for r in results] == ["applied", "applied"], results
     return case["entity_id"]
