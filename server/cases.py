@@ -52,9 +52,9 @@ TEXT_FIELDS = {"case_no": 32, "item_code": 64, "item_name": 200, "department_cod
                "calendar_version": 64, "decision": 16, "clerk": 64, "reviewer": 64, "approver": 64,
                "refusal_reason": 4000, "refusal_basis": 4000, "competent_authority": 200, "origin_device": 16,
                "opinion": 4000, "decision_content": 4000, "decision_validity": 200}
-INSTANT_FIELDS = ("received_at", "accepted_at", "decided_at", "closed_at")
+INSTANT_FIELDS = ("received_at", "accepted_at", "decided_at", "closed_at", "forwarded_at")
 DAY_FIELDS = ("clock_start", "notice_due", "promised_deadline", "legal_deadline", "issue_deadline",
-              "printed_promised")
+              "printed_promised", "forward_due")  # forward_due / forwarded_at: 上报 (#21), for the other workstations
 INT_FIELDS = ("legal_days", "promised_days", "extension_days")
 BOOL_FIELDS = ("deemed_accepted", "deadline_provisional", "deadline_moved")
 LIST_FIELDS = ("materials", "documents")
