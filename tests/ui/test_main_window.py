@@ -70,3 +70,24 @@ def test_login_dialog_shows_error_at_password(qtbot: QtBot, ctx: AppContext) -> 
     qtbot.keyClicks(dialog.password, DEMO_PASSWORD)
     qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
     assert dialog.actor is not None and dialog.result() == LoginDialog.DialogCode.Accepted
+
+
+def test_the_catalog_page_warns_on_a_promise_over_half_the_legal_limit(qtbot: QtBot, ctx: AppContext) -> None:
+    from promise_kit import slow_catalog  # the demo catalog with 药品零售许可 promised 15 of 20 days
+
+    from app.sync.reference_data import load_catalog
+
+    actor = login(ctx, _user(ctx, "clerk"), DEMO_PASSWORD)
+    calm = CatalogView(ctx, actor)
+    qtbot.addWidget(calm)
+    assert calm.promise_warning.isHidden()  # the demo catalog keeps every promise
+    with ctx.write("catalog") as s:
+        load_catalog(s, slow_catalog(), "test")
+    view = CatalogView(ctx, actor)
+    qtbot.addWidget(view)
+    assert not view.promise_warning.isHidden()
+    assert "1 个事项" in view.promise_warning.text() and "药品零售许可" in view.promise_warning.text()
+    qtbot.keyClicks(view.search, "yplsxk")  # pinyin initials of 药品零售许可
+    qtbot.waitUntil(lambda: bool(view.model.items) and view.model.items[0].name == "药品零售许可")
+    assert "提速率低于50%" in view.model.data(view.model.index(0, 3))
+    assert "警告" in view.guide.toPlainText() and "提速率 25%" in view.guide.toPlainText()
