@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.sync.protocol import CASE_STATES, Op, OpResult, ProtocolError, parse_day, parse_ts, ts
-from server import catalog_rules, changes
+from server import catalog_rules, changes, site_visits
 from server.catalog_rules import CATALOG_FIELDS
 from server.config import local_day
 from server.models import Case, Delegation, Deputy, Device, Staff
@@ -154,6 +154,8 @@ def _check_decision(session: Session, actor: Staff, record: dict[str, Any], curr
         return
     if current == "forwarded":
         raise Rejected("backoffice_only", "上报件由部门决定，决定经中心服务器下发")
+    if site_visits.open_visit(session, record["case_id"]) is not None:  # its own record, not the payload's word
+        raise Rejected("site_visit_pending", "该办件的现场核查尚未录入结果，不能作出决定")
     # From the server's catalog, not the record: a case created before the server checked this carries
     # whatever review mode its workstation sent.
     if (catalog_rules.terms(session, record.get("item_code", "")) or {"review_mode": "double"}

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from app.core.errors import AppError
 from app.core.faults import fault_point
-from app.sync import doc_fetch, pull_consultations, reference_data
+from app.sync import doc_fetch, pull_consultations, pull_site_visits, reference_data
 from app.sync.outbox_push import has_pending
 from app.sync.protocol import Change, parse_day, parse_ts
 from db.models import Case, CaseEvent, CaseMaterial, CatalogVersion, Department, Item, Review, Staff, Window
@@ -35,6 +35,10 @@ _PLAIN = ("state", "item_name", "processing_type", "review_mode", "applicant_kin
           "decision_content", "decision_validity")
 _DEFAULTS = {"applicant_kind": "person", "applicant_id_type": "", "applicant_id_number": "",
              "processing_type": "promised", "review_mode": "single", "item_name": ""}
+
+
+# Records of the window that are not cases, applied after the page's cases (they name a case).
+_RECORDS = {"consultation": pull_consultations.apply_consultation, "site_visit": pull_site_visits.apply_site_visit}
 
 
 class MissingReference(AppError):
@@ -181,10 +185,10 @@ def apply_page(session: Session, changes: list[Change], at: datetime) -> PageSta
                 raise MissingReference(f"窗口或人员（{exc.args[0]}）") from exc
             stats.applied += 1
     session.flush()
-    # After the cases: a consultation's link names a case that the same push created just after it.
+    # After the cases: a consultation's link (or a visit) names a case that the same push created around it.
     for change in sorted(latest.values(), key=lambda c: c.seq):
-        if change.kind == "consultation":
-            done = pull_consultations.apply_consultation(session, change.data, at)
+        if change.kind in _RECORDS:
+            done = _RECORDS[change.kind](session, change.data, at)
             stats.applied += done
             stats.skipped += not done
     session.flush()
