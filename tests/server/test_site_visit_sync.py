@@ -36,6 +36,17 @@ def _pair(live_server: LiveServer, workstations: Callable[[str], Workstation]) -
     return counter, chief
 
 
+def _reviewed_with_a_visit(counter: Workstation) -> tuple[str, str]:
+    """A 食品经营许可 case accepted, its visit scheduled, reviewed for the chief, all pushed: (case id, visit id)."""
+    clerk = counter.actor("wangyan")
+    case = accept_case(counter.ctx, clerk, complete(item_named(counter.ctx, FOOD)))
+    visit = schedule_site_visit(counter.ctx, clerk, case.case_id, visit_on(VISIT_DAY))
+    record_review(counter.ctx, clerk, case.case_id, APPROVE)
+    outcome = counter.sync("wangyan")
+    assert outcome.ok and outcome.rejected == 0
+    return case.case_id, visit.id
+
+
 def _server_visits(server: LiveServer) -> list[tuple[str, str | None]]:
     with server.session() as s:
         return [(v.scheduled_by, v.result) for v in s.execute(select(ServerVisit)).scalars()]
@@ -45,33 +56,28 @@ def test_the_chief_signs_off_at_his_own_workstation_once_the_result_has_come(
         live_server: LiveServer, workstations: Callable[[str], Workstation], clock: Clock) -> None:
     clock.at = FRIDAY
     counter, chief = _pair(live_server, workstations)
-    clerk = counter.actor("wangyan")
-    case = accept_case(counter.ctx, clerk, complete(item_named(counter.ctx, FOOD)))
-    visit = schedule_site_visit(counter.ctx, clerk, case.case_id, visit_on(VISIT_DAY))
-    record_review(counter.ctx, clerk, case.case_id, APPROVE)
-    outcome = counter.sync("wangyan")
-    assert outcome.ok and outcome.rejected == 0
+    case_id, visit_id = _reviewed_with_a_visit(counter)
     assert _server_visits(live_server) == [("wangyan", None)]
     assert chief.sync(CHIEF).ok
-    pulled = case_site_visits(chief.ctx, chief.actor(CHIEF), case.case_id)
-    assert [(v.id, v.day, v.inspectors, v.result) for v in pulled] == [(visit.id, VISIT_DAY, ("李建国", "赵敏"), None)]
+    pulled = case_site_visits(chief.ctx, chief.actor(CHIEF), case_id)
+    assert [(v.id, v.day, v.inspectors, v.result) for v in pulled] == [(visit_id, VISIT_DAY, ("李建国", "赵敏"), None)]
     with pytest.raises(AppError) as err:
-        sign_off(chief.ctx, chief.actor(CHIEF), case.case_id, APPROVE, custodian_password=DEMO_PASSWORD)
+        sign_off(chief.ctx, chief.actor(CHIEF), case_id, APPROVE, custodian_password=DEMO_PASSWORD)
     assert err.value.code == "site_visit_pending"
 
     clock.at = at_local(2026, 11, 25, 16)
-    record_visit_result(counter.ctx, clerk, visit.id, VisitResultInput("meets", "场所布局、设施设备与申请一致",
+    record_visit_result(counter.ctx, counter.actor("wangyan"), visit_id, VisitResultInput("meets", "场所布局、设施设备与申请一致",
                                                                        photos=(("场所.png", photo()),)))
     assert counter.sync("wangyan").rejected == 0 and chief.sync(CHIEF).ok
     assert _server_visits(live_server) == [("wangyan", "meets")]
-    seen = case_site_visits(chief.ctx, chief.actor(CHIEF), case.case_id)[0]
+    seen = case_site_visits(chief.ctx, chief.actor(CHIEF), case_id)[0]
     assert seen.result_label == "符合" and seen.result_by == "王䶮" and "场所布局" in seen.summary
-    decided = sign_off(chief.ctx, chief.actor(CHIEF), case.case_id, APPROVE, custodian_password=DEMO_PASSWORD)
+    decided = sign_off(chief.ctx, chief.actor(CHIEF), case_id, APPROVE, custodian_password=DEMO_PASSWORD)
     assert decided.state == "approved"
     after = chief.sync(CHIEF)
     assert after.ok and after.rejected == 0
     with live_server.session() as s:
-        assert s.execute(select(ServerCase.state).where(ServerCase.id == case.case_id)).scalar_one() == "approved"
+        assert s.execute(select(ServerCase.state).where(ServerCase.id == case_id)).scalar_one() == "approved"
 
 
 def test_the_server_refuses_a_visit_its_catalog_does_not_call_for(
@@ -94,19 +100,16 @@ def test_the_server_refuses_a_decision_while_its_own_record_of_the_visit_has_no_
         live_server: LiveServer, workstations: Callable[[str], Workstation], clock: Clock) -> None:
     clock.at = FRIDAY
     counter, chief = _pair(live_server, workstations)
-    clerk = counter.actor("wangyan")
-    case = accept_case(counter.ctx, clerk, complete(item_named(counter.ctx, FOOD)))
-    schedule_site_visit(counter.ctx, clerk, case.case_id, visit_on(VISIT_DAY))
-    record_review(counter.ctx, clerk, case.case_id, APPROVE)
-    assert counter.sync("wangyan").rejected == 0 and chief.sync(CHIEF).ok
+    case_id, _visit_id = _reviewed_with_a_visit(counter)
+    assert chief.sync(CHIEF).ok
     with chief.ctx.write() as s:  # the chief's workstation lost the visit (a restored backup, a hand edit)
         s.execute(delete(SiteVisit))
-    sign_off(chief.ctx, chief.actor(CHIEF), case.case_id, APPROVE, custodian_password=DEMO_PASSWORD)
+    sign_off(chief.ctx, chief.actor(CHIEF), case_id, APPROVE, custodian_password=DEMO_PASSWORD)
     outcome = chief.sync(CHIEF)
     assert outcome.ok and outcome.rejected == 1
     assert [r.code for r in status.rejections(chief.ctx)] == ["site_visit_pending"]
     with live_server.session() as s:
-        assert s.execute(select(ServerCase.state).where(ServerCase.id == case.case_id)).scalar_one() == \
+        assert s.execute(select(ServerCase.state).where(ServerCase.id == case_id)).scalar_one() == \
             "awaiting_signoff"
     with chief.ctx.read() as s:
-        assert s.get(Case, case.case_id).state == "awaiting_signoff"  # the server's record came back
+        assert s.get(Case, case_id).state == "awaiting_signoff"  # the server's record came back
