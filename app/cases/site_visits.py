@@ -16,7 +16,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.cases.attachments import StoredScan, attach_scan, store_scan
@@ -79,12 +79,37 @@ class SiteVisitInfo:
     @property
     def summary(self) -> str:
         """One line for the sign-off page and the case detail."""
-        head = f"现场核查 {self.day:%Y-%m-%d}（{'、'.join(self.inspectors)}）：{self.result_label}"
-        if self.result == "rectify" and self.rectify_due:
-            head += f"，限 {self.rectify_due:%Y-%m-%d} 前整改"
-        if self.note:
-            head += f"；{self.note}"
-        return head + (f"；照片 {len(self.photo_ids)} 张" if self.photo_ids else "")
+        return visit_summary(self.day, self.inspectors, self.result, self.note, self.rectify_due, len(self.photo_ids))
+
+
+def visit_summary(day: date, inspectors: tuple[str, ...], result: str | None, note: str, rectify_due: date | None,
+                  photos: int) -> str:
+    """现场核查 2026-11-25（李建国、赵敏）：限期整改，限 2026-12-01 前整改；冷库温度记录缺失；照片 2 张"""
+    head = f"现场核查 {day:%Y-%m-%d}（{'、'.join(inspectors)}）：{RESULTS.get(result or '', '待录入核查结果')}"
+    if result == "rectify" and rectify_due:
+        head += f"，限 {rectify_due:%Y-%m-%d} 前整改"
+    if note:
+        head += f"；{note}"
+    return head + (f"；照片 {photos} 张" if photos else "")
+
+
+def page_summaries(session: Session, case_ids: list[str]) -> dict[str, tuple[str, bool]]:
+    """Per case of a desk page: its visits in one line each, and whether one still waits for its result
+    (one statement, whatever the page holds)."""
+    out: dict[str, tuple[str, bool]] = {}
+    if not case_ids:
+        return out
+    photos = (select(SiteVisitPhoto.site_visit_id, func.count().label("n"))
+              .group_by(SiteVisitPhoto.site_visit_id).subquery())
+    rows = session.execute(select(SiteVisit, func.coalesce(photos.c.n, 0))
+                           .outerjoin(photos, photos.c.site_visit_id == SiteVisit.id)
+                           .where(SiteVisit.case_id.in_(case_ids)).order_by(SiteVisit.scheduled_at)).all()
+    for v, n in rows:
+        line = visit_summary(v.scheduled_on, tuple(json.loads(v.inspectors_json)), v.result, v.result_note,
+                             v.rectify_due, int(n))
+        text, pending = out.get(v.case_id, ("", False))
+        out[v.case_id] = ("\n".join(t for t in (text, line) if t), pending or v.result is None)
+    return out
 
 
 def _names(inspectors: tuple[str, ...]) -> tuple[str, ...]:
