@@ -16,7 +16,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import literal_column, select
 from sqlalchemy.orm import Session
 
 from app.cases.attachments import StoredScan, attach_scan, store_scan
@@ -70,7 +70,8 @@ class SiteVisitInfo:
     rectify_due: date | None
     result_at: datetime | None  # hall local
     result_by: str
-    photo_ids: tuple[str, ...]
+    photo_ids: tuple[str, ...]  # the attachments, where the photos were taken
+    photo_count: int = 0
 
     @property
     def result_label(self) -> str:
@@ -79,7 +80,7 @@ class SiteVisitInfo:
     @property
     def summary(self) -> str:
         """One line for the sign-off page and the case detail."""
-        return visit_summary(self.day, self.inspectors, self.result, self.note, self.rectify_due, len(self.photo_ids))
+        return visit_summary(self.day, self.inspectors, self.result, self.note, self.rectify_due, self.photo_count)
 
 
 def visit_summary(day: date, inspectors: tuple[str, ...], result: str | None, note: str, rectify_due: date | None,
@@ -99,14 +100,11 @@ def page_summaries(session: Session, case_ids: list[str]) -> dict[str, tuple[str
     out: dict[str, tuple[str, bool]] = {}
     if not case_ids:
         return out
-    photos = (select(SiteVisitPhoto.site_visit_id, func.count().label("n"))
-              .group_by(SiteVisitPhoto.site_visit_id).subquery())
-    rows = session.execute(select(SiteVisit, func.coalesce(photos.c.n, 0))
-                           .outerjoin(photos, photos.c.site_visit_id == SiteVisit.id)
-                           .where(SiteVisit.case_id.in_(case_ids)).order_by(SiteVisit.scheduled_at)).all()
-    for v, n in rows:
+    rows = session.execute(select(SiteVisit).where(SiteVisit.case_id.in_(case_ids))
+                           .order_by(SiteVisit.scheduled_at)).scalars()
+    for v in rows:
         line = visit_summary(v.scheduled_on, tuple(json.loads(v.inspectors_json)), v.result, v.result_note,
-                             v.rectify_due, int(n))
+                             v.rectify_due, v.photo_count)
         text, pending = out.get(v.case_id, ("", False))
         out[v.case_id] = ("\n".join(t for t in (text, line) if t), pending or v.result is None)
     return out
@@ -126,11 +124,12 @@ def _info(session: Session, v: SiteVisit) -> SiteVisitInfo:
         Staff.id.in_({v.scheduled_by_id, v.result_by_id or 0}))).all())
     photos = tuple(session.execute(select(SiteVisitPhoto.attachment_id).join(
         Attachment, Attachment.id == SiteVisitPhoto.attachment_id).where(SiteVisitPhoto.site_visit_id == v.id)
-        .order_by(Attachment.added_at, Attachment.id)).scalars())
+        # Photos recorded together share a timestamp: the insertion order (rowid) is the order they were given.
+        .order_by(Attachment.added_at, literal_column("attachment.rowid"))).scalars())
     return SiteVisitInfo(v.id, v.case_id, v.scheduled_on, v.place, tuple(json.loads(v.inspectors_json)), v.checks,
                          v.notice_document_id, names.get(v.scheduled_by_id, ""), v.result, v.result_note,
                          v.rectify_due, local_naive(v.result_at) if v.result_at else None,
-                         names.get(v.result_by_id or 0, ""), photos)
+                         names.get(v.result_by_id or 0, ""), photos, max(v.photo_count, len(photos)))
 
 
 def needs_site_visit(session: Session, case: Case) -> bool:
@@ -247,7 +246,7 @@ def record_visit_result(ctx: AppContext, actor: Actor, visit_id: str, data: Visi
             raise ValidationError("result", f"核查日期 {visit.scheduled_on:%Y-%m-%d} 尚未到，不能录入结果")
         now = ctx.now()
         visit.result, visit.result_note, visit.rectify_due = data.result, note, due
-        visit.result_at, visit.result_by_id = now, actor.staff_id
+        visit.result_at, visit.result_by_id, visit.photo_count = now, actor.staff_id, len(photos)
         shas = []
         for photo in photos:
             att = attach_scan(s, case, photo, actor.staff_id, now, material="现场核查照片")

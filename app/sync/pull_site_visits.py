@@ -3,7 +3,7 @@
 The chief signs off at his own workstation: the visit and its result must be there before he can decide (the
 decision checks the visits it holds). A visit with ops still waiting here is left as it is (this workstation's
 push comes first). The photos stay with the workstation that took them and on the server; the result says how
-many there are.
+many there are (photo_count).
 """
 
 from __future__ import annotations
@@ -46,4 +46,5 @@ def apply_site_visit(session: Session, rec: dict[str, Any], at: datetime) -> boo
         visit.rectify_due = parse_day(rec.get("rectify_due"))
         visit.result_at = parse_ts(rec["result_at"]) if rec.get("result_at") else at
         visit.result_by_id = _staff_id(session, rec.get("result_by"))
+        visit.photo_count = int(rec.get("photos") or 0)
     return True

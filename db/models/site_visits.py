@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, ForeignKey, Index, String, Text
+from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, new_uuid, utcnow
@@ -31,6 +31,8 @@ class SiteVisit(Base):
     rectify_due: Mapped[date | None] = mapped_column(Date)  # 限期整改: the deadline given to the applicant
     result_at: Mapped[datetime | None] = mapped_column(DateTime)
     result_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    # Photos with the result: linked below where they were taken; a count where the result was pulled.
+    photo_count: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class SiteVisitPhoto(Base):

@@ -72,6 +72,7 @@ def test_the_chief_signs_off_at_his_own_workstation_once_the_result_has_come(
     assert _server_visits(live_server) == [("wangyan", "meets")]
     seen = case_site_visits(chief.ctx, chief.actor(CHIEF), case_id)[0]
     assert seen.result_label == "符合" and seen.result_by == "王䶮" and "场所布局" in seen.summary
+    assert seen.photo_ids == () and "照片 1 张" in seen.summary  # the photo stays where it was taken; its count comes
     decided = sign_off(chief.ctx, chief.actor(CHIEF), case_id, APPROVE, custodian_password=DEMO_PASSWORD)
     assert decided.state == "approved"
     after = chief.sync(CHIEF)

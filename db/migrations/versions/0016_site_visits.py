@@ -32,6 +32,7 @@ def upgrade() -> None:
         sa.Column("rectify_due", sa.Date(), nullable=True),
         sa.Column("result_at", sa.DateTime(), nullable=True),
         sa.Column("result_by_id", sa.Integer(), nullable=True),
+        sa.Column("photo_count", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(["case_id"], ["case.id"], ondelete="CASCADE", name=op.f("fk_site_visit_case_id_case")),
         sa.ForeignKeyConstraint(["scheduled_by_id"], ["staff.id"], name=op.f("fk_site_visit_scheduled_by_id_staff")),
         sa.ForeignKeyConstraint(["notice_document_id"], ["document.id"],
