@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from app.core.promise_rules import catalog_warnings
 from app.sync.protocol import expand_schedule, parse_day
 from server import changes
 from server.models import (
@@ -91,6 +92,11 @@ def load_hall(session: Session, doc: dict[str, Any], password_hash: str, now: da
     _log(session, now, "load_hall", h["code"])
 
 
+def import_warnings(doc: dict[str, Any]) -> list[str]:
+    """What the catalog promises that the reform does not allow (提速率 < 50 %), for the administrator."""
+    return catalog_warnings(doc.get("items") or [])
+
+
 def import_catalog(session: Session, doc: dict[str, Any], now: datetime) -> str:
     """A new catalog version, made current; the label must be new (versions are never rewritten)."""
     label = str(doc.get("version", "")).strip()
@@ -109,7 +115,8 @@ def import_catalog(session: Session, doc: dict[str, Any], now: datetime) -> str:
     session.execute(update(ReferenceDoc).where(ReferenceDoc.kind == "catalog").values(current=False))
     session.add(ReferenceDoc(kind="catalog", label=label, doc_json=json.dumps(doc, ensure_ascii=False),
                              current=True, loaded_at=now))
-    _log(session, now, "import_catalog", label, items=len(doc["items"]))
+    # 提速率 below 50 % is warned, not refused (app/core/promise_rules.py says why); the log keeps the warnings.
+    _log(session, now, "import_catalog", label, items=len(doc["items"]), warnings=catalog_warnings(doc["items"]))
     return label
 
 

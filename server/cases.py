@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.sync.protocol import CASE_STATES, Op, OpResult, ProtocolError, parse_day, parse_ts, ts
-from server import catalog_rules, changes
+from server import catalog_rules, changes, site_visits
 from server.catalog_rules import CATALOG_FIELDS
 from server.config import local_day
 from server.models import Case, Delegation, Deputy, Device, Staff
@@ -53,9 +53,9 @@ TEXT_FIELDS = {"case_no": 32, "item_code": 64, "item_name": 200, "department_cod
                "calendar_version": 64, "decision": 16, "clerk": 64, "reviewer": 64, "approver": 64,
                "refusal_reason": 4000, "refusal_basis": 4000, "competent_authority": 200, "origin_device": 16,
                "opinion": 4000, "decision_content": 4000, "decision_validity": 200}
-INSTANT_FIELDS = ("received_at", "accepted_at", "decided_at", "closed_at")
+INSTANT_FIELDS = ("received_at", "accepted_at", "decided_at", "closed_at", "forwarded_at")
 DAY_FIELDS = ("clock_start", "notice_due", "promised_deadline", "legal_deadline", "issue_deadline",
-              "printed_promised")
+              "printed_promised", "forward_due")  # forward_due / forwarded_at: 上报 (#21), for the other workstations
 INT_FIELDS = ("legal_days", "promised_days", "extension_days")
 BOOL_FIELDS = ("deemed_accepted", "deadline_provisional", "deadline_moved")
 LIST_FIELDS = ("materials", "documents")
@@ -155,6 +155,8 @@ def _check_decision(session: Session, actor: Staff, record: dict[str, Any], curr
         return
     if current == "forwarded":
         raise Rejected("backoffice_only", "上报件由部门决定，决定经中心服务器下发")
+    if site_visits.open_visit(session, record["case_id"]) is not None:  # its own record, not the payload's word
+        raise Rejected("site_visit_pending", "该办件的现场核查尚未录入结果，不能作出决定")
     # From the server's catalog, not the record: a case created before the server checked this carries
     # whatever review mode its workstation sent.
     if (catalog_rules.terms(session, record.get("item_code", "")) or {"review_mode": "double"}

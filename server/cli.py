@@ -160,7 +160,10 @@ def _command(args: argparse.Namespace, s: Session, now: Any, config: ServerConfi
         admin.set_seal_status(s, args.code, status, now, args.reason)
         return f"印章 {args.code} 已改为 {status}"
     if cmd == "catalog":
-        return f"事项目录 {admin.import_catalog(s, _read(args.file), now)} 已导入并启用"
+        doc = _read(args.file)
+        label = admin.import_catalog(s, doc, now)
+        warnings = "".join(f"\n警告：{w}" for w in admin.import_warnings(doc))
+        return f"事项目录 {label} 已导入并启用{warnings}"
     if cmd == "certificate-types":
         admin.load_certificate_types(s, _read(args.file), now)
         return "证照类型已导入"

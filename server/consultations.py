@@ -13,7 +13,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.sync.protocol import Op, OpResult, ProtocolError, parse_ts
+from app.sync.protocol import Op, OpResult, ProtocolError, parse_ts, ts
+from server import changes
 from server.config import local_day
 from server.models import Consultation, Device, Staff, Window
 
@@ -28,6 +29,15 @@ def _no(op: Op, code: str, reason: str) -> OpResult:
 def _doc(c: Consultation) -> dict[str, Any]:
     return {"id": c.id, "window_code": c.window_code, "staff": c.staff, "items": json.loads(c.item_codes),
             "referral_window_code": c.referral_window_code, "case_no": c.case_no}
+
+
+def _feed(session: Session, c: Consultation, now: datetime) -> None:
+    """The record as the window's other workstations apply it (the change feed is filtered by window)."""
+    sent = json.loads(c.record_json)
+    data = _doc(c)
+    data.update({key: sent.get(key) for key in ("person_name", "person_phone", "question", "answer", "items",
+                                               "document")}, at=ts(c.at))
+    changes.append(session, "consultation", c.id, c.window_code, data, now)
 
 
 def _text(p: dict[str, Any], key: str) -> str:
@@ -48,7 +58,7 @@ def apply_consultation_op(session: Session, device: Device, op: Op, now: datetim
     if op.op == "record":
         return _record(session, device, op, actor, now)
     if op.op == "link":
-        return _link(session, device, op)
+        return _link(session, device, op, now)
     return _no(op, "unknown_op", f"未知的咨询操作 {op.op}")
 
 
@@ -79,10 +89,11 @@ def _record(session: Session, device: Device, op: Op, actor: Staff, now: datetim
                        received_at=now)
     session.add(row)
     session.flush()
+    _feed(session, row, now)
     return OpResult(op.op_id, op.device_seq, "applied", record=_doc(row))
 
 
-def _link(session: Session, device: Device, op: Op) -> OpResult:
+def _link(session: Session, device: Device, op: Op, now: datetime) -> OpResult:
     row = session.get(Consultation, op.entity_id)
     if row is None or row.window_code != device.window_code:
         return _no(op, "unknown_consultation", "本窗口没有该咨询记录")
@@ -94,4 +105,5 @@ def _link(session: Session, device: Device, op: Op) -> OpResult:
     # The case op follows this one in the same push (the intake links before it accepts), so the case may not
     # be on record yet: the number is kept, and the case's own ops are checked on their own.
     row.case_no = case_no
+    _feed(session, row, now)
     return OpResult(op.op_id, op.device_seq, "applied", record=_doc(row))

@@ -311,3 +311,20 @@ class Consultation(Base):
     case_no: Mapped[str | None] = mapped_column(String(32))  # the intake it became
     record_json: Mapped[str] = mapped_column(Text)  # the whole record as sent (name, phone, question, answer)
     received_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class SiteVisit(Base):
+    """A site visit (现场核查) of a case as its window scheduled it, and its result: the server refuses a decision
+    on a case while one of its visits has no result (#21 part 4)."""
+
+    __tablename__ = "site_visit"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("case.id"), index=True)
+    window_code: Mapped[str] = mapped_column(String(32))
+    day: Mapped[date] = mapped_column(Date)
+    scheduled_by: Mapped[str] = mapped_column(String(64))
+    result: Mapped[str | None] = mapped_column(String(16))  # meets | rectify | fails
+    rectify_due: Mapped[date | None] = mapped_column(Date)
+    result_by: Mapped[str | None] = mapped_column(String(64))
+    record_json: Mapped[str] = mapped_column(Text)  # the visit as the workstation sent it (inspectors, checks …)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)

@@ -37,9 +37,10 @@ from server.config import local_day
 from server.consultations import apply_consultation_op
 from server.models import AppliedOp, AuditAnchor, Device, Staff
 from server.seals import apply_seal_op
+from server.site_visits import apply_site_visit_op
 
 HANDLERS = {"case": apply_case_op, "certificate": apply_certificate_op, "seal": apply_seal_op,
-            "consultation": apply_consultation_op}
+            "consultation": apply_consultation_op, "site_visit": apply_site_visit_op}
 
 
 def _stored(row: AppliedOp) -> OpResult:

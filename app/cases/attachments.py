@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from app.core import outbox
 from app.core.auth import Action, require
@@ -58,18 +59,54 @@ def info_of(att: Attachment, root: Path, added_by: str, material: str) -> Attach
                           local_naive(att.added_at), added_by, material, blob_path(root, att.sha256, att.mime))
 
 
+@dataclass(frozen=True)
+class StoredScan:
+    """A scan written (sealed) to the data directory, not yet named by any row."""
+
+    filename: str
+    mime: str
+    sha256: str
+    size: int
+
+
+def store_scan(ctx: AppContext, filename: str, data: bytes, field: str = "file") -> StoredScan:
+    """Check and store one scan before the transaction that names it (a file without a row is harmless,
+    a row without its file is not). `field` names the form field a refusal points at."""
+    if not data:
+        raise ValidationError(field, "文件是空的")
+    if len(data) > MAX_BYTES:
+        raise ValidationError(field, f"文件超过 {MAX_BYTES // 2**20} MB，请降低扫描分辨率后重试")
+    try:
+        mime, _ext = sniff(data)
+    except ValidationError as exc:
+        raise ValidationError(field, exc.message) from exc
+    digest = hashlib.sha256(data).hexdigest()
+    name = Path(filename).name or f"scan{EXTENSIONS[mime]}"
+    write_stored(ctx.data.root, blob_path(ctx.data.root, digest, mime), data, "附件")
+    return StoredScan(name[:300], mime, digest, len(data))
+
+
+def attach_scan(session: Session, case: Case, scan: StoredScan, staff_id: int, now: datetime,
+                material_id: int | None = None, material: str = "") -> Attachment:
+    """The row naming a stored scan, its timeline event and its outbox op (caller's transaction)."""
+    att = Attachment(case_id=case.id, case_material_id=material_id, filename=scan.filename, mime=scan.mime,
+                     sha256=scan.sha256, size=scan.size, added_at=now, added_by_id=staff_id)
+    session.add(att)
+    session.flush()
+    add_event(session, case.id, staff_id, "attachment_added", now, scan.filename, file=scan.filename,
+              sha256=scan.sha256, size=scan.size, material=material)
+    outbox.enqueue(session, "attachment", att.id, "add", {"case_id": case.id, "case_no": case.case_no,
+                                                          "filename": scan.filename, "mime": scan.mime,
+                                                          "sha256": scan.sha256, "size": scan.size,
+                                                          "material": material}, now)
+    return att
+
+
 def add_attachment(ctx: AppContext, actor: Actor, case_id: str, filename: str, data: bytes,
                    material_id: int | None = None) -> AttachmentInfo:
     """Store the scan (file first, then the row that names it) and record it on the case's timeline."""
     require(actor, Action.INTAKE)
-    if not data:
-        raise ValidationError("file", "文件是空的")
-    if len(data) > MAX_BYTES:
-        raise ValidationError("file", f"文件超过 {MAX_BYTES // 2**20} MB，请降低扫描分辨率后重试")
-    mime, _ext = sniff(data)
-    digest = hashlib.sha256(data).hexdigest()
-    name = Path(filename).name or f"scan{EXTENSIONS[mime]}"
-    write_stored(ctx.data.root, blob_path(ctx.data.root, digest, mime), data, "附件")
+    scan = store_scan(ctx, filename, data)
     with ctx.write("attachment") as s:
         case = s.get(Case, case_id)
         if case is None:
@@ -80,16 +117,7 @@ def add_attachment(ctx: AppContext, actor: Actor, case_id: str, filename: str, d
             if row is None or row.case_id != case_id:
                 raise ValidationError("material", "材料不属于该办件")
             material = row.name
-        now = ctx.now()
-        att = Attachment(case_id=case_id, case_material_id=material_id, filename=name[:300], mime=mime,
-                         sha256=digest, size=len(data), added_at=now, added_by_id=actor.staff_id)
-        s.add(att)
-        s.flush()
-        add_event(s, case_id, actor.staff_id, "attachment_added", now, name, file=name, sha256=digest, size=len(data),
-                  material=material)
-        outbox.enqueue(s, "attachment", att.id, "add", {"case_id": case_id, "case_no": case.case_no,
-                                                        "filename": name, "mime": mime, "sha256": digest,
-                                                        "size": len(data), "material": material}, now)
+        att = attach_scan(s, case, scan, actor.staff_id, ctx.now(), material_id, material)
         return info_of(att, ctx.data.root, actor.name, material)
 
 

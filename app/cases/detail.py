@@ -13,6 +13,7 @@ from app.cases.attachments import AttachmentInfo, case_attachments
 from app.cases.forwarding import DepartmentTime, department_time, forwarded_late
 from app.cases.lights import Light, case_lights, light_window
 from app.cases.ratings import StageRating, case_ratings
+from app.cases.site_visits import SiteVisitInfo, case_site_visits, needs_site_visit
 from app.cases.special_procedures import SUSPENSION_KINDS, expected_end
 from app.cases.states import STATE_LABELS, State
 from app.core.auth import Action, require
@@ -42,7 +43,7 @@ EVENT_LABELS: dict[str, str] = {
     "closed_unanswered": "逾期未补正办结", "review_started": "开始审查", "suspended": "特别程序开始",
     "resumed": "特别程序结束", "extended": "批准延期", "deadline_changed": "期限变更",
     "deadline_moved": "承诺日期变动（待告知申请人）", "deadline_move_told": "已告知申请人新日期",
-    "attachment_added": "添加附件", "rating": "好差评", "rating_follow_up": "差评整改",
+    "attachment_added": "添加附件", "site_visit_scheduled": "安排现场核查", "site_visit_result": "现场核查结果", "rating": "好差评", "rating_follow_up": "差评整改",
     "document_voided": "文书作废", "reviewed": "审查完毕", "returned": "退回重审", "forwarded": "上报部门",
     "sign_off": "核准签发", "decide": "作出决定", "decide_on_spot": "当场作出决定", "backoffice_decision": "部门决定",
     "decision_issued": "出具决定书", "certificate_issued": "制证", "certificate_voided": "证照作废",
@@ -170,6 +171,8 @@ class CaseDetail:
     forwarded_at: datetime | None = None
     forward_late: bool | None = None
     department_time: DepartmentTime | None = None  # once the department's decision came back
+    site_visit_needed: bool = False  # the catalog marks the item as needing a site visit (app/cases/site_visits.py)
+    site_visits: tuple[SiteVisitInfo, ...] = ()
 
 
 def _local(at: datetime | None) -> datetime | None:
@@ -249,5 +252,6 @@ def case_detail(ctx: AppContext, actor: Actor, case_id: str, yellow_workdays: in
             forward_late=forwarded_late(case), department_time=department_time(cal, case),
             documents_waiting=len(s.execute(
                 select(RemoteDocument.sha256).where(RemoteDocument.case_id == case_id)).all()))
+        detail["site_visit_needed"] = needs_site_visit(s, case)
     return CaseDetail(**detail, attachments=case_attachments(ctx, actor, case_id),  # type: ignore[arg-type]
-                      ratings=case_ratings(ctx, actor, case_id))
+                      ratings=case_ratings(ctx, actor, case_id), site_visits=case_site_visits(ctx, actor, case_id))

@@ -8,4 +8,4 @@ Public modules are listed in __all__; the others are private to this package
 """
 
 __all__ = ["audit", "auth", "changes", "context", "data_keys", "errors", "faults", "files", "machine", "masking",
-           "op_keys", "outbox", "paths", "sealed_files", "secret_store", "text_rules"]  # public modules: others import only these
+           "op_keys", "outbox", "paths", "promise_rules", "sealed_files", "secret_store", "text_rules"]  # public modules: others import only these

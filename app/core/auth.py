@@ -61,6 +61,7 @@ class Action(StrEnum):
     MANAGE_SETTINGS = "manage_settings"
     SYNC = "sync"
     CONSULT = "consult"  # record a consultation (首问负责制) and print its 一次性告知单
+    SITE_VISIT = "site_visit"  # schedule a 现场核查, print its notice, record its result (#21 part 4)
 
 
 _C, _K, _A = Role.CLERK, Role.CHIEF, Role.ADMIN
@@ -91,6 +92,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.MANAGE_SETTINGS: frozenset({_A}),
     Action.SYNC: frozenset({_C, _K, _A}),
     Action.CONSULT: frozenset({_C, _K}),
+    Action.SITE_VISIT: frozenset({_C, _K}),
 }
 
 ACTION_LABELS: dict[Action, str] = {
@@ -103,7 +105,7 @@ ACTION_LABELS: dict[Action, str] = {
     Action.REPRINT: "补打", Action.VOID_DOCUMENT: "作废文书", Action.VOID_CERTIFICATE: "作废证照",
     Action.RECORD_RATING: "登记评价", Action.VIEW_STATS: "查看统计", Action.VIEW_AUDIT: "查看审计日志",
     Action.MANAGE_STAFF: "管理人员", Action.MANAGE_SETTINGS: "管理设置", Action.SYNC: "同步",
-    Action.CONSULT: "登记咨询",
+    Action.CONSULT: "登记咨询", Action.SITE_VISIT: "安排现场核查",
 }
 
 

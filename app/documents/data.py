@@ -24,6 +24,7 @@ class DocKind(StrEnum):
     CERTIFICATE_ORIGINAL = "certificate_original"  # 证照正本 (A4 portrait or landscape, sealed)
     CERTIFICATE_COPY = "certificate_copy"  # 证照副本 (same force as the original, sealed)
     CONSULTATION = "consultation_notice"  # 一次性告知单 for a consultation (A4, one page, not sealed)
+    SITE_VISIT = "site_visit_notice"  # 现场核查通知书 (A4, one page, sealed)
 
 
 KIND_TITLES: dict[DocKind, str] = {
@@ -39,12 +40,13 @@ KIND_TITLES: dict[DocKind, str] = {
     DocKind.CERTIFICATE_ORIGINAL: "证照正本",
     DocKind.CERTIFICATE_COPY: "证照副本",
     DocKind.CONSULTATION: "一次性告知单",
+    DocKind.SITE_VISIT: "现场核查通知书",
 }
 
 # Which kinds carry the window's special seal (DESIGN §5; the receipt and proof of delivery do not).
 SEALED_KINDS = frozenset({DocKind.ACCEPTANCE, DocKind.CORRECTION, DocKind.REFUSAL, DocKind.SPECIAL_PROCEDURE,
                           DocKind.EXTENSION, DocKind.APPROVAL, DocKind.DENIAL, DocKind.CERTIFICATE_ORIGINAL,
-                          DocKind.CERTIFICATE_COPY})
+                          DocKind.CERTIFICATE_COPY, DocKind.SITE_VISIT})
 CERTIFICATE_KINDS = frozenset({DocKind.CERTIFICATE_ORIGINAL, DocKind.CERTIFICATE_COPY})
 
 
@@ -154,6 +156,16 @@ class Suspension:
 
 
 @dataclass(frozen=True)
+class SiteVisitFacts:
+    """现场踏勘/核查: when, where, by whom, what is checked — told to the applicant before the visit."""
+
+    day: date
+    place: str
+    inspectors: tuple[str, ...]  # at least two
+    checks: str  # what is checked, one point a line
+
+
+@dataclass(frozen=True)
 class Decision:
     """准予 / 不予行政许可 content."""
 
@@ -222,3 +234,4 @@ class DocumentData:
     delivery: DeliveryFacts | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
     certificate: CertificateContent | None = None
+    site_visit: SiteVisitFacts | None = None

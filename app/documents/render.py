@@ -23,6 +23,7 @@ MODULES: dict[DocKind, str] = {
     DocKind.DELIVERY_PROOF: "delivery_proof",
     DocKind.CERTIFICATE_ORIGINAL: "certificate",
     DocKind.CERTIFICATE_COPY: "certificate",
+    DocKind.SITE_VISIT: "site_visit_notice",
 }
 
 DELIVERY_METHODS = ("直接送达", "留置送达", "邮寄送达", "委托送达", "电子送达", "公告送达")
@@ -186,6 +187,17 @@ def _certificate(doc: DocumentData) -> None:
     _need(not (c.preview and doc.seal is not None), "seal", "证照预览不加盖印章")
 
 
+def _site_visit(doc: DocumentData) -> None:
+    v = doc.site_visit
+    _need(v is not None, "site_visit", "现场核查通知书须载明核查安排")
+    assert v is not None
+    _need(v.day >= doc.issued_on, "site_visit.day", "核查日期不能早于通知日期")
+    _need(v.place.strip(), "site_visit.place", "现场核查通知书须载明核查地点")
+    _need(len({n.strip() for n in v.inspectors if n.strip()}) >= 2, "site_visit.inspectors",
+          "现场核查须由两名以上工作人员进行")
+    _need(v.checks.strip(), "site_visit.checks", "现场核查通知书须载明核查内容")
+
+
 CHECKS: dict[DocKind, Callable[[DocumentData], None]] = {
     DocKind.RECEIPT: _receipt,
     DocKind.ACCEPTANCE: _acceptance,
@@ -198,4 +210,5 @@ CHECKS: dict[DocKind, Callable[[DocumentData], None]] = {
     DocKind.DELIVERY_PROOF: _delivery,
     DocKind.CERTIFICATE_ORIGINAL: _certificate,
     DocKind.CERTIFICATE_COPY: _certificate,
+    DocKind.SITE_VISIT: _site_visit,
 }

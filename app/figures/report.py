@@ -18,6 +18,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from app.cases.ratings import BAD_LEVELS, LEVELS, RatingInfo, bad_reviews
+from app.core import promise_rules
 from app.core.auth import Action, require
 from app.core.context import HALL_TZ, Actor, AppContext
 from app.figures.consultations import ConsultationFigures, consultation_figures
@@ -25,7 +26,7 @@ from app.reference import workdays
 from app.reference.calendar import CalendarError, WorkCalendar
 
 GRANULARITIES = {"day": "日", "week": "周", "month": "月"}
-SPEED_UP_TARGET = 0.5  # seed 002: the promised limit at most half of the legal one
+SPEED_UP_TARGET = promise_rules.SPEED_UP_TARGET  # the promised limit at most half of the legal one
 _LOCAL = "'+8 hours'"  # Beijing time has no daylight saving: SQLite's date() shifts stored UTC by a constant
 
 
@@ -66,7 +67,7 @@ class ItemSpeed:
     @property
     def rate(self) -> float | None:
         """提速率 = 1 − promised / legal (None for items without a legal limit)."""
-        return 1 - self.promised_days / self.legal_days if self.legal_days else None
+        return promise_rules.speed_up_rate(self.legal_days, self.promised_days)
 
 
 @dataclass(frozen=True)

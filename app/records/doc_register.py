@@ -29,7 +29,7 @@ NUMBER_WORDS: dict[DocKind, str] = {
     DocKind.RECEIPT: "收", DocKind.ACCEPTANCE: "受", DocKind.CORRECTION: "补", DocKind.REFUSAL: "不受",
     DocKind.SPECIAL_PROCEDURE: "特", DocKind.EXTENSION: "延", DocKind.APPROVAL: "许", DocKind.DENIAL: "不许",
     DocKind.DELIVERY_PROOF: "送", DocKind.CERTIFICATE_ORIGINAL: "证", DocKind.CERTIFICATE_COPY: "证副",
-    DocKind.CONSULTATION: "询",
+    DocKind.CONSULTATION: "询", DocKind.SITE_VISIT: "查",
 }
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 from app.core.auth import Action, require
 from app.core.context import Actor, AppContext
 from app.core.errors import NotFound
+from app.core.promise_rules import below_target, promise_warning, speed_up_rate
 from db.models import CatalogVersion, Department, Item
 
 PROCESSING_LABELS = {"immediate": "即办件", "promised": "承诺件", "forwarded": "上报件"}
@@ -58,6 +59,11 @@ class ItemSummary:
     promised_days: int
     pinyin_initials: str = ""  # as stored on the item at import (ranking needs no pinyin library)
 
+    @property
+    def below_target(self) -> bool:
+        """Its promise is more than half its legal limit (提速率 < 50 %): the catalog page marks it."""
+        return below_target(self.processing_type, self.legal_days, self.promised_days)
+
 
 @dataclass(frozen=True)
 class ItemGuide:
@@ -96,7 +102,12 @@ class ItemGuide:
     @property
     def speed_up_rate(self) -> float | None:
         """提速率 = 1 − promised / legal (None when there is no legal limit)."""
-        return None if self.legal_days <= 0 else 1 - self.promised_days / self.legal_days
+        return speed_up_rate(self.legal_days, self.promised_days)
+
+    @property
+    def promise_warning(self) -> str | None:
+        """提速率 below the 50 % line, in words (None when the promise meets it)."""
+        return promise_warning(self.code, self.name, self.processing_type, self.legal_days, self.promised_days)
 
 
 def pinyin_keys(name: str) -> tuple[str, str]:
@@ -141,6 +152,12 @@ def search_items(ctx: AppContext, actor: Actor, query: str, limit: int = 200) ->
     if q:
         result.sort(key=lambda it: _rank(it, q))
     return result
+
+
+def slow_promises(ctx: AppContext, actor: Actor) -> list[str]:
+    """The current catalog's items whose promise is more than half the legal limit, as warnings."""
+    return [w for it in search_items(ctx, actor, "", limit=100_000)
+            if (w := promise_warning(it.code, it.name, it.processing_type, it.legal_days, it.promised_days))]
 
 
 def _rank(item: ItemSummary, q: str) -> tuple[int, str]:

@@ -25,7 +25,7 @@ from app.seal.seals import STATUS_LABELS, SealInfo, credential_paths, seal_of_wi
 from db.models import Document, SealAuthorization, SealUse, Setting, Staff, Window
 
 ROUTINE_KINDS = frozenset({DocKind.ACCEPTANCE, DocKind.CORRECTION, DocKind.REFUSAL, DocKind.SPECIAL_PROCEDURE,
-                           DocKind.EXTENSION})
+                           DocKind.EXTENSION, DocKind.SITE_VISIT})  # procedural notices, not decisions
 _signers: dict[str, object] = {}
 _signers_lock = threading.Lock()
 

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from app.cases import site_visits
 from app.cases.case_documents import issue_for_case
 from app.cases.snapshot import case_snapshot
 from app.cases.states import STATE_LABELS, State, check_transition
@@ -192,6 +193,7 @@ def apply_decision(session: Session, ctx: AppContext, actor: Actor | None, case:
         # The state machine allows forwarded → approved / denied for the department's decision, which
         # arrives through sync (record_backoffice_decision) and never passes here.
         raise AppError("forwarded", f"办件 {case.case_no} 已上报部门，须由部门作出决定；窗口在收到部门决定后出具决定书")
+    site_visits.require_results(session, case)  # the result of every site visit is on file before a decision
     if d.outcome == "deny":
         _rights(session)  # refuse before anything is written, not halfway through the document
     target = OUTCOME_STATES[d.outcome]

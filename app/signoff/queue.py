@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import text
 
+from app.cases import site_visits
 from app.cases.states import STATE_LABELS, State
 from app.core.auth import Action, require
 from app.core.context import Actor, AppContext, local_naive
@@ -18,6 +19,8 @@ from app.signoff.decisions import DecisionInput
 from app.signoff.delegations import delegated_items, signing_authority
 from app.signoff.review import SAME_PERSON
 from db.models import DESK_PENDING_SQL
+
+VISIT_PENDING = "现场核查尚未录入结果"
 
 FAR_FUTURE = date(9999, 12, 31)
 
@@ -39,6 +42,7 @@ class QueueRow:
     legal_deadline: date | None
     can_sign: bool
     blocker: str  # why this person may not sign it ("" when they may)
+    site_visit: str = ""  # 现场核查: each visit and its result, one line each (the chief reads it before signing)
 
     @property
     def routine(self) -> bool:
@@ -146,6 +150,7 @@ def signoff_queue(ctx: AppContext, actor: Actor, after: QueueRow | None = None,
             for case_id, staff_id in found:
                 if staff_id is not None:
                     reviewers.setdefault(case_id, set()).add(staff_id)
+        visits = site_visits.page_summaries(s, [r[0] for r in raw])
         authority: dict[str, str] = {}  # per item: the catalog bounds it, not the history
         for r in raw:
             if r[2] not in authority:
@@ -155,12 +160,14 @@ def signoff_queue(ctx: AppContext, actor: Actor, after: QueueRow | None = None,
                 except AppError as exc:
                     authority[r[2]] = exc.message
             reviewed = reviewers.get(r[0], set()) | ({r[10]} if r[10] is not None else set())
-            blocker = authority[r[2]] or (SAME_PERSON if actor.staff_id in reviewed else "")
+            visit, visit_pending = visits.get(r[0], ("", False))
+            blocker = authority[r[2]] or (SAME_PERSON if actor.staff_id in reviewed else "") or (
+                VISIT_PENDING if visit_pending else "")
             event = json.loads(r[9]) if r[9] else None
             data = json.loads(event[1] or "{}").get("decision") if event else None
             rows.append(QueueRow(r[0], r[1], r[2], r[3], r[4], r[5], r[8], _instant(event[0]) if event else None,
                                  DecisionInput(**data) if data else None, _day(r[6]), _day(r[7]), not blocker,
-                                 blocker))
+                                 blocker, visit))
     return rows
 
 

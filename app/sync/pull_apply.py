@@ -19,14 +19,15 @@ from sqlalchemy.orm import Session
 
 from app.core.errors import AppError
 from app.core.faults import fault_point
-from app.sync import doc_fetch, reference_data
+from app.sync import doc_fetch, pull_consultations, pull_site_visits, reference_data
 from app.sync.outbox_push import has_pending
 from app.sync.protocol import Change, parse_day, parse_ts
 from app.sync.pull_review import apply_review
 from db.models import Case, CaseEvent, CaseMaterial, CatalogVersion, Department, Item, Review, Staff, Window
 
-_DAYS = ("clock_start", "notice_due", "promised_deadline", "legal_deadline", "issue_deadline", "printed_promised")
-_INSTANTS = ("received_at", "accepted_at", "decided_at", "closed_at")
+_DAYS = ("clock_start", "notice_due", "promised_deadline", "legal_deadline", "issue_deadline", "printed_promised",
+         "forward_due")
+_INSTANTS = ("received_at", "accepted_at", "decided_at", "closed_at", "forwarded_at")
 _PLAIN = ("state", "item_name", "processing_type", "review_mode", "applicant_kind", "applicant_name",
           "applicant_id_type", "applicant_id_number", "applicant_phone", "applicant_address", "legal_rep",
           "agent_name", "agent_id_type", "agent_id_number", "agent_phone", "legal_days", "promised_days",
@@ -35,6 +36,10 @@ _PLAIN = ("state", "item_name", "processing_type", "review_mode", "applicant_kin
           "decision_content", "decision_validity")
 _DEFAULTS = {"applicant_kind": "person", "applicant_id_type": "", "applicant_id_number": "",
              "processing_type": "promised", "review_mode": "single", "item_name": ""}
+
+
+# Records of the window that are not cases, applied after the page's cases (they name a case).
+_RECORDS = {"consultation": pull_consultations.apply_consultation, "site_visit": pull_site_visits.apply_site_visit}
 
 
 class MissingReference(AppError):
@@ -181,6 +186,13 @@ def apply_page(session: Session, changes: list[Change], at: datetime) -> PageSta
             except KeyError as exc:  # a window or chief this workstation does not know yet
                 raise MissingReference(f"窗口或人员（{exc.args[0]}）") from exc
             stats.applied += 1
+    session.flush()
+    # After the cases: a consultation's link (or a visit) names a case that the same push created around it.
+    for change in sorted(latest.values(), key=lambda c: c.seq):
+        if change.kind in _RECORDS:
+            done = _RECORDS[change.kind](session, change.data, at)
+            stats.applied += done
+            stats.skipped += not done
     session.flush()
     return stats
 

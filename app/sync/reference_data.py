@@ -7,6 +7,7 @@ through the same functions, so there is one path for reference data to enter.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from app.core.promise_rules import catalog_warnings
 from app.reference import workdays
 from app.reference.calendar import DayInfo, DayKind, estimated_days
 from app.reference.catalog import pinyin_keys
@@ -33,6 +35,8 @@ from db.models import (
     Staff,
     Window,
 )
+
+log = logging.getLogger(__name__)
 
 Doc = Mapping[str, Any]
 
@@ -190,6 +194,8 @@ def load_catalog(session: Session, doc: Doc, source: str) -> int:
         ]
         session.add(item)
     session.flush()
+    for warning in catalog_warnings(doc["items"]):  # the catalog page shows them too (slow_promises)
+        log.warning("事项目录 %s：%s", label, warning)
     return version.id
 
 

@@ -25,6 +25,7 @@ from app.documents.data import (
     Party,
     Refusal,
     SealImpression,
+    SiteVisitFacts,
     Suspension,
 )
 from app.records.doc_facts import issuer_for
@@ -108,6 +109,8 @@ def make_samples(ctx: AppContext, outdir: Path, *, name: str = "王䶮", org: st
             (DocKind.DELIVERY_PROOF, {"delivery": DeliveryFacts("准予行政许可决定书", "（见决定书编号）", name,
                                                                 "11010519491231002X", "本人", "直接送达", None,
                                                                 issuer.hall_name, clerk.name)}),
+            (DocKind.SITE_VISIT, {"site_visit": SiteVisitFacts(ctx.today() + timedelta(days=5), party.address,
+                                                               ("李建国", "赵敏"), "经营场所面积与布局\n冷藏冷冻设施设备")}),
         ]
         docs = []
         for kind, extra in plans:

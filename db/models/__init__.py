@@ -37,6 +37,7 @@ from db.models.reference import (
     Staff,
     Window,
 )
+from db.models.site_visits import SiteVisit, SiteVisitPhoto
 from db.models.sync import BlobUpload, CaseCounter, OutboxOp, RemoteDocument, SigningKey, SyncRun
 
 __all__ = [
@@ -47,4 +48,5 @@ __all__ = [
     "OutboxOp", "PrintJob", "Rating", "RemoteDocument", "Review", "Seal", "SealAuthorization", "SealUse", "Setting",
     "Staff", "Suspension", "SigningKey",
     "SyncRun", "Window",
+    "SiteVisit", "SiteVisitPhoto",
 ]

@@ -105,6 +105,7 @@ POLICY = [
     (Action.MANAGE_SETTINGS, False, False, True),
     (Action.SYNC, True, True, True),
     (Action.CONSULT, True, True, False),
+    (Action.SITE_VISIT, True, True, False),  # 现场核查: the window schedules it and records its result
 ]
 
 

@@ -22,7 +22,7 @@ from db.models import Document
 pytestmark = pytest.mark.skipif(not all(shutil.which(t) for t in ("pdfsig", "pdffonts", "pdftotext", "zbarimg")),
                                 reason="poppler-utils and zbar-tools are needed")
 SEALED = ("acceptance_notice", "correction_notice", "refusal_notice", "special_procedure_notice",
-          "extension_notice", "approval_decision", "denial_decision")
+          "extension_notice", "approval_decision", "denial_decision", "site_visit_notice")
 
 
 @pytest.fixture(scope="module")

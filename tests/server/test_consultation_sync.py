@@ -69,3 +69,30 @@ def test_the_server_refuses_a_consultation_by_someone_no_longer_at_the_window(
     refused = status.rejections(ws.ctx)
     assert len(refused) == 1 and refused[0].code == "unknown_actor"
     assert _server_rows(live_server) == {}
+
+
+def test_a_consultation_reaches_the_windows_other_workstation_and_becomes_an_intake_there(
+        live_server: LiveServer, workstations: Callable[[str], Workstation]) -> None:
+    from app.intake.consultations import recent_consultations
+    from db.models import Consultation as LocalConsultation
+
+    a, b = workstations("a"), workstations("b")
+    a.enrol(live_server, enrolment_code(live_server, "W01"))
+    b.enrol(live_server, enrolment_code(live_server, "W01"))
+    a.sign_in("wangyan")
+    b.sign_in("zhangmin")
+    asked = _ask(a, FOOD, HYGIENE, person_name="李娜", person_phone="13900002222")
+    assert a.sync("wangyan").ok and b.sync("zhangmin").ok
+    lines = {line.id: line for line in recent_consultations(b.ctx, b.actor("zhangmin"))}
+    assert asked in lines and lines[asked].staff == "王䶮" and "13900002222" in lines[asked].person
+    assert lines[asked].referral.startswith("B01")  # 首问负责: the referral the first person made, as made
+    # the visitor comes back to b's counter: nothing typed twice, and a sees the link after its next pull
+    begun = intake_start(b.ctx, b.actor("zhangmin"), asked)
+    assert (begun.person_name, begun.item_id) == ("李娜", item_named(b.ctx, FOOD).id)
+    base = complete(item_named(b.ctx, FOOD), person(begun.person_name, phone=begun.person_phone))
+    case = accept_case(b.ctx, b.actor("zhangmin"), IntakeInput(base.item_id, base.applicant, base.materials,
+                                                               consultation_id=asked))
+    assert b.sync("zhangmin").ok and a.sync("wangyan").ok
+    assert _server_rows(live_server)[asked].case_no == case.case_no
+    with a.ctx.read() as s:
+        assert s.get(LocalConsultation, asked).case_id == case.case_id

@@ -128,7 +128,11 @@ def test_the_server_imports_nothing_of_the_client_but_the_protocol() -> None:
             elif isinstance(node, ast.Import):
                 found.update(a.name for a in node.names)
     client_side = {m for m in found if m.split(".")[0] in ("app", "db", "ui")}
-    assert client_side == {"app.sync.protocol", "app.core.text_rules"}  # the one text rule both sides apply
+    # the one text rule both sides apply, and the catalog's 50 % line (#21 part 5)
+    assert client_side == {"app.sync.protocol", "app.core.text_rules", "app.core.promise_rules"}
+    rules = ast.parse((ROOT / "app" / "core" / "promise_rules.py").read_text(encoding="utf-8"))
+    assert {n.module for n in ast.walk(rules) if isinstance(n, ast.ImportFrom)} <= {
+        "__future__", "collections.abc", "typing"}  # stdlib only
     protocol = ast.parse((ROOT / "app" / "sync" / "protocol.py").read_text(encoding="utf-8"))
     imported = {n.module for n in ast.walk(protocol) if isinstance(n, ast.ImportFrom)} | {
         a.name for n in ast.walk(protocol) if isinstance(n, ast.Import) for a in n.names}
@@ -137,3 +141,25 @@ def test_the_server_imports_nothing_of_the_client_but_the_protocol() -> None:
     imported = {n.module for n in ast.walk(rules) if isinstance(n, ast.ImportFrom)} | {
         a.name for n in ast.walk(rules) if isinstance(n, ast.Import) for a in n.names}
     assert imported <= {"__future__", "math", "re", "typing"}  # stdlib only
+
+
+def test_a_catalog_import_warns_on_a_promise_over_half_the_legal_limit(
+        sqlite_db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from server.models import AdminEvent
+
+    seed_demo(sqlite_db, Clock())
+    items = json.loads((ROOT / "resources" / "demo" / "items.json").read_text(encoding="utf-8"))
+    items["version"] = "2027.02"
+    for it in items["items"]:
+        if it["name"] == "药品零售许可":
+            it["promised_days"] = 15  # of a legal 20: 提速率 25 %
+    (tmp_path / "items.json").write_text(json.dumps(items, ensure_ascii=False), encoding="utf-8")
+    assert run(["--db", sqlite_db, "catalog", "import", str(tmp_path / "items.json")]) == 0  # warned, not refused
+    out = capsys.readouterr().out
+    assert "2027.02 已导入并启用" in out
+    warned = [line for line in out.splitlines() if line.startswith("警告")]
+    assert len(warned) == 1 and "药品零售许可" in warned[0] and "提速率 25%" in warned[0]
+    with _session(sqlite_db) as s:
+        event = s.execute(select(AdminEvent).where(AdminEvent.action == "import_catalog")
+                          .order_by(AdminEvent.id.desc())).scalars().first()
+        assert "药品零售许可" in json.loads(event.detail_json)["warnings"][0]

@@ -70,3 +70,52 @@ def test_login_dialog_shows_error_at_password(qtbot: QtBot, ctx: AppContext) -> 
     qtbot.keyClicks(dialog.password, DEMO_PASSWORD)
     qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
     assert dialog.actor is not None and dialog.result() == LoginDialog.DialogCode.Accepted
+
+
+def test_the_catalog_page_warns_on_a_promise_over_half_the_legal_limit(qtbot: QtBot, ctx: AppContext) -> None:
+    from promise_kit import slow_catalog  # the demo catalog with 药品零售许可 promised 15 of 20 days
+
+    from app.sync.reference_data import load_catalog
+
+    actor = login(ctx, _user(ctx, "clerk"), DEMO_PASSWORD)
+    calm = CatalogView(ctx, actor)
+    qtbot.addWidget(calm)
+    assert calm.promise_warning.isHidden()  # the demo catalog keeps every promise
+    with ctx.write("catalog") as s:
+        load_catalog(s, slow_catalog(), "test")
+    view = CatalogView(ctx, actor)
+    qtbot.addWidget(view)
+    assert not view.promise_warning.isHidden()
+    assert "1 个事项" in view.promise_warning.text() and "药品零售许可" in view.promise_warning.text()
+    qtbot.keyClicks(view.search, "yplsxk")  # pinyin initials of 药品零售许可
+    qtbot.waitUntil(lambda: bool(view.model.items) and view.model.items[0].name == "药品零售许可")
+    assert "提速率低于50%" in view.model.data(view.model.index(0, 3))
+    assert "警告" in view.guide.toPlainText() and "提速率 25%" in view.guide.toPlainText()
+
+
+def test_the_figures_mark_each_item_against_the_fifty_percent_line(qtbot: QtBot, ctx: AppContext) -> None:
+    from ow_testkit import at_local, clerk, complete, item_named, set_clock
+    from promise_kit import slow_catalog
+    from sqlalchemy import select
+    from sqlalchemy.orm import selectinload
+
+    from app.intake.outcomes import accept_case
+    from app.sync.reference_data import load_catalog
+    from db.models import CatalogVersion, Item
+    from ui.figures.stats_view import StatsView
+    from ui.widgets.preferences import Preferences
+
+    set_clock(ctx, at_local(2026, 12, 10, 10))
+    accept_case(ctx, clerk(ctx), complete(item_named(ctx, "食品经营许可")))  # 5 of 10 days: 50 %, meets it
+    with ctx.write("catalog") as s:
+        load_catalog(s, slow_catalog(), "test")
+    with ctx.read() as s:  # the new version's item (the old version stays for the cases that cite it)
+        slow = s.execute(select(Item).options(selectinload(Item.materials)).join(CatalogVersion).where(
+            Item.name == "药品零售许可", CatalogVersion.current.is_(True))).scalar_one()
+    accept_case(ctx, clerk(ctx), complete(slow))  # 15 of 20 days: 25 %
+    view = StatsView(ctx, clerk(ctx), Preferences(demo=True))
+    qtbot.addWidget(view)
+    rows = {view.items.item(r, 1).text(): [view.items.item(r, c).text() for c in range(7)]
+            for r in range(view.items.rowCount())}
+    assert rows["食品经营许可"][5:] == ["50%", "达标"]
+    assert rows["药品零售许可"][3:] == ["15", "20", "25%", "低于 50%"]

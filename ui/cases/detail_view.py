@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from html import escape
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from PySide6.QtCore import Qt, QUrl, Signal
@@ -34,6 +35,7 @@ from app.core.context import Actor, AppContext, to_local
 from app.core.errors import AppError
 from app.records.doc_register import void_document
 from ui.cases.dialogs import ExtensionDialog, RatingDialog, ResumeDialog, SuspendDialog, TextDialog
+from ui.cases.site_visit_dialog import SiteVisitDialog
 from ui.printing.document_actions import DocumentPrinter
 from ui.widgets.preferences import Preferences
 from ui.widgets.table_helpers import fill_table, simple_table
@@ -70,6 +72,7 @@ class CaseDetailView(QWidget):
         top.addStretch(1)
         self.buttons: dict[str, QPushButton] = {}
         for key, text, slot in (("suspend", "特别程序…", self.do_suspend), ("extend", "批准延期…", self.do_extend),
+                                ("visit", "现场核查… (Alt+V)", self.do_site_visit),
                                 ("scan", "添加扫描件…", self.do_attach), ("rate", "登记评价…", self.do_rate),
                                 ("reload", "刷新", self.reload)):
             b = QPushButton(text, objectName=f"case_{key}")
@@ -98,6 +101,7 @@ class CaseDetailView(QWidget):
         outer.addWidget(self.tabs, 1)
         self._build_tabs()
         QShortcut(QKeySequence("Esc"), self, activated=self.back.emit)
+        QShortcut(QKeySequence("Alt+V"), self, activated=self.do_site_visit)
 
     def _build_tabs(self) -> None:
         self.timeline = simple_table("caseTimeline", ("时间", "人员", "事项", "状态变化", "原因 / 说明"), 4)
@@ -222,7 +226,8 @@ class CaseDetailView(QWidget):
             f"计时起点 {_d(d.clock_start)}（当日不计入）　承诺 {d.promised_days} 个工作日，法定 {d.legal_days} 个工作日"
             + (f"，已延期 {d.extension_days} 个工作日" if d.extension_days else "")
             + f"<br>承诺办结日期 <b>{_d(d.promised_deadline)}</b>　法定期限届满日 <b>{_d(d.legal_deadline)}</b>{prov}"
-            + (f"<br>一次性告知期限 {_d(d.notice_due)}" if d.notice_due else "") + _forwarding(d))
+            + (f"<br>一次性告知期限 {_d(d.notice_due)}" if d.notice_due else "") + _forwarding(d)
+            + "".join(f"<br>{escape(v.summary)}（计入办理期限）" for v in d.site_visits))
         fill_table(self.ratings, [(st.stage_label, st.text, st.rating.comment if st.rating else "",
                               st.rating.channel_label if st.rating else "", _d(st.rating.at) if st.rating else "",
                               st.rating.entered_by if st.rating else "",
@@ -237,6 +242,8 @@ class CaseDetailView(QWidget):
             suspended or d.state in ("accepted", "under_review")))
         self.buttons["extend"].setEnabled(may(self.actor, Action.APPROVE_EXTENSION) and not d.extension_days and (
             d.state in ("accepted", "under_review", "awaiting_signoff", "forwarded", "suspended")))
+        self.buttons["visit"].setEnabled(may(self.actor, Action.SITE_VISIT) and d.site_visit_needed and (
+            d.state in ("accepted", "under_review") or any(v.result is None for v in d.site_visits)))
         self.buttons["scan"].setEnabled(may(self.actor, Action.INTAKE))
         self.buttons["rate"].setEnabled(may(self.actor, Action.RECORD_RATING)
                                         and any(st.rating is None for st in d.ratings))
@@ -299,6 +306,16 @@ class CaseDetailView(QWidget):
             case_id = self.detail.id
             self._dialog(TextDialog("已告知申请人新的承诺办结日期", "告知方式", "确认", lambda how: acknowledge_moved_deadline(
                 self.ctx, self.actor, case_id, how), "how", "如：2026-11-20 电话告知申请人本人", self))
+
+    def do_site_visit(self) -> None:
+        """Schedule the visit (its notice is printed) or record its result; the dialog runs the core off the UI thread."""
+        d = self.detail
+        if d is None or not self.buttons["visit"].isEnabled():
+            return
+        self.visit_dialog = dialog = SiteVisitDialog(self.ctx, self.actor, d.id, d.site_visits, self)
+        dialog.done.connect(lambda info: self._after(SimpleNamespace(
+            document_ids=(info.notice_document_id,) if info.result is None else ())))
+        dialog.open()
 
     def do_attach(self, paths: Sequence[str] | None = None) -> None:
         if self.detail is None:

@@ -8,6 +8,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QSplitter,
     QTableView,
@@ -24,6 +25,7 @@ from app.reference.catalog import (
     ItemSummary,
     get_item,
     search_items,
+    slow_promises,
 )
 
 Index = QModelIndex | QPersistentModelIndex
@@ -53,8 +55,9 @@ class ItemTableModel(QAbstractTableModel):
         if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
             return None
         it = self.items[index.row()]
+        slow = " ⚠提速率低于50%" if it.below_target else ""
         return (it.name, PROCESSING_LABELS.get(it.processing_type, ""), REVIEW_LABELS.get(it.review_mode, ""),
-                f"{it.promised_days} / {it.legal_days} 日", it.code)[index.column()]
+                f"{it.promised_days} / {it.legal_days} 日{slow}", it.code)[index.column()]
 
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
                    role: int = Qt.ItemDataRole.DisplayRole) -> object:
@@ -76,6 +79,8 @@ def guide_html(g: ItemGuide) -> str:
     rate = f"（提速 {g.speed_up_rate:.0%}）" if g.speed_up_rate is not None else ""
     limits = (f"法定 {g.legal_days} 个工作日，承诺 {g.promised_days} 个工作日{rate}" if g.legal_days
               else "当场办结")
+    if g.promise_warning:
+        limits += f"<br><b style='color:#b00020'>警告：{e(g.promise_warning)}</b>"
     specials = "；".join(x for x in ("需现场踏勘" if g.site_visit else "",
                                      "需专家评审（时间不计入办理时限）" if g.expert_review else "") if x) or "无"
     return f"""
@@ -127,6 +132,14 @@ class CatalogView(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.search)
         layout.addLayout(top)
+        # 二七区: 提速率不得低于50% — the catalog's own promises, checked at every import and shown here.
+        warnings = slow_promises(ctx, actor)
+        self.promise_warning = QLabel(objectName="catalogPromiseWarning", wordWrap=True)
+        self.promise_warning.setStyleSheet("color:#b00020")
+        self.promise_warning.setText(f"{len(warnings)} 个事项的承诺时限超过法定时限的一半（提速率低于 50%）：\n"
+                                     + "\n".join(warnings))
+        self.promise_warning.setVisible(bool(warnings))
+        layout.addWidget(self.promise_warning)
         layout.addWidget(split)
         # Debounce typing: one query per pause, not per keystroke.
         self._debounce = QTimer(self, singleShot=True, interval=150)

@@ -97,7 +97,7 @@ class StatsView(QWidget):
         outer.addWidget(split, 3)
         self.tabs = QTabWidget(objectName="statsTabs")
         self.table = simple_table("statsTable", [t for _k, t in COLUMNS], 0)
-        self.items = simple_table("statsItems", ("事项编码", "事项名称", "受理件数", "承诺", "法定", "提速率"), 1)
+        self.items = simple_table("statsItems", ("事项编码", "事项名称", "受理件数", "承诺", "法定", "提速率", "对照 50%"), 1)
         bad_page = QWidget()
         lay = QVBoxLayout(bad_page)
         self.bad = simple_table("statsBad", ("受理编号", "申请人", "事项", "环节", "评价", "意见", "整改期限", "整改情况"), 5)
@@ -163,7 +163,9 @@ class StatsView(QWidget):
         keys = [k for k, _t in COLUMNS]
         fill_table(self.table, [[_fmt(k, v) for k, v in zip(keys, row, strict=True)] for row in rows_of(f)])
         fill_table(self.items, [(i.item_code, i.item_name, i.accepted, i.promised_days, i.legal_days,
-                            f"{i.rate:.0%}" if i.rate is not None else "—") for i in f.items])
+                            f"{i.rate:.0%}" if i.rate is not None else "—",
+                            "—" if i.rate is None else "达标" if i.rate >= SPEED_UP_TARGET else "低于 50%")
+                           for i in f.items])
         c = f.consultations
         fill_table(self.consults, [(x.key, x.name, x.consultations, x.referred, x.applied)
                                    for x in ((*c.per_window, *c.per_item) if c else ())])

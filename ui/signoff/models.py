@@ -85,15 +85,24 @@ class DeskModel(_RowsModel[DeskRow]):
 
 
 class QueueModel(_RowsModel[QueueRow]):
-    HEADERS = ("受理编号", "事项", "申请人", "办件类型", "审查人", "拟办", "承诺办结", "法定期限", "签批")
+    HEADERS = ("受理编号", "事项", "申请人", "办件类型", "审查人", "拟办", "现场核查", "承诺办结", "法定期限", "签批")
 
     def cells(self, r: QueueRow) -> tuple[Any, ...]:
         proposal = "—" if r.proposal is None else ("拟准予" if r.proposal.outcome == "approve" else "拟不予许可")
         return (r.case_no, r.item_name, r.applicant_name, PROCESSING_LABELS.get(r.processing_type, ""),
-                r.reviewer_name, proposal, r.promised_deadline, r.legal_deadline, "可签批" if r.can_sign else r.blocker)
+                r.reviewer_name, proposal, _visit_cell(r.site_visit), r.promised_deadline, r.legal_deadline,
+                "可签批" if r.can_sign else r.blocker)
 
     def deadlines(self, r: QueueRow) -> tuple[date | None, date | None]:
         return r.promised_deadline, r.legal_deadline
+
+
+def _visit_cell(summary: str) -> str:
+    """The last visit's result in a word for the column (the whole line is in the sign-off dialog)."""
+    if not summary:
+        return "—"
+    last = summary.splitlines()[-1]
+    return last.split("：", 1)[1].split("；", 1)[0] if "：" in last else last
 
 
 def sorted_proxy(model: QAbstractTableModel) -> QSortFilterProxyModel:

@@ -44,11 +44,13 @@ class ReviewDialog(QDialog):
         super().__init__(parent)
         title, button, opinion_label = MODES[mode]
         self.mode = mode
-        self.setWindowTitle(f"{title} — {case_title}")
+        self.setWindowTitle(f"{title} — {case_title.splitlines()[0]}")
         self.setMinimumWidth(620)
         self.errors = FieldErrors()
         layout = QVBoxLayout(self)
-        head = QLabel(f"<b>{escape(case_title)}</b>")
+        first, *more = case_title.splitlines()  # further lines: what the chief reads first (the site visit)
+        head = QLabel(f"<b>{escape(first)}</b>" + "".join(f"<br>{escape(line)}" for line in more),
+                      objectName="reviewCaseTitle")
         head.setWordWrap(True)
         layout.addWidget(head)
         if proposal is not None and mode == "signoff":
@@ -167,7 +169,7 @@ class OpinionDialog(QDialog):
 
     def __init__(self, title: str, case_title: str, button: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"{title} — {case_title}")
+        self.setWindowTitle(f"{title} — {case_title.splitlines()[0]}")
         self.setMinimumWidth(480)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(f"{escape(title)}意见："))

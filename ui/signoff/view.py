@@ -288,8 +288,9 @@ class SignoffView(QWidget):
         if not row.can_sign:
             self.say(f"{row.case_no}：{row.blocker}")
             return
-        self.dialog = dialog = ReviewDialog("signoff", f"{row.case_no} {row.item_name}（{row.applicant_name}）",
-                                            self.hall, row.proposal, row.reviewer_name, self)
+        # The chief reads the site visit's result before signing (DOMAIN: on file before sign-off).
+        title = f"{row.case_no} {row.item_name}（{row.applicant_name}）" + (f"\n{row.site_visit}" if row.site_visit else "")
+        self.dialog = dialog = ReviewDialog("signoff", title, self.hall, row.proposal, row.reviewer_name, self)
         dialog.submitted.connect(lambda d: self._then_seal(
             dialog, "准予行政许可决定书" if d.outcome == "approve" else "不予行政许可决定书", "正在签发并用印…",
             lambda d, pw: sign_off(self.ctx, self.actor, row.case_id, d, custodian_password=pw), d))
