@@ -222,3 +222,4 @@ class DocumentData:
     delivery: DeliveryFacts | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
     certificate: CertificateContent | None = None
+    sample: bool = False  # a 样张 for template review: sample number and seal, marked on every page (sample_mark)

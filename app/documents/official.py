@@ -9,6 +9,7 @@ from functools import cache
 from io import BytesIO
 from typing import Any
 
+from app.documents import sample_mark
 from app.documents.data import KIND_TITLES, DocumentData, SealImpression
 from app.documents.fonts import FontChain
 from app.documents.legal_text import SIGN_RECEIPT, cn_date
@@ -347,9 +348,12 @@ def _laid_out(doc: DocumentData, make_story: Callable[[], list[Any]], chain: Fon
             bottomMargin=BOTTOM, title=f"{KIND_TITLES[doc.kind]} {doc.number}",
             author=doc.issuer.department_name, subject=f"受理编号 {doc.case.case_no}", creator="OneWindow",
             initialFontName=chain.main,  # reportlab's default Helvetica would be named and not embedded
+            keywords=sample_mark.KEYWORD if doc.sample else "",
         )
 
         def on_page(c: Any, d: Any, pages: int = total) -> None:
+            if doc.sample:  # first, so the page's text and seal are drawn over it
+                sample_mark.draw_sample_mark(c, chain, PAGE_W, PAGE_H)
             if d.page == 1 and first_page is not None:
                 first_page(c)
             if pages > 1:
