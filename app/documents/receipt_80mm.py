@@ -52,6 +52,8 @@ def render(doc: DocumentData, chain: FontChain) -> bytes:
     chain.check_all(fields(doc))
     blocks = _blocks(doc, chain)
     top, bottom = 5 * MM, 10 * MM  # the bottom margin leaves room for the cutter
+    if doc.sample:
+        top += 4 * MM  # room for the sample's head line above the hall's name
     height = top + bottom + sum(b.height for b in blocks)
     buf = BytesIO()
     c = make_canvas(buf, (PAGE_W, height), chain)

@@ -102,19 +102,19 @@ def timeline(cal: WorkCalendar, today: date, promised_days: int, legal_days: int
 
 
 def _materials(item: Item, t: Timeline, problems: bool, agent: bool) -> tuple[MaterialLine, ...]:
-    """Every paper handed over (originals checked), the last one on a written promise if the catalog allows;
-    or (the one-time notice) one missing, one defective and one accepted on a promise. The power of
-    attorney only when someone acts for the applicant."""
+    """Every paper handed over (originals checked), the last one the catalog lets wait on a written promise;
+    for the one-time notice also one missing and one defective. The power of attorney only when someone
+    acts for the applicant."""
     lines = []
     papers = [m for m in item.materials if agent or not for_agent(m.name)]
-    last = max((m.seq for m in papers), default=0)
+    deferred = max((m.seq for m in papers if m.may_defer), default=0)  # the catalog says which may wait
     for m in papers:
         status, defect = "received", ""
         if problems and m.seq == 2:
             status, defect = "missing", "未提交。须提交营业执照复印件一份，加盖公章"
         elif problems and m.seq == 3:
             status, defect = "defective", "身份证复印件模糊不清，无法辨认号码。须提交清晰的正反面复印件"
-        elif m.seq == last and (problems or m.may_defer):
+        elif m.seq == deferred:
             status = "deferred"
         lines.append(MaterialLine(m.seq, m.name, FORM_LABELS.get(m.form, m.form), m.copies, status,
                                   m.copies if status == "received" else 0,

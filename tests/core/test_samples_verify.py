@@ -253,3 +253,21 @@ def test_seal_sealed_away_later_does_not_undo_earlier_documents(ctx: AppContext)
         for seal in s.execute(select(Seal)).scalars():
             seal.status_changed_at = signed - timedelta(days=30)  # sealed away before it was signed
     assert not verify_pdf(ctx, pdf).ok
+
+
+def test_the_power_of_attorney_only_with_an_agent_and_a_company_fits_one_sheet(run: dict[str, Any],
+                                                                                tmp_path: Path) -> None:
+    from app.documents.render import render
+
+    assert "授权委托书" not in _text(run["out"] / "acceptance_notice.pdf")  # a person applying in person
+    ctx = open_data_dir(run["root"], demo=True)
+    set_clock(ctx, SATURDAY)
+    try:
+        docs = sample_documents(ctx, name=NAME, org="云岫市𠮷野家餐饮管理有限公司江滨大道第一分店")
+    finally:
+        ctx.dispose()
+    notice = next(d for d in docs if d.kind == DocKind.ACCEPTANCE)
+    assert any(m.name.startswith("授权委托书") for m in notice.case.materials)  # the company sends 李𠮷
+    pdf = tmp_path / "org.pdf"
+    pdf.write_bytes(render(notice))
+    assert _pages(pdf) == 1 and "李𠮷" in _text(pdf) and "样张" in _text(pdf)
