@@ -25,6 +25,8 @@ from app.certificates.kinds import CertType, type_of
 from app.certificates.terms import decided_fields
 from app.core.context import AppContext
 from app.core.masking import mask_id
+from app.documents.consultation_notice import ConsultationNotice
+from app.documents.consultation_notice import render as render_consultation
 from app.documents.data import (
     CaseFacts,
     CertificateContent,
@@ -42,6 +44,7 @@ from app.documents.data import (
 from app.documents.legal_text import cn_date
 from app.documents.render import render
 from app.documents.sample_mark import SAMPLE_PURPOSE, SAMPLE_SEAL_CODE, sample_number
+from app.intake.consultations import notice_item
 from app.records.doc_facts import issuer_for
 from app.reference.calendar import WorkCalendar
 from app.reference.catalog import FORM_LABELS, for_agent
@@ -227,6 +230,29 @@ def _documents(issuer: Issuer, case: CaseFacts, correcting: CaseFacts, t: Timeli
     return docs
 
 
+def sample_consultation(ctx: AppContext, *, name: str = "王䶮") -> ConsultationNotice:
+    """The 一次性告知单 of a visitor who asked about the food licence (this window) and an item of another
+    department (named with its window, as a referral); read only."""
+    with ctx.read() as s:
+        item = s.execute(select(Item).where(Item.name == SAMPLE_ITEM)).scalars().first()
+        assert item is not None, "the hall's catalog has no 食品经营许可"
+        window = s.execute(select(Window).where(Window.department_id == item.department_id).order_by(Window.id)
+                           ).scalars().first()
+        assert window is not None
+        items = [notice_item(item, window, True)]
+        other = s.execute(select(Item).where(Item.department_id != item.department_id, Item.active.is_(True))
+                          .order_by(Item.id)).scalars().first()
+        if other is not None:
+            elsewhere = s.execute(select(Window).where(Window.department_id == other.department_id)
+                                  .order_by(Window.id)).scalars().first()
+            items.append(notice_item(other, elsewhere, False))
+        issuer, _short = issuer_for(s, window.id)
+        staff = _staff(s, window.id, "clerk")
+        assert staff is not None
+        return ConsultationNotice(sample_number(11), _workday_on_or_before(current_calendar(s), ctx.today()), issuer,
+                                  name, staff.name, staff.phone or window.phone, "", tuple(items), sample=True)
+
+
 def make_samples(ctx: AppContext, outdir: Path, *, name: str = "王䶮", org: str = "") -> list[Path]:
     """Render every sample into outdir as KIND.pdf; nothing is written anywhere else."""
     outdir.mkdir(parents=True, exist_ok=True)
@@ -235,4 +261,6 @@ def make_samples(ctx: AppContext, outdir: Path, *, name: str = "王䶮", org: st
         target = outdir / f"{data.kind}.pdf"
         target.write_bytes(render(data))
         written.append(target)
-    return written
+    target = outdir / f"{DocKind.CONSULTATION}.pdf"
+    target.write_bytes(render_consultation(sample_consultation(ctx, name=name)))
+    return [*written, target]
