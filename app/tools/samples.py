@@ -128,11 +128,11 @@ def _materials(item: Item, t: Timeline, problems: bool, agent: bool) -> tuple[Ma
 
 def _party(name: str, org: str) -> Party:
     if org:
-        return Party("org", org, "统一社会信用代码", "91350100M000100Y43", "0589-87001234", "云岫市滨江路 188 号",
+        return Party("org", org, "统一社会信用代码", "91350100M000100Y43", "0589-87001234", "云岫市滨江路188号",
                      legal_rep=name, agent_name="李𠮷", agent_id_label="居民身份证",
                      agent_id_number="11010519491231002X", agent_phone="13905890017")
     return Party("person", name, "居民身份证", "11010519491231002X", "13800005678",
-                 "云岫市凤栖街道桂花巷 12 号 3 幢 2 单元 501 室")
+                 "云岫市凤栖街道桂花巷12号3幢2单元501室")
 
 
 def _certificate(ctype: CertType, copy: str, number: str, party: Party, chief: str, base_url: str,
