@@ -210,7 +210,7 @@ def _documents(issuer: Issuer, case: CaseFacts, correcting: CaseFacts, t: Timeli
         doc(DocKind.CORRECTION, t.received, 3, case=correcting, notice_due_days=5),
         doc(DocKind.REFUSAL, t.received, 4, case=replace(case, accepted_at=None), refusal=REFUSAL),
         doc(DocKind.SPECIAL_PROCEDURE, t.special_notice, 5, suspension=Suspension(
-            "专家评审", "经营场所涉及高风险食品品种，需组织专家评审", 10, t.special_start, chief, t.special_deadline,
+            "专家评审", "申请经营的冷藏冷冻食品需对贮存工艺和温控设施进行技术评审", 10, t.special_start, chief, t.special_deadline,
             "《中华人民共和国行政许可法》第四十五条")),
         doc(DocKind.EXTENSION, t.legal, 6, suspension=Suspension(
             "延期", "现场核查发现需补充检测报告，法定期限内不能作出决定", 10, None, chief, t.extension_deadline,
