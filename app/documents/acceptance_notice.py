@@ -28,10 +28,18 @@ def fields(doc: DocumentData) -> dict[str, str]:
     return o.base_fields(doc)
 
 
+# Tried in order until the notice fits one sheet (body pt, table pt, line spacing): 小四 with 五号 tables holds
+# an ordinary case; a long list (about ten materials with long names) takes the tighter ones.
+FITS = ((12, 10.5, 1.6), (12, 10.5, 1.4), (10.5, 9, 1.3), (10.5, 9, 1.2))
+
+
 def render(doc: DocumentData, chain: FontChain) -> bytes:
+    """The notice the applicant signs at its foot: one sheet whenever the list allows (seal and signature
+    never on a page of their own), the tightest layout breaking over pages only for a very long list."""
     chain.check_all(fields(doc))
-    st = o.make_styles(chain, o.CELL_PT)  # 小四: the notice is mostly table and must fit one sheet
-    return o.build(doc, lambda: _story(doc, st, chain), chain, first_page=lambda c: _barcode(c, doc, chain))
+    styles = [o.make_styles(chain, body, cell_pt=cell, spacing=spacing) for body, cell, spacing in FITS]
+    stories = [lambda st=st: _story(doc, st, chain) for st in styles]
+    return o.build_fitted(doc, stories, chain, first_page=lambda c: _barcode(c, doc, chain))
 
 
 def _barcode(c: Any, doc: DocumentData, chain: FontChain) -> None:
@@ -51,20 +59,20 @@ def _limit(days: int, deadline: Any, provisional: bool) -> str:
     return text
 
 
-def _rows(doc: DocumentData, chain: FontChain) -> list[tuple[str, ...]]:
+def _rows(doc: DocumentData, st: o.Styles, chain: FontChain) -> list[tuple[str, ...]]:
     c, i, a = doc.case, doc.issuer, doc.case.applicant
-    # The ID's kind is the label of its number (居民身份证 / 统一社会信用代码 …): one row, not two,
-    # unless the name is too long for half a row.
-    if chain.string_width(a.name, o.CELL_PT) <= 2 * LABEL_MM * MM:
-        rows: list[tuple[str, ...]] = [("申请人", a.name, a.id_label, a.id_number)]
-    else:
-        rows = [("申请人", a.name), (a.id_label, a.id_number)]
+    # The ID's kind is the label of its number (居民身份证 / 统一社会信用代码 …). Pairs go two to a row; a name
+    # too long for half a row takes a row of its own, and the pairs after it close up (the sheet is tight).
+    pairs = [(a.id_label, a.id_number)]
     if a.legal_rep:
-        rows.append(("法定代表人", a.legal_rep, "联系电话", a.phone))
-        if a.address:
-            rows.append(("联系地址", a.address))
+        pairs.append(("法定代表人", a.legal_rep))
+    pairs += [("联系电话", a.phone), ("联系地址", a.address)]
+    if chain.string_width(a.name, st.cell.fontSize) <= 2 * LABEL_MM * MM:
+        pairs.insert(0, ("申请人", a.name))
+        rows: list[tuple[str, ...]] = []
     else:
-        rows.append(("联系电话", a.phone, "联系地址", a.address))
+        rows = [("申请人", a.name)]
+    rows += [(*pairs[k], *pairs[k + 1]) if k + 1 < len(pairs) else pairs[k] for k in range(0, len(pairs), 2)]
     if a.agent_name:
         rows.append(("代理人", f"{a.agent_name}（{a.agent_id_label} {a.agent_id_number}，电话 {a.agent_phone}）"))
     fee = c.fee + (f"（依据：{c.fee_basis}）" if c.fee_basis else "")
@@ -94,7 +102,7 @@ def material_note(m: MaterialLine) -> str:
         notes.append("原件已核验")
     if m.status == "deferred":
         notes.append("容缺受理" + (f"\n{cn_date(m.deferred_due)}前补交" if m.deferred_due else ""))
-    return "；".join(notes)
+    return "\n".join(notes)  # each note on a line of its own: a narrow cell would split them mid-word
 
 
 def _materials(doc: DocumentData, st: o.Styles, chain: FontChain) -> Any:
@@ -103,7 +111,9 @@ def _materials(doc: DocumentData, st: o.Styles, chain: FontChain) -> Any:
     for m in doc.case.materials:
         rows.append([str(m.seq), m.name, m.form_label, f"{m.copies_received}/{m.copies_required}",
                      material_note(m)])
-    widths = [14 * MM, 68 * MM, 30 * MM, 14 * MM, o.FRAME_W - 126 * MM]
+    # 形式 as wide as 原件及复印件 on one line; the names take what is left after a two-line 备注.
+    form_w = chain.string_width("原件及复印件", st.cell.fontSize) + 2 * 4 + st.cell.fontSize / 2
+    widths = [11 * MM, o.FRAME_W - 58 * MM - form_w, form_w, 11 * MM, 36 * MM]
     return o.grid(rows, widths, chain, st, centred=(0, 2, 3))
 
 
@@ -116,7 +126,8 @@ def _story(doc: DocumentData, st: o.Styles, chain: FontChain) -> list[Any]:
         opening = (f"{o.you(doc)}于{cn_date(c.received_at)}提交的{c.item_name}申请，经审查，申请材料齐全、"
                    f"符合法定形式。根据{BASIS_ACCEPT}的规定，本机关决定予以受理。")
     story.append(o.paragraph(opening, st.body, chain))
-    story += [o.kv_table(_rows(doc, chain), chain, st, label_mm=LABEL_MM), o.spacer(2)]
+    story += [o.kv_table(_rows(doc, st, chain), chain, st, label_mm=LABEL_MM),
+              o.spacer(2 if st.size >= o.CELL_PT else 1)]
     excluded = ACCEPTANCE_EXCLUDED
     if c.deadline_provisional:
         excluded += PROVISIONAL

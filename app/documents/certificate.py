@@ -13,6 +13,7 @@ from io import BytesIO
 from typing import Any
 
 from app.core.errors import ValidationError
+from app.documents import sample_mark
 from app.documents.data import CERTIFICATE_KINDS, DocKind, DocumentData
 from app.documents.fonts import FontChain, make_canvas
 from app.documents.legal_text import cn_date
@@ -120,6 +121,9 @@ def render(doc: DocumentData, chain: FontChain) -> bytes:
     _issuer(cv, chain, lay, doc)
     if c.preview:
         _watermark(cv, chain, lay)
+    if doc.sample:
+        cv.setKeywords(sample_mark.KEYWORD)
+        sample_mark.draw_sample_mark(cv, chain, *lay.size)
     cv.showPage()
     cv.save()
     return buf.getvalue()

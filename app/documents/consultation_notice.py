@@ -16,6 +16,7 @@ from typing import Any
 
 from app.core.errors import ValidationError
 from app.documents import official as o
+from app.documents import sample_mark
 from app.documents.data import Issuer
 from app.documents.fonts import FontChain, default_chain
 from app.documents.legal_text import cn_date
@@ -66,6 +67,7 @@ class ConsultationNotice:
     staff_phone: str
     answer: str
     items: tuple[NoticeItem, ...]
+    sample: bool = False  # a 样张 for template review (sample_mark)
 
 
 def fields(doc: ConsultationNotice) -> dict[str, str]:
@@ -88,6 +90,8 @@ def validate(doc: ConsultationNotice) -> None:
         raise ValidationError("number", "告知单编号不能为空")
     if not doc.staff_name.strip():
         raise ValidationError("staff_name", "首问责任人不能为空")
+    if doc.sample != sample_mark.is_sample_number(doc.number):
+        raise ValidationError("number", "样张须使用样张编号" if doc.sample else "样张编号只能用于样张")
 
 
 def render(doc: ConsultationNotice, chain: FontChain | None = None) -> bytes:
@@ -173,8 +177,14 @@ def _build(doc: ConsultationNotice, chain: FontChain, size: float, conditions: b
     margin = MARGIN
     tpl = BaseDocTemplate(buf, pagesize=(o.PAGE_W, o.PAGE_H), leftMargin=margin, rightMargin=margin,
                           topMargin=margin, bottomMargin=margin, title=f"{TITLE} {doc.number}",
-                          author=doc.issuer.department_name, creator="OneWindow", initialFontName=chain.main)
+                          author=doc.issuer.department_name, creator="OneWindow", initialFontName=chain.main,
+                          keywords=sample_mark.KEYWORD if doc.sample else "")
     frame = Frame(margin, margin, o.PAGE_W - 2 * margin, o.PAGE_H - 2 * margin, 0, 0, 0, 0, id="body")
-    tpl.addPageTemplates([PageTemplate("page", [frame])])
+
+    def on_page(c: Any, _doc: Any) -> None:
+        if doc.sample:
+            sample_mark.draw_sample_mark(c, chain, o.PAGE_W, o.PAGE_H)
+
+    tpl.addPageTemplates([PageTemplate("page", [frame], onPage=on_page)])
     tpl.build(_story(doc, chain, size, conditions))
     return buf.getvalue(), tpl.page

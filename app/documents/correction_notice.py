@@ -41,8 +41,10 @@ def render(doc: DocumentData, chain: FontChain) -> bytes:
 def _table(doc: DocumentData, st: o.Styles, chain: FontChain) -> Any:
     rows = [["序号", "材料名称", "情形", "存在的问题及补正要求", "提交形式"]]
     for k, m in enumerate(lines_to_correct(doc), 1):
-        rows.append([str(k), m.name, SITUATION[m.status], requirement(m), f"{m.form_label}{m.copies_required}份"])
-    widths = [12 * MM, 50 * MM, 21 * MM, 54 * MM, o.FRAME_W - 137 * MM]
+        # form and copies on lines of their own: "原件及复印件" must not break inside the word
+        rows.append([str(k), m.name, SITUATION[m.status], requirement(m), f"{m.form_label}\n{m.copies_required}份"])
+    form_w = chain.string_width("原件及复印件", st.cell.fontSize) + 2 * 4 + 2  # the cell's padding, a little air
+    widths = [12 * MM, 47 * MM, 20 * MM, o.FRAME_W - 79 * MM - form_w, form_w]
     return o.grid(rows, widths, chain, st, centred=(0, 2, 4))
 
 

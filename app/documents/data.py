@@ -235,3 +235,4 @@ class DocumentData:
     notes: tuple[str, ...] = field(default_factory=tuple)
     certificate: CertificateContent | None = None
     site_visit: SiteVisitFacts | None = None
+    sample: bool = False  # a 样张 for template review: sample number and seal, marked on every page (sample_mark)

@@ -9,6 +9,7 @@ from functools import cache
 from io import BytesIO
 from typing import Any
 
+from app.documents import sample_mark
 from app.documents.data import KIND_TITLES, DocumentData, SealImpression
 from app.documents.fonts import FontChain
 from app.documents.legal_text import SIGN_RECEIPT, cn_date
@@ -43,30 +44,38 @@ class Styles:
     cell: Any
     cell_centre: Any
     issuer: Any
+    pad: tuple[float, float] = (2, 4)  # a ruled cell's padding above and below its text
 
 
-def make_styles(chain: FontChain, size: float = BODY_PT) -> Styles:
-    """Styles for a body size: 四号 (14 pt) for letters, 小四 (12 pt) for a notice that is mostly table."""
+def make_styles(chain: FontChain, size: float = BODY_PT, *, cell_pt: float = CELL_PT,
+                spacing: float = 1.75) -> Styles:
+    """Styles for a body size: 四号 (14 pt) for letters, 小四 (12 pt) for a notice that is mostly table.
+
+    A one-sheet form that must hold a long list (the acceptance notice) asks for smaller cells (五号 10.5 pt)
+    and closer lines; `spacing` is the body's leading as a multiple of its size.
+    """
 
     def style(name: str, sz: float, leading: float, **kw: Any) -> Any:
         return para_style(f"ow-{name}-{sz}", sz, leading, chain=chain, **kw)
 
-    leading = round(size * 1.75)
+    leading = round(size * spacing)
     # Left-aligned cells end half an em short: the splitter hangs closing punctuation past the line end,
     # and in a table it would run over the rule into the next cell.
-    cell = {"rightIndent": CELL_PT / 2}
+    cell = {"rightIndent": cell_pt / 2}
+    cell_leading = round(cell_pt * 1.25)
     return Styles(
         size=size,
         leading=leading,
-        title=style("title", TITLE_PT, 30, alignment=1, spaceAfter=4),
+        title=style("title", TITLE_PT, 30 if spacing >= 1.5 else 26, alignment=1, spaceAfter=4),
         number=style("number", size, leading, alignment=2),
         ref=style("ref", size, leading, alignment=0),
         salutation=style("salutation", size, leading, alignment=0, spaceBefore=4, spaceAfter=2),
         body=style("body", size, leading, first_line_indent=2 * size, spaceAfter=2),
         plain=style("plain", size, leading, alignment=0, spaceAfter=2),
-        cell=style("cell", CELL_PT, 15, alignment=0, **cell),
-        cell_centre=style("cell-centre", CELL_PT, 15, alignment=1),
+        cell=style("cell", cell_pt, cell_leading, alignment=0, **cell),
+        cell_centre=style("cell-centre", cell_pt, cell_leading, alignment=1),
         issuer=style("issuer", size, leading, alignment=1),
+        pad=(2, 4) if cell_pt >= CELL_PT else (1, 3) if cell_pt >= 10.5 else (1, 2),
     )
 
 
@@ -134,15 +143,15 @@ def _plain_cells(chain: FontChain) -> list[tuple[Any, ...]]:
             ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]
 
 
-def grid_style(chain: FontChain) -> list[tuple[Any, ...]]:
+def grid_style(chain: FontChain, pad: tuple[float, float] = (2, 4)) -> list[tuple[Any, ...]]:
     """Ruled cells. FONT matters although every cell is a Paragraph: Table sets its cell font anyway, and
     its default, Helvetica, would be named in the PDF without being embedded."""
     return [
         ("FONT", (0, 0), (-1, -1), chain.main, CELL_PT),
         ("GRID", (0, 0), (-1, -1), 0.6, (0, 0, 0)),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+        ("TOPPADDING", (0, 0), (-1, -1), pad[0]),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), pad[1]),
         ("LEFTPADDING", (0, 0), (-1, -1), 4),
         ("RIGHTPADDING", (0, 0), (-1, -1), 4),
     ]
@@ -158,7 +167,7 @@ def grid(rows: Sequence[Sequence[str]], widths: Sequence[float], chain: FontChai
          for j, text in enumerate(row)]
         for i, row in enumerate(rows)
     ]
-    return Table(cells, colWidths=list(widths), repeatRows=1, style=grid_style(chain))
+    return Table(cells, colWidths=list(widths), repeatRows=1, style=grid_style(chain, st.pad))
 
 
 def kv_table(rows: Sequence[tuple[str, ...]], chain: FontChain, st: Styles, label_mm: float = 30) -> Any:
@@ -174,7 +183,7 @@ def kv_table(rows: Sequence[tuple[str, ...]], chain: FontChain, st: Styles, labe
             line += ["", ""]
             spans.append(("SPAN", (1, r), (3, r)))
         cells.append(line)
-    return Table(cells, colWidths=[lw, vw, lw, vw], style=[*grid_style(chain), *spans])
+    return Table(cells, colWidths=[lw, vw, lw, vw], style=[*grid_style(chain, st.pad), *spans])
 
 
 def blanks_width(chain: FontChain, parts: Blanks, size: float) -> float:
@@ -312,6 +321,23 @@ def build(doc: DocumentData, make_story: Callable[[], list[Any]], chain: FontCha
 
     The footer sits outside the frame, so adding it never changes where pages break.
     """
+    return _laid_out(doc, make_story, chain, first_page)[0]
+
+
+def build_fitted(doc: DocumentData, stories: Sequence[Callable[[], list[Any]]], chain: FontChain, *,
+                 first_page: Callable[[Any], None] | None = None) -> bytes:
+    """The first of `stories` (each tighter than the one before) that fits one sheet; else the last one,
+    over as many pages as it needs. A form the applicant signs at its foot is one sheet whenever it can be."""
+    pdf = b""
+    for make_story in stories:
+        pdf, pages = _laid_out(doc, make_story, chain, first_page)
+        if pages == 1:
+            break
+    return pdf
+
+
+def _laid_out(doc: DocumentData, make_story: Callable[[], list[Any]], chain: FontChain,
+              first_page: Callable[[Any], None] | None) -> tuple[bytes, int]:
     from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
     total = 1
@@ -322,9 +348,12 @@ def build(doc: DocumentData, make_story: Callable[[], list[Any]], chain: FontCha
             bottomMargin=BOTTOM, title=f"{KIND_TITLES[doc.kind]} {doc.number}",
             author=doc.issuer.department_name, subject=f"受理编号 {doc.case.case_no}", creator="OneWindow",
             initialFontName=chain.main,  # reportlab's default Helvetica would be named and not embedded
+            keywords=sample_mark.KEYWORD if doc.sample else "",
         )
 
         def on_page(c: Any, d: Any, pages: int = total) -> None:
+            if doc.sample:  # first, so the page's text and seal are drawn over it
+                sample_mark.draw_sample_mark(c, chain, PAGE_W, PAGE_H)
             if d.page == 1 and first_page is not None:
                 first_page(c)
             if pages > 1:
@@ -334,5 +363,5 @@ def build(doc: DocumentData, make_story: Callable[[], list[Any]], chain: FontCha
         tpl.addPageTemplates([PageTemplate("page", [frame], onPage=on_page)])
         tpl.build(make_story())
         if tpl.page == total:
-            return buf.getvalue()
+            return buf.getvalue(), total
         total = tpl.page

@@ -9,6 +9,7 @@ from typing import Any
 
 from app.core.masking import mask_id
 from app.documents import official as o
+from app.documents import sample_mark
 from app.documents.barcode import code128_width_mm, draw_code128
 from app.documents.data import KIND_TITLES, DocumentData, MaterialLine
 from app.documents.fonts import FontChain, make_canvas
@@ -51,6 +52,8 @@ def render(doc: DocumentData, chain: FontChain) -> bytes:
     chain.check_all(fields(doc))
     blocks = _blocks(doc, chain)
     top, bottom = 5 * MM, 10 * MM  # the bottom margin leaves room for the cutter
+    if doc.sample:
+        top += 4 * MM  # room for the sample's head line above the hall's name
     height = top + bottom + sum(b.height for b in blocks)
     buf = BytesIO()
     c = make_canvas(buf, (PAGE_W, height), chain)
@@ -62,6 +65,9 @@ def render(doc: DocumentData, chain: FontChain) -> bytes:
     for b in blocks:
         b.draw(c, y)
         y -= b.height
+    if doc.sample:
+        c.setKeywords(sample_mark.KEYWORD)
+        sample_mark.draw_sample_mark(c, chain, PAGE_W, height)
     c.showPage()
     c.save()
     return buf.getvalue()

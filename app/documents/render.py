@@ -9,6 +9,7 @@ from app.core.errors import ValidationError
 from app.documents.data import SEALED_KINDS, DocKind, DocumentData, Refusal
 from app.documents.fonts import FontChain, default_chain
 from app.documents.legal_text import NOTICE_PERIOD, SPECIAL_PROCEDURE_TYPES
+from app.documents.sample_mark import SAMPLE_SEAL_CODE, is_sample_number
 
 # kind → module with render(doc, chain) and fields(doc); imported on use, as each pulls in reportlab.
 MODULES: dict[DocKind, str] = {
@@ -52,6 +53,12 @@ def validate(doc: DocumentData) -> None:
     _need(c.applicant.name.strip(), "case.applicant.name", "申请人名称不能为空")
     _need(c.item_name.strip(), "case.item_name", "事项名称不能为空")
     _need(doc.issued_on >= c.received_at.date(), "issued_on", "文书日期不能早于收件日期")
+    # A sample never carries a real number or the real seal, and a document never a sample's (sample_mark).
+    _need(doc.sample == is_sample_number(doc.number), "number",
+          "样张须使用样张编号" if doc.sample else "样张编号只能用于样张")
+    if doc.seal is not None:
+        _need(doc.sample == (doc.seal.code == SAMPLE_SEAL_CODE), "seal.code",
+              "样张不得加盖真实印章" if doc.sample else "文书不得加盖样张印章")
     if doc.seal is not None:
         # The seal is never stamped on a document that does not carry it, nor in another body's name.
         _need(doc.kind in SEALED_KINDS, "seal", "该文书不加盖印章")

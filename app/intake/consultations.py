@@ -100,7 +100,8 @@ def _clean(data: ConsultationInput) -> tuple[str, str, str, str]:
     return name, phone, data.question.strip()[:ANSWER_LIMIT], answer
 
 
-def _notice_item(item: Item, window: Window | None, here: bool) -> NoticeItem:
+def notice_item(item: Item, window: Window | None, here: bool) -> NoticeItem:
+    """An item as the 一次性告知单 prints it (also for the template samples)."""
     return NoticeItem(item.code, item.name, item.department.name if item.department else "",
                       _window_label(window) or "请到大厅咨询台问询", here,
                       PROCESSING_LABELS.get(item.processing_type, item.processing_type), item.legal_days,
@@ -137,7 +138,7 @@ def record_consultation(ctx: AppContext, actor: Actor, data: ConsultationInput) 
                 referrals.append(_window_label(window) or "大厅咨询台")
             record.items.append(ConsultationItem(seq=seq, item_id=item.id, item_code=item.code, item_name=item.name,
                                                  window_id=window.id if window else None))
-            notice_items.append(_notice_item(item, window, here))
+            notice_items.append(notice_item(item, window, here))
             wire_items.append({"item_code": item.code, "item_name": item.name,
                                "window_code": window.code if window else None})
         s.add(record)

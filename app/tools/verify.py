@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.core.context import AppContext, to_local
+from app.documents import sample_mark
 from app.documents.data import CERTIFICATE_KINDS
 from app.documents.signing import check_signature
 from app.records.doc_register import find_by_sha256, info_of
@@ -29,15 +30,23 @@ class Line:
 @dataclass(frozen=True)
 class VerifyReport:
     lines: tuple[Line, ...]
+    sample: bool = False  # a 样张 for template review: never valid, and said so rather than "not signed"
 
     @property
     def ok(self) -> bool:
-        return all(line.ok is not False for line in self.lines) and any(line.ok for line in self.lines)
+        return (not self.sample and all(line.ok is not False for line in self.lines)
+                and any(line.ok for line in self.lines))
+
+
+SAMPLE_LINE = Line(False, "样张：本文件是模板审核用的样张，不是出具的文书，不具法律效力",
+                   "SAMPLE: a template sample for review, not an issued document")
 
 
 def verify_pdf(ctx: AppContext, pdf: bytes) -> VerifyReport:
     """Signature intact and covering the file; signer from the hall CA; seal active when signed; not voided."""
     lines: list[Line] = []
+    if _info(pdf, "/Keywords") == sample_mark.KEYWORD or sample_mark.is_sample_number(_title_number(pdf)):
+        return VerifyReport((SAMPLE_LINE,), sample=True)
     ca = credential_paths(ctx.data).ca_cert
     if not ca.exists():
         return VerifyReport((Line(False, "本机没有大厅 CA 证书，无法核验", "no hall CA certificate on this workstation"),))
@@ -88,17 +97,26 @@ def verify_pdf(ctx: AppContext, pdf: bytes) -> VerifyReport:
     return VerifyReport(tuple(lines))
 
 
-def _certificate_number(pdf: bytes) -> str:
-    """A certificate from another workstation: its number from the (signed) document title, "名称（正本） 编号"."""
+def _info(pdf: bytes, key: str) -> str:
+    """One text entry of the PDF's document information ("" when absent or not a PDF we can read)."""
     from io import BytesIO
 
     from pyhanko.pdf_utils.reader import PdfFileReader
 
     try:
-        title = str(PdfFileReader(BytesIO(pdf), strict=False).trailer_view["/Info"]["/Title"])
-    except Exception:  # not ours, or no title: nothing to look up
+        return str(PdfFileReader(BytesIO(pdf), strict=False).trailer_view["/Info"][key])
+    except Exception:  # not ours, or no such entry: nothing to look up
         return ""
-    head, _, number = title.rpartition(" ")
+
+
+def _title_number(pdf: bytes) -> str:
+    """Our documents are titled "名称 编号"."""
+    return _info(pdf, "/Title").rpartition(" ")[2]
+
+
+def _certificate_number(pdf: bytes) -> str:
+    """A certificate from another workstation: its number from the (signed) document title, "名称（正本） 编号"."""
+    head, _, number = _info(pdf, "/Title").rpartition(" ")
     return number if head.endswith(("（正本）", "（副本）")) else ""
 
 

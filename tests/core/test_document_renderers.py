@@ -309,3 +309,56 @@ def test_unsealed_preview_draws_no_seal() -> None:
     sealed, unsealed = render(samples()["acceptance"]), render(replace(samples()["acceptance"], seal=None))
     assert b"/Multiply" in sealed  # the seal is the only thing drawn with multiply blending
     assert b"/Multiply" not in unsealed
+
+
+# -- the sealed 受理通知书 is one sheet (issue #17, finding 11) ------------------------------------------------
+# Ten papers with names as long as a food licence's catalog has them (DOMAIN.md's materials list).
+NAMES = ("食品经营许可申请书", "营业执照或者其他主体资格证明文件", "法定代表人（负责人）身份证件",
+         "与食品经营相适应的主要设备设施、经营布局、操作流程等文件",
+         "食品安全自查、从业人员健康管理、进货查验记录、食品安全事故处置等保证食品安全的规章制度目录清单",
+         "授权委托书及委托代理人身份证件", "经营场所使用证明（房屋产权证明或租赁合同）", "食品安全管理人员培训考核合格证明",
+         "专间、专用操作区设置及冷藏冷冻设施说明", "经营场所平面布局图及周边环境示意图（标明污染源距离）")
+FORMS = ("原件", "复印件", "原件及复印件", "原件", "原件", "原件及复印件", "复印件", "复印件", "原件", "原件")
+TEN = tuple(MaterialLine(k + 1, name, FORMS[k], 1, "deferred" if k == 8 else "received", 0 if k == 8 else 1,
+                         k % 2 == 0, deferred_due=date(2026, 12, 4) if k == 8 else None)
+            for k, name in enumerate(NAMES))
+LONG_NAME = "欧阳𠮷䶮娜木罕·阿依古丽"
+NOTE = ("容缺材料逾期未补交的，本机关将依法处理。",)
+
+
+def _pages_and_text(pdf: bytes, tmp_path: Path) -> tuple[int, str]:
+    tool("pdfinfo")
+    path = tmp_path / "notice.pdf"
+    path.write_bytes(pdf)
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    pages = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))  # type: ignore[union-attr]
+    first = subprocess.run(["pdftotext", "-enc", "UTF-8", "-f", "1", "-l", "1", str(path), "-"],
+                           capture_output=True, text=True, check=True).stdout
+    return pages, re.sub(r"\s+", "", first)
+
+
+@pytest.mark.parametrize("case", [
+    pytest.param(replace(CASE, materials=TEN[:6]), id="six-materials-with-agent"),
+    pytest.param(replace(CASE, applicant=replace(PERSON, name=LONG_NAME), materials=TEN), id="ten-long-rare-name"),
+    pytest.param(replace(CASE, applicant=ORG, materials=TEN[:8]), id="long-company-name-eight-materials"),
+])
+def test_the_acceptance_notice_is_one_sheet(case: object, tmp_path: Path) -> None:
+    pages, text = _pages_and_text(render(doc(DocKind.ACCEPTANCE, case=case, notes=NOTE)), tmp_path)
+    assert pages == 1
+    applicant = case.applicant.name  # type: ignore[attr-defined]
+    for must in ("受理通知书", CASE.case_no, applicant, "申请人（代理人）签收", "签收日期", NOTE[0], "办理期限按工作日计算",
+                 "云岫市市场监督管理局", "2026年11月22日", *(m.name for m in case.materials)):  # type: ignore[attr-defined]
+        assert re.sub(r"\s+", "", must) in text, must
+
+
+def test_an_ordinary_case_keeps_the_larger_type(tmp_path: Path) -> None:
+    """Tighter type only for a list that needs it: four papers print at 小四 with 五号 tables (the first fit).
+    pdftotext -bbox gives each word's box, whose height is the font size."""
+    pdf = render(doc(DocKind.ACCEPTANCE))
+    words = subprocess.run([tool("pdftotext"), "-bbox", "-", "-"], input=pdf, capture_output=True, check=True
+                           ).stdout.decode()
+    size = {w: float(y1) - float(y0) for y0, y1, w in
+            re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]+)</word>', words)}
+    assert size[f"受理编号：{CASE_NO}"] == pytest.approx(12, abs=0.1)  # the body, 小四
+    assert size["申请人"] == pytest.approx(10.5, abs=0.1)  # the table, 五号
+    assert _pages_and_text(pdf, tmp_path)[0] == 1

@@ -1,4 +1,4 @@
-"""`onewindow samples OUTDIR`: every document kind, sealed where the law wants, for template review."""
+"""`onewindow samples OUTDIR`: a 样张 of every document kind for template review (nothing is issued or registered)."""
 
 from __future__ import annotations
 

@@ -28,5 +28,7 @@ def run_verify(root: Path, file: Path, *, demo: bool) -> int:
     for line in report.lines:
         mark = {True: "✔", False: "✘", None: "·"}[line.ok]
         print(f"{mark} {line.zh} / {line.en}")
-    print("结论 / result: " + ("有效 VALID" if report.ok else "无效 NOT VALID"))
+    verdict = "样张 SAMPLE（不是有效文书 / not a valid document）" if report.sample else (
+        "有效 VALID" if report.ok else "无效 NOT VALID")
+    print(f"结论 / result: {verdict}")
     return 0 if report.ok else 1
