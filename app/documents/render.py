@@ -23,6 +23,8 @@ MODULES: dict[DocKind, str] = {
     DocKind.DELIVERY_PROOF: "delivery_proof",
     DocKind.CERTIFICATE_ORIGINAL: "certificate",
     DocKind.CERTIFICATE_COPY: "certificate",
+    DocKind.COMMITMENT: "commitment",
+    DocKind.REVOCATION: "commitment",
 }
 
 DELIVERY_METHODS = ("直接送达", "留置送达", "邮寄送达", "委托送达", "电子送达", "公告送达")
@@ -186,6 +188,26 @@ def _certificate(doc: DocumentData) -> None:
     _need(not (c.preview and doc.seal is not None), "seal", "证照预览不加盖印章")
 
 
+def _commitment(doc: DocumentData) -> None:
+    m = doc.commitment
+    _need(m is not None, "commitment", "告知承诺书须载明告知的条件、标准和核查办法")
+    assert m is not None
+    for name in ("conditions", "standards", "check_method"):
+        _need(getattr(m, name).strip(), f"commitment.{name}", "告知承诺书须载明条件、标准和核查方式")
+    _need(m.replaces, "commitment.replaces", "告知承诺书须载明以承诺替代的材料")
+    _need(m.check_days > 0, "commitment.check_days", "告知承诺书须载明核查期限")
+
+
+def _revocation(doc: DocumentData) -> None:
+    r = doc.revocation
+    _need(r is not None, "revocation", "撤销决定书须载明被撤销的决定和撤销理由")
+    assert r is not None
+    _need(r.decision_no.strip(), "revocation.decision_no", "撤销决定书须载明被撤销的许可决定")
+    _need(r.finding.strip(), "revocation.finding", "撤销决定书须载明核查发现的不实情况")
+    _need(r.reconsideration_body.strip(), "revocation.reconsideration_body", "撤销决定书须载明行政复议机关")
+    _need(r.court.strip(), "revocation.court", "撤销决定书须载明提起行政诉讼的人民法院")
+
+
 CHECKS: dict[DocKind, Callable[[DocumentData], None]] = {
     DocKind.RECEIPT: _receipt,
     DocKind.ACCEPTANCE: _acceptance,
@@ -198,4 +220,6 @@ CHECKS: dict[DocKind, Callable[[DocumentData], None]] = {
     DocKind.DELIVERY_PROOF: _delivery,
     DocKind.CERTIFICATE_ORIGINAL: _certificate,
     DocKind.CERTIFICATE_COPY: _certificate,
+    DocKind.COMMITMENT: _commitment,
+    DocKind.REVOCATION: _revocation,
 }
