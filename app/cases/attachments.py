@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from app.core import outbox
 from app.core.auth import Action, require
@@ -58,10 +59,8 @@ def info_of(att: Attachment, root: Path, added_by: str, material: str) -> Attach
                           local_naive(att.added_at), added_by, material, blob_path(root, att.sha256, att.mime))
 
 
-def add_attachment(ctx: AppContext, actor: Actor, case_id: str, filename: str, data: bytes,
-                   material_id: int | None = None) -> AttachmentInfo:
-    """Store the scan (file first, then the row that names it) and record it on the case's timeline."""
-    require(actor, Action.INTAKE)
+def store_scan(ctx: AppContext, filename: str, data: bytes) -> tuple[str, str, str]:
+    """Check and store a scan's file (before any row names it); (file name, mime, sha256)."""
     if not data:
         raise ValidationError("file", "文件是空的")
     if len(data) > MAX_BYTES:
@@ -70,26 +69,41 @@ def add_attachment(ctx: AppContext, actor: Actor, case_id: str, filename: str, d
     digest = hashlib.sha256(data).hexdigest()
     name = Path(filename).name or f"scan{EXTENSIONS[mime]}"
     write_stored(ctx.data.root, blob_path(ctx.data.root, digest, mime), data, "附件")
+    return name, mime, digest
+
+
+def attach_stored(session: Session, actor: Actor, case: Case, stored: tuple[str, str, str], size: int, at: datetime,
+                  material_id: int | None = None) -> tuple[Attachment, str]:
+    """The row naming a stored scan, its timeline event and outbox op (caller's transaction); (row, material)."""
+    name, mime, digest = stored
+    material = ""
+    if material_id is not None:
+        row = session.get(CaseMaterial, material_id)
+        if row is None or row.case_id != case.id:
+            raise ValidationError("material", "材料不属于该办件")
+        material = row.name
+    att = Attachment(case_id=case.id, case_material_id=material_id, filename=name[:300], mime=mime,
+                     sha256=digest, size=size, added_at=at, added_by_id=actor.staff_id)
+    session.add(att)
+    session.flush()
+    add_event(session, case.id, actor.staff_id, "attachment_added", at, name, file=name, sha256=digest, size=size,
+              material=material)
+    outbox.enqueue(session, "attachment", att.id, "add", {"case_id": case.id, "case_no": case.case_no,
+                                                         "filename": name, "mime": mime, "sha256": digest,
+                                                         "size": size, "material": material}, at)
+    return att, material
+
+
+def add_attachment(ctx: AppContext, actor: Actor, case_id: str, filename: str, data: bytes,
+                   material_id: int | None = None) -> AttachmentInfo:
+    """Store the scan (file first, then the row that names it) and record it on the case's timeline."""
+    require(actor, Action.INTAKE)
+    stored = store_scan(ctx, filename, data)
     with ctx.write("attachment") as s:
         case = s.get(Case, case_id)
         if case is None:
             raise NotFound("办件不存在")
-        material = ""
-        if material_id is not None:
-            row = s.get(CaseMaterial, material_id)
-            if row is None or row.case_id != case_id:
-                raise ValidationError("material", "材料不属于该办件")
-            material = row.name
-        now = ctx.now()
-        att = Attachment(case_id=case_id, case_material_id=material_id, filename=name[:300], mime=mime,
-                         sha256=digest, size=len(data), added_at=now, added_by_id=actor.staff_id)
-        s.add(att)
-        s.flush()
-        add_event(s, case_id, actor.staff_id, "attachment_added", now, name, file=name, sha256=digest, size=len(data),
-                  material=material)
-        outbox.enqueue(s, "attachment", att.id, "add", {"case_id": case_id, "case_no": case.case_no,
-                                                        "filename": name, "mime": mime, "sha256": digest,
-                                                        "size": len(data), "material": material}, now)
+        att, material = attach_stored(s, actor, case, stored, len(data), ctx.now(), material_id)
         return info_of(att, ctx.data.root, actor.name, material)
 
 

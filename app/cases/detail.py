@@ -50,7 +50,7 @@ EVENT_LABELS: dict[str, str] = {
 }
 WHICH_LABELS = {"promised": "承诺办结日期", "legal": "法定期限届满日", "notice": "一次性告知期限", "issue": "制证期限",
                 "forward": "上报期限"}
-MATERIAL_STATUS = {"received": "已收", "missing": "缺少", "defective": "需补正", "deferred": "容缺后补"}
+MATERIAL_STATUS = {"received": "已收", "missing": "缺少", "defective": "需补正", "deferred": "容缺后补", "committed": "告知承诺替代"}
 
 
 @dataclass(frozen=True)

@@ -91,7 +91,7 @@ class MaterialLine:
     name: str
     form_label: str  # 原件 / 复印件 / 原件及复印件
     copies_required: int
-    status: str  # received | missing | defective | deferred
+    status: str  # received | missing | defective | deferred | committed (告知承诺 stands in for it)
     copies_received: int = 0
     original_checked: bool = False
     defect: str = ""  # what is wrong and what is required (correction notice)

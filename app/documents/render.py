@@ -95,7 +95,7 @@ def _acceptance(doc: DocumentData) -> None:
     for m in c.materials:
         # Materials that are missing or defective make a one-time notice, not an acceptance — unless the
         # five days passed without one: then the law accepts the application as it stands (art. 32).
-        _need(m.status in ("received", "deferred") or c.deemed_accepted, f"case.materials[{m.seq}]",
+        _need(m.status in ("received", "deferred", "committed") or c.deemed_accepted, f"case.materials[{m.seq}]",
               f"材料“{m.name}”未收齐或需补正，不能出具受理通知书")
         _need(m.status != "deferred" or m.deferred_due, f"case.materials[{m.seq}].deferred_due",
               f"容缺材料“{m.name}”须载明补交期限")

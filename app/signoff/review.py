@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, replace
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.cases.commitments import check_of
 from app.cases.forwarding import mark_forwarded
 from app.cases.states import State
 from app.core import audit, outbox
@@ -225,13 +226,17 @@ def return_for_review(ctx: AppContext, actor: Actor, case_id: str, opinion: str)
 
 def decide_on_spot(ctx: AppContext, actor: Actor, case_id: str, decision: DecisionInput, *,
                    custodian_password: str | None = None) -> DecisionResult:
-    """即办件, right after acceptance: 一审制 decided now; 一审一核 reviewed now and signed by the chief."""
+    """即办件 and 告知承诺 cases (once the signed commitment is attached), right after acceptance: 一审制 decided
+    now; 一审一核 reviewed now and signed by the chief."""
     require(actor, Action.REVIEW)
     d = decision.cleaned()
     with ctx.write("decide_on_spot") as s:
         case = load_case(s, case_id)
-        if case.processing_type != "immediate":
-            raise AppError("not_immediate", "只有即办件可以当场作出决定")
+        commitment = check_of(s, case.id)
+        if case.processing_type != "immediate" and commitment is None:
+            raise AppError("not_immediate", "只有即办件和告知承诺办件可以当场作出决定")
+        if commitment is not None and commitment.scan_attachment_id is None:
+            raise AppError("unsigned_commitment", "请先添加申请人签署的告知承诺书扫描件，再当场作出决定")
         if case.state != State.ACCEPTED:
             raise AppError("bad_state", f"办件 {case.case_no} 不是刚受理的即办件")
         if case.review_mode == "double":

@@ -9,8 +9,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, utcnow
 
-# 0015: the checks still to be done (none yet, or 暂无法核实); the due panel reads only these rows
-CHECK_OPEN_SQL = "result IS NULL OR result = 'unverifiable'"
+# 0015: the checks still to be done (none yet, or 暂无法核实) and the false commitments not yet revoked;
+# the due panel reads only these rows
+CHECK_OPEN_SQL = "revoked_at IS NULL AND (result IS NULL OR result IN ('unverifiable', 'false'))"
 
 
 class CommitmentCheck(Base):

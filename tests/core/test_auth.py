@@ -105,6 +105,8 @@ POLICY = [
     (Action.MANAGE_SETTINGS, False, False, True),
     (Action.SYNC, True, True, True),
     (Action.CONSULT, True, True, False),
+    (Action.CHECK_COMMITMENT, True, True, False),
+    (Action.REVOKE_APPROVAL, False, True, False),
 ]
 
 

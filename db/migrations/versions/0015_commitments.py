@@ -4,7 +4,7 @@
 conditions, standards, the materials it replaces, how and within how many working days the organ checks);
 empty for an ordinary item. `commitment_check` is one row per case accepted on a commitment: its post-check
 deadline and result, and the revocation when the commitment proved false; a partial index holds only the
-open checks (the case desk and due panel read it). `credit_record` keeps the false commitments (信用记录).
+open checks and the false commitments not yet revoked (the case desk and due panel read it). `credit_record` keeps the false commitments (信用记录).
 
 Revision ID: 0015
 Revises: 0013
@@ -21,7 +21,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 # The same text as db/models/commitments.py CHECK_OPEN_SQL (SQLite uses a partial index only for its WHERE).
-CHECK_OPEN_WHERE = "result IS NULL OR result = 'unverifiable'"
+CHECK_OPEN_WHERE = "revoked_at IS NULL AND (result IS NULL OR result IN ('unverifiable', 'false'))"
 
 
 def upgrade() -> None:
