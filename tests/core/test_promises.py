@@ -191,3 +191,24 @@ def test_a_case_not_on_commitment_has_no_post_check(ctx: AppContext) -> None:
     start(ctx, FRIDAY)
     with pytest.raises(NotFound):
         record_check(ctx, who(ctx, "wangyan"), "no-such-case", "true", "")
+
+
+def test_figures_count_commitment_cases_checks_on_time_and_revocations(ctx: AppContext) -> None:
+    from app.figures.commitments import commitment_figures
+    from app.figures.report import window_figures
+
+    late = _decided(ctx)
+    on_time = _decided(ctx)
+    set_clock(ctx, at_local(2026, 12, 18, 16))  # the deadline's own day: on time
+    record_check(ctx, who(ctx, "wangyan"), on_time, "true", "")
+    set_clock(ctx, at_local(2026, 12, 21))  # a working day after it: late
+    record_check(ctx, who(ctx, "wangyan"), late, "false", "与承诺不符")
+    revoke_on_false_commitment(ctx, who(ctx, CHIEF), late, custodian_password=DEMO_PASSWORD)
+    window = who(ctx, "wangyan").window_id
+    f = commitment_figures(ctx, who(ctx, ADMIN), date(2026, 11, 1), date(2026, 12, 31), window)
+    assert (f.cases, f.checked, f.checked_on_time, f.found_false, f.revoked, f.credit_records) == (2, 2, 1, 1, 1, 1)
+    assert commitment_figures(ctx, who(ctx, ADMIN), date(2026, 11, 1), date(2026, 11, 30), window).revoked == 0
+    assert commitment_figures(ctx, who(ctx, ADMIN), date(2026, 11, 1), date(2026, 12, 31),
+                              who(ctx, "wuqian").window_id).cases == 0
+    whole = window_figures(ctx, who(ctx, ADMIN), date(2026, 11, 1), date(2026, 12, 31), "month", window)
+    assert whole.commitments == f
