@@ -48,6 +48,13 @@ def start_check(session: Session, cal: WorkCalendar, case: Case, terms: Commitme
     return row
 
 
+def require_signed(session: Session, case: Case) -> None:
+    """A 告知承诺 case is decided only once the applicant's signed 告知承诺书 is attached (its scan)."""
+    row = check_of(session, case.id)
+    if row is not None and row.scan_attachment_id is None:
+        raise AppError("unsigned_commitment", "请先添加申请人签署的告知承诺书扫描件，再作出决定")
+
+
 @dataclass(frozen=True)
 class CheckRow:
     """A post-check still to do (or a false commitment still to revoke), with its light."""

@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, replace
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.cases.commitments import check_of
+from app.cases.commitments import check_of, require_signed
 from app.cases.forwarding import mark_forwarded
 from app.cases.states import State
 from app.core import audit, outbox
@@ -68,6 +68,7 @@ def _forward(session: Session, ctx: AppContext, actor: Actor, case: Case, opinio
 def _review(session: Session, ctx: AppContext, actor: Actor, case: Case, d: DecisionInput) -> DecisionResult:
     """Record the review opinion and route the case: the chief's queue, or 上报 when nobody here may decide."""
     require(actor, Action.REVIEW)
+    require_signed(session, case)
     if case.review_mode != "double" and case.processing_type != "forwarded":
         raise AppError("single_review", "该事项实行一审制，审查后请直接作出决定")
     now = ctx.now()
@@ -235,8 +236,6 @@ def decide_on_spot(ctx: AppContext, actor: Actor, case_id: str, decision: Decisi
         commitment = check_of(s, case.id)
         if case.processing_type != "immediate" and commitment is None:
             raise AppError("not_immediate", "只有即办件和告知承诺办件可以当场作出决定")
-        if commitment is not None and commitment.scan_attachment_id is None:
-            raise AppError("unsigned_commitment", "请先添加申请人签署的告知承诺书扫描件，再当场作出决定")
         if case.state != State.ACCEPTED:
             raise AppError("bad_state", f"办件 {case.case_no} 不是刚受理的即办件")
         if case.review_mode == "double":

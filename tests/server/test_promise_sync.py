@@ -12,6 +12,7 @@ from urllib.parse import quote
 from ow_testkit import item_named, person
 from sqlalchemy import select, update
 from sync_testkit import LiveServer, Workstation, enrolment_code
+from tests_commitment_terms import REPLACED, SIGNED
 
 from app.cases.commitments import record_check
 from app.certificates.issuance import draft_for_case, issue_certificate
@@ -19,16 +20,12 @@ from app.certificates.revocation import revoke_on_false_commitment
 from app.intake.commitments import accept_on_commitment, attach_signed_commitment
 from app.intake.input_checks import IntakeInput, MaterialInput
 from app.records.doc_register import read_document
-from app.signoff.decisions import DecisionInput
 from app.signoff.review import decide_on_spot
 from app.station.bootstrap import DEMO_PASSWORD
 from app.sync import status
 from server.models import Certificate, Commitment, ReferenceDoc, Staff
 
 CHANGE = "食品经营许可变更"  # A01 (W01): a 告知承诺 item of the demo catalog
-SIGNED = DecisionInput("approve", "申请人已书面承诺，当场作出准予变更决定", "经营项目：预包装食品销售",
-                       "2026年11月20日至2031年11月19日")
-REPLACED = "与变更食品经营许可事项有关的材料"
 
 
 def _decided(ws: Workstation) -> str:
