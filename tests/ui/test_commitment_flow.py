@@ -102,3 +102,22 @@ def test_commitment_intake_post_check_and_revocation_by_keyboard(qtbot: QtBot, c
     with ctx.read() as s:
         assert s.execute(select(CreditRecord.case_id)).scalar_one() == case_id
     assert QApplication.activeModalWidget() is None
+
+
+def test_the_due_panel_lists_the_post_check_with_its_light(qtbot: QtBot, ctx: AppContext) -> None:
+    from PySide6.QtGui import QColor
+
+    from app.cases.lights import LIGHT_COLORS, Light
+    from ui.cases.due_panel import DuePanel
+    from ui.widgets.preferences import Preferences
+
+    case_id, _docs = _accept_on_commitment(qtbot, ctx)
+    set_clock(ctx, at_local(2026, 12, 21, 10))  # past the post-check's deadline (2026-12-18)
+    panel = DuePanel(ctx, who(ctx, "wangyan"), Preferences(demo=True))
+    qtbot.addWidget(panel)
+    texts = [(panel.list.item(i).text(), panel.list.item(i).data(Qt.ItemDataRole.UserRole))
+             for i in range(panel.list.count())]
+    assert ("2026-12-18  王䶮\n    食品经营许可变更 · 待核查", case_id) in texts
+    assert "承诺核查 <b>1</b> 件" in panel.summary.text()
+    item = next(panel.list.item(i) for i in range(panel.list.count()) if "待核查" in panel.list.item(i).text())
+    assert item.foreground().color() == QColor(LIGHT_COLORS[Light.RED]).darker(120)  # late: red
