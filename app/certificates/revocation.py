@@ -23,6 +23,9 @@ from app.records.case_events import add_event
 from db.models import Case, Certificate, CreditRecord, Document, Hall
 
 
+FALSE_COMMITMENT = "false_commitment"  # the credit record's kind (信用记录: 告知承诺不实)
+
+
 @dataclass(frozen=True)
 class RevocationResult:
     case_id: str
@@ -64,7 +67,7 @@ def revoke_on_false_commitment(ctx: AppContext, actor: Actor, case_id: str, *,
                              revocation=Revocation(approval.number, to_local(case.decided_at).date(), row.note,
                                                    numbers, hall.reconsideration_body, hall.court))
         row.revoked_at, row.revoked_by_id, row.revocation_document_id = now, actor.staff_id, doc.id
-        s.add(CreditRecord(case_id=case.id, kind="false_commitment", subject_name=case.applicant_name,
+        s.add(CreditRecord(case_id=case.id, kind=FALSE_COMMITMENT, subject_name=case.applicant_name,
                            subject_id_number=case.applicant_id_number, reason=row.note, at=now,
                            staff_id=actor.staff_id))
         add_event(s, case.id, actor.staff_id, "approval_revoked", now, reason, document=doc.number,
