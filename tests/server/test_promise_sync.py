@@ -7,11 +7,13 @@ from __future__ import annotations
 import json
 import urllib.request
 from collections.abc import Callable
+from pathlib import Path
 from urllib.parse import quote
 
+import pytest
 from ow_testkit import item_named, person
 from sqlalchemy import select, update
-from sync_testkit import LiveServer, Workstation, enrolment_code
+from sync_testkit import Clock, LiveServer, Workstation, enrolment_code, seed_demo
 from tests_commitment_terms import REPLACED, SIGNED
 
 from app.cases.commitments import record_check
@@ -23,8 +25,10 @@ from app.records.doc_register import read_document
 from app.signoff.review import decide_on_spot
 from app.station.bootstrap import DEMO_PASSWORD
 from app.sync import status
+from server.cli import run
 from server.models import Certificate, Commitment, ReferenceDoc, Staff
 
+ROOT = Path(__file__).resolve().parents[2]
 CHANGE = "食品经营许可变更"  # A01 (W01): a 告知承诺 item of the demo catalog
 
 
@@ -108,3 +112,16 @@ def test_only_the_windows_chief_on_the_servers_records_may_revoke(
     assert "not_chief" in [r.code for r in status.rejections(ws.ctx)]
     with live_server.session() as s:
         assert s.get(Commitment, case_id).revoked_at is None
+
+
+def test_the_servers_catalog_import_refuses_a_commitment_replacing_a_material_the_item_lacks(
+        sqlite_db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    seed_demo(sqlite_db, Clock())
+    doc = json.loads((ROOT / "resources" / "demo" / "items.json").read_text(encoding="utf-8"))
+    doc["version"] = "2027.01-bad"
+    item = next(i for i in doc["items"] if i.get("commitment"))
+    item["commitment"]["replaces"] = ["不存在的材料"]
+    (tmp_path / "items.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    assert run(["--db", sqlite_db, "catalog", "import", str(tmp_path / "items.json")]) == 1
+    out = capsys.readouterr().out
+    assert item["code"] in out and "commitment.replaces" in out and "不存在的材料" in out
