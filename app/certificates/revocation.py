@@ -22,7 +22,6 @@ from app.documents.data import DocKind, Revocation
 from app.records.case_events import add_event
 from db.models import Case, Certificate, CreditRecord, Document, Hall
 
-
 FALSE_COMMITMENT = "false_commitment"  # the credit record's kind (信用记录: 告知承诺不实)
 
 
