@@ -14,6 +14,8 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from app.core.commitment_terms import TermsError
+from app.core.commitment_terms import parse as parse_commitment
 from app.core.promise_rules import catalog_warnings
 from app.sync.protocol import expand_schedule, parse_day
 from server import changes
@@ -109,6 +111,10 @@ def import_catalog(session: Session, doc: dict[str, Any], now: datetime) -> str:
                 raise AdminError(f"事项 {it.get('code', '?')} 缺少 {key}")
         if it["department_code"] not in depts:
             raise AdminError(f"事项 {it['code']} 的部门 {it['department_code']} 不存在")
+        try:  # the same reading of the 告知承诺 terms as the workstation's import
+            parse_commitment(it.get("commitment"), [m.get("name") for m in it["materials"]], it.get("conditions", ""))
+        except TermsError as exc:
+            raise AdminError(f"事项 {it['code']}：{exc}") from exc
     if session.execute(select(ReferenceDoc.id).where(ReferenceDoc.kind == "catalog",
                                                      ReferenceDoc.label == label)).first():
         raise AdminError(f"事项目录版本 {label} 已导入过")

@@ -52,7 +52,8 @@ def apply_certificate_op(session: Session, device: Device, op: Op, now: datetime
                 return OpResult(op.op_id, op.device_seq, "rejected", "unknown_certificate",
                                 f"中心服务器没有本窗口的证照 {number}")
             reason = _text(p, "reason", 2000, required=False) or _text(p, "void_reason", 2000)
-            found.status, found.void_reason, found.voided_at = "voided", reason, now
+            if found.status != "revoked":  # a revocation (server/commitments.py) says more than a void
+                found.status, found.void_reason, found.voided_at = "voided", reason, now
         else:
             return OpResult(op.op_id, op.device_seq, "applied", "recorded")
     except (ValueError, ProtocolError, AssertionError) as exc:

@@ -213,7 +213,7 @@ class Certificate(Base):
     valid_to: Mapped[date | None] = mapped_column(Date)
     window_code: Mapped[str] = mapped_column(String(32))
     case_id: Mapped[str] = mapped_column(String(36), default="")
-    status: Mapped[str] = mapped_column(String(16))  # valid | voided
+    status: Mapped[str] = mapped_column(String(16))  # valid | voided | revoked (告知承诺 found false)
     void_reason: Mapped[str] = mapped_column(Text, default="")
     voided_at: Mapped[datetime | None] = mapped_column(DateTime)
 
@@ -328,3 +328,22 @@ class SiteVisit(Base):
     result_by: Mapped[str | None] = mapped_column(String(64))
     record_json: Mapped[str] = mapped_column(Text)  # the visit as the workstation sent it (inspectors, checks …)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
+class Commitment(Base):
+    """A case approved on the applicant's commitment (告知承诺), its post-check and its revocation, as the hall
+    knows them: the item is a 告知承诺 item of the server's own catalog, the result is recorded by the case's
+    window, and only that window's chief representative revokes."""
+
+    __tablename__ = "commitment"
+    case_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    case_no: Mapped[str] = mapped_column(String(32))
+    window_code: Mapped[str] = mapped_column(ForeignKey("window.code"), index=True)
+    item_code: Mapped[str] = mapped_column(String(64))
+    committed_on: Mapped[date] = mapped_column(Date)
+    due: Mapped[date] = mapped_column(Date)
+    check_days: Mapped[int] = mapped_column(Integer)  # from the server's catalog
+    result: Mapped[str | None] = mapped_column(String(16))  # true | false | unverifiable
+    checked_on: Mapped[date | None] = mapped_column(Date)
+    checked_by: Mapped[str | None] = mapped_column(String(64))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+    revoked_by: Mapped[str | None] = mapped_column(String(64))
+    revocation_document: Mapped[str] = mapped_column(String(64), default="")

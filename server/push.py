@@ -33,6 +33,7 @@ from app.sync.protocol import (
 from server import changes, op_proof
 from server.cases import apply_case_op
 from server.certificates import apply_certificate_op
+from server.commitments import apply_commitment_op
 from server.config import local_day
 from server.consultations import apply_consultation_op
 from server.models import AppliedOp, AuditAnchor, Device, Staff
@@ -40,7 +41,8 @@ from server.seals import apply_seal_op
 from server.site_visits import apply_site_visit_op
 
 HANDLERS = {"case": apply_case_op, "certificate": apply_certificate_op, "seal": apply_seal_op,
-            "consultation": apply_consultation_op, "site_visit": apply_site_visit_op}
+            "consultation": apply_consultation_op, "site_visit": apply_site_visit_op,
+            "commitment": apply_commitment_op}
 
 
 def _stored(row: AppliedOp) -> OpResult:

@@ -61,7 +61,9 @@ def render(session: Session, number: str, holder: str, valid: str, today: date) 
     dept = session.get(Department, window.department_code) if window else None
     holder_ok = " ".join(holder.split()) == " ".join(cert.holder_name.split()) if holder else None
     valid_ok = valid.strip() == _validity(cert) if valid else None
-    if cert.status == "voided":
+    if cert.status == "revoked":  # 告知承诺 found false: the approval itself was revoked (server/commitments.py)
+        status_class, status_text = "voided", "已撤销"
+    elif cert.status == "voided":
         status_class, status_text = "voided", "已作废"
     elif holder_ok is False or valid_ok is False:
         status_class, status_text = "voided", "与登记信息不符"
@@ -75,8 +77,8 @@ def render(session: Session, number: str, holder: str, valid: str, today: date) 
             ("发证日期", f"{cert.issued_on:%Y年%m月%d日}"),
             ("发证窗口", " ".join(x for x in (dept.name if dept else "", window.number if window else "",
                                                window.name if window else "") if x))]
-    if cert.status == "voided" and cert.voided_at:
-        rows.append(("作废日期", f"{local_day(cert.voided_at):%Y年%m月%d日}"))
+    if cert.status in ("voided", "revoked") and cert.voided_at:
+        rows.append(("撤销日期" if cert.status == "revoked" else "作废日期", f"{local_day(cert.voided_at):%Y年%m月%d日}"))
     if holder_ok is False:
         note = "证照上的持证主体与发证登记不一致，请勿采信，并向发证窗口核实。"
     elif valid_ok is False:

@@ -48,10 +48,11 @@ EVENT_LABELS: dict[str, str] = {
     "sign_off": "核准签发", "decide": "作出决定", "decide_on_spot": "当场作出决定", "backoffice_decision": "部门决定",
     "decision_issued": "出具决定书", "certificate_issued": "制证", "certificate_voided": "证照作废",
     "certificate_reissued": "补发证照", "delivered": "送达", "synced": "经中心服务器同步", "case_no_clash": "编号冲突",
+    "commitment_checked": "告知承诺核查", "approval_revoked": "撤销行政许可（承诺不实）",
 }
 WHICH_LABELS = {"promised": "承诺办结日期", "legal": "法定期限届满日", "notice": "一次性告知期限", "issue": "制证期限",
-                "forward": "上报期限"}
-MATERIAL_STATUS = {"received": "已收", "missing": "缺少", "defective": "需补正", "deferred": "容缺后补"}
+                "forward": "上报期限", "post_check": "告知承诺核查期限"}
+MATERIAL_STATUS = {"received": "已收", "missing": "缺少", "defective": "需补正", "deferred": "容缺后补", "committed": "告知承诺替代"}
 
 
 @dataclass(frozen=True)

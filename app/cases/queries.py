@@ -24,6 +24,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from app.cases.commitments import CheckRow, open_checks
 from app.cases.forwarding import ForwardRow, pending_forwards
 from app.cases.lights import RUNNING_SQL, Light, LightWindow, case_lights, light_window
 from app.cases.search_index import GRAM, ensure_search_index, rarest_piece
@@ -358,6 +359,7 @@ class DueList:
     moved: tuple[CaseRow, ...]
     green_from: date
     forwarding: tuple[ForwardRow, ...] = ()  # 上报 still to do, with the two-day deadline's light
+    checks: tuple[CheckRow, ...] = ()  # 告知承诺 post-checks still open (and false ones to revoke), with lights
 
 
 def due_cases(ctx: AppContext, actor: Actor, yellow_workdays: int = 3, window_id: int | None = None,
@@ -371,4 +373,5 @@ def due_cases(ctx: AppContext, actor: Actor, yellow_workdays: int = 3, window_id
     soon = tuple(r for r in due.rows if r.promised_light == Light.YELLOW)
     with _reading(ctx) as con:
         green_from = _light_window(ctx, con, yellow_workdays).green_from
-    return DueList(overdue, soon, moved.rows, green_from, pending_forwards(ctx, actor, window_id, limit))
+    return DueList(overdue, soon, moved.rows, green_from, pending_forwards(ctx, actor, window_id, limit),
+                   open_checks(ctx, actor, window_id, limit))

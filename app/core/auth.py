@@ -62,6 +62,8 @@ class Action(StrEnum):
     SYNC = "sync"
     CONSULT = "consult"  # record a consultation (首问负责制) and print its 一次性告知单
     SITE_VISIT = "site_visit"  # schedule a 现场核查, print its notice, record its result (#21 part 4)
+    CHECK_COMMITMENT = "check_commitment"  # record the post-check of a 告知承诺 case (属实 / 不属实 / 暂无法核实)
+    REVOKE_APPROVAL = "revoke_approval"  # 撤销 an approval obtained on a false commitment: the chief
 
 
 _C, _K, _A = Role.CLERK, Role.CHIEF, Role.ADMIN
@@ -93,6 +95,8 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.SYNC: frozenset({_C, _K, _A}),
     Action.CONSULT: frozenset({_C, _K}),
     Action.SITE_VISIT: frozenset({_C, _K}),
+    Action.CHECK_COMMITMENT: frozenset({_C, _K}),
+    Action.REVOKE_APPROVAL: frozenset({_K}),
 }
 
 ACTION_LABELS: dict[Action, str] = {
@@ -106,6 +110,7 @@ ACTION_LABELS: dict[Action, str] = {
     Action.RECORD_RATING: "登记评价", Action.VIEW_STATS: "查看统计", Action.VIEW_AUDIT: "查看审计日志",
     Action.MANAGE_STAFF: "管理人员", Action.MANAGE_SETTINGS: "管理设置", Action.SYNC: "同步",
     Action.CONSULT: "登记咨询", Action.SITE_VISIT: "安排现场核查",
+    Action.CHECK_COMMITMENT: "登记承诺核查结果", Action.REVOKE_APPROVAL: "撤销行政许可",
 }
 
 

@@ -100,6 +100,8 @@ def material_note(m: MaterialLine) -> str:
     notes = []
     if m.original_checked:
         notes.append("原件已核验")
+    if m.status == "committed":  # 告知承诺: the applicant's signed commitment stands in for it
+        notes.append("告知承诺替代")
     if m.status == "deferred":
         notes.append("容缺受理" + (f"\n{cn_date(m.deferred_due)}前补交" if m.deferred_due else ""))
     return "\n".join(notes)  # each note on a line of its own: a narrow cell would split them mid-word

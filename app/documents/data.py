@@ -25,6 +25,8 @@ class DocKind(StrEnum):
     CERTIFICATE_COPY = "certificate_copy"  # 证照副本 (same force as the original, sealed)
     CONSULTATION = "consultation_notice"  # 一次性告知单 for a consultation (A4, one page, not sealed)
     SITE_VISIT = "site_visit_notice"  # 现场核查通知书 (A4, one page, sealed)
+    COMMITMENT = "commitment_letter"  # 告知承诺书 (A4, one page, not sealed: signed by the applicant and the window)
+    REVOCATION = "revocation_decision"  # 撤销行政许可决定书 after a false commitment (A4, sealed)
 
 
 KIND_TITLES: dict[DocKind, str] = {
@@ -41,12 +43,14 @@ KIND_TITLES: dict[DocKind, str] = {
     DocKind.CERTIFICATE_COPY: "证照副本",
     DocKind.CONSULTATION: "一次性告知单",
     DocKind.SITE_VISIT: "现场核查通知书",
+    DocKind.COMMITMENT: "告知承诺书",
+    DocKind.REVOCATION: "撤销行政许可决定书",
 }
 
 # Which kinds carry the window's special seal (DESIGN §5; the receipt and proof of delivery do not).
 SEALED_KINDS = frozenset({DocKind.ACCEPTANCE, DocKind.CORRECTION, DocKind.REFUSAL, DocKind.SPECIAL_PROCEDURE,
                           DocKind.EXTENSION, DocKind.APPROVAL, DocKind.DENIAL, DocKind.CERTIFICATE_ORIGINAL,
-                          DocKind.CERTIFICATE_COPY, DocKind.SITE_VISIT})
+                          DocKind.CERTIFICATE_COPY, DocKind.SITE_VISIT, DocKind.REVOCATION})
 CERTIFICATE_KINDS = frozenset({DocKind.CERTIFICATE_ORIGINAL, DocKind.CERTIFICATE_COPY})
 
 
@@ -89,7 +93,7 @@ class MaterialLine:
     name: str
     form_label: str  # 原件 / 复印件 / 原件及复印件
     copies_required: int
-    status: str  # received | missing | defective | deferred
+    status: str  # received | missing | defective | deferred | committed (告知承诺 stands in for it)
     copies_received: int = 0
     original_checked: bool = False
     defect: str = ""  # what is wrong and what is required (correction notice)
@@ -218,6 +222,31 @@ class CertificateContent:
 
 
 @dataclass(frozen=True)
+class Commitment:
+    """告知承诺 (国办发〔2020〕42号): what the organ tells before the applicant commits, and how it will check."""
+
+    mode_label: str  # 全部申请人适用 / 申请人自愿选择
+    conditions: str
+    standards: str
+    replaces: tuple[str, ...]  # the materials the commitment stands in for
+    check_method: str
+    check_days: int  # working days
+    check_due: date  # the last day of the post-check
+
+
+@dataclass(frozen=True)
+class Revocation:
+    """撤销 of an approval obtained on a commitment the post-check found false."""
+
+    decision_no: str  # the approval decision being revoked
+    decided_on: date
+    finding: str  # what the post-check found
+    certificates: tuple[str, ...]  # numbers of the certificates declared void
+    reconsideration_body: str
+    court: str
+
+
+@dataclass(frozen=True)
 class DocumentData:
     """Everything one document prints."""
 
@@ -236,3 +265,5 @@ class DocumentData:
     certificate: CertificateContent | None = None
     site_visit: SiteVisitFacts | None = None
     sample: bool = False  # a 样张 for template review: sample number and seal, marked on every page (sample_mark)
+    commitment: Commitment | None = None
+    revocation: Revocation | None = None

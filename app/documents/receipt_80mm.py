@@ -24,7 +24,7 @@ BODY_PT, LEADING = 9, 12.5  # small, yet above the 8 pt a receipt must not go be
 # 3 dots at the printer's 203 dpi (0.375 mm): an 18-digit number in set C is 154 modules = 57.8 mm.
 BARCODE_DOTS, BARCODE_DPI, BARCODE_H_MM = 3, 203, 12
 
-STATUS = {"received": "已收", "missing": "未收", "defective": "需补正", "deferred": "容缺后补"}
+STATUS = {"received": "已收", "missing": "未收", "defective": "需补正", "deferred": "容缺后补", "committed": "告知承诺替代"}
 
 
 @dataclass

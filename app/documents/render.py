@@ -25,6 +25,8 @@ MODULES: dict[DocKind, str] = {
     DocKind.CERTIFICATE_ORIGINAL: "certificate",
     DocKind.CERTIFICATE_COPY: "certificate",
     DocKind.SITE_VISIT: "site_visit_notice",
+    DocKind.COMMITMENT: "commitment",
+    DocKind.REVOCATION: "commitment",
 }
 
 DELIVERY_METHODS = ("直接送达", "留置送达", "邮寄送达", "委托送达", "电子送达", "公告送达")
@@ -101,7 +103,7 @@ def _acceptance(doc: DocumentData) -> None:
     for m in c.materials:
         # Materials that are missing or defective make a one-time notice, not an acceptance — unless the
         # five days passed without one: then the law accepts the application as it stands (art. 32).
-        _need(m.status in ("received", "deferred") or c.deemed_accepted, f"case.materials[{m.seq}]",
+        _need(m.status in ("received", "deferred", "committed") or c.deemed_accepted, f"case.materials[{m.seq}]",
               f"材料“{m.name}”未收齐或需补正，不能出具受理通知书")
         _need(m.status != "deferred" or m.deferred_due, f"case.materials[{m.seq}].deferred_due",
               f"容缺材料“{m.name}”须载明补交期限")
@@ -203,6 +205,24 @@ def _site_visit(doc: DocumentData) -> None:
     _need(len({n.strip() for n in v.inspectors if n.strip()}) >= 2, "site_visit.inspectors",
           "现场核查须由两名以上工作人员进行")
     _need(v.checks.strip(), "site_visit.checks", "现场核查通知书须载明核查内容")
+def _commitment(doc: DocumentData) -> None:
+    m = doc.commitment
+    _need(m is not None, "commitment", "告知承诺书须载明告知的条件、标准和核查办法")
+    assert m is not None
+    for name in ("conditions", "standards", "check_method"):
+        _need(getattr(m, name).strip(), f"commitment.{name}", "告知承诺书须载明条件、标准和核查方式")
+    _need(m.replaces, "commitment.replaces", "告知承诺书须载明以承诺替代的材料")
+    _need(m.check_days > 0, "commitment.check_days", "告知承诺书须载明核查期限")
+
+
+def _revocation(doc: DocumentData) -> None:
+    r = doc.revocation
+    _need(r is not None, "revocation", "撤销决定书须载明被撤销的决定和撤销理由")
+    assert r is not None
+    _need(r.decision_no.strip(), "revocation.decision_no", "撤销决定书须载明被撤销的许可决定")
+    _need(r.finding.strip(), "revocation.finding", "撤销决定书须载明核查发现的不实情况")
+    _need(r.reconsideration_body.strip(), "revocation.reconsideration_body", "撤销决定书须载明行政复议机关")
+    _need(r.court.strip(), "revocation.court", "撤销决定书须载明提起行政诉讼的人民法院")
 
 
 CHECKS: dict[DocKind, Callable[[DocumentData], None]] = {
@@ -218,4 +238,6 @@ CHECKS: dict[DocKind, Callable[[DocumentData], None]] = {
     DocKind.CERTIFICATE_ORIGINAL: _certificate,
     DocKind.CERTIFICATE_COPY: _certificate,
     DocKind.SITE_VISIT: _site_visit,
+    DocKind.COMMITMENT: _commitment,
+    DocKind.REVOCATION: _revocation,
 }

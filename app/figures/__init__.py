@@ -5,4 +5,4 @@ Public modules are listed in __all__; the others are private to this package
 (tests/test_architecture.py holds it).
 """
 
-__all__ = ["consultations", "report", "workbook"]  # public modules: other packages import only these
+__all__ = ["commitments", "consultations", "report", "workbook"]  # public modules: other packages import only these

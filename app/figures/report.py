@@ -21,6 +21,7 @@ from app.cases.ratings import BAD_LEVELS, LEVELS, RatingInfo, bad_reviews
 from app.core import promise_rules
 from app.core.auth import Action, require
 from app.core.context import HALL_TZ, Actor, AppContext
+from app.figures.commitments import CommitmentFigures, commitment_figures
 from app.figures.consultations import ConsultationFigures, consultation_figures
 from app.reference import workdays
 from app.reference.calendar import CalendarError, WorkCalendar
@@ -82,6 +83,7 @@ class Figures:
     ratings: dict[int, int] = field(default_factory=dict)  # level → count (rated in the range)
     bad_reviews: tuple[RatingInfo, ...] = ()
     consultations: ConsultationFigures | None = None  # visitors who only asked (首问负责), per window and item
+    commitments: CommitmentFigures | None = None  # 告知承诺: cases, post-checks on time, revocations
 
     @property
     def rated(self) -> int:
@@ -209,7 +211,8 @@ def window_figures(ctx: AppContext, actor: Actor, start: date, end: date, granul
     bad = bad_reviews(ctx, actor, window_id, open_only=False, start=start, end=end)
     return Figures(granularity, start, end, scope, periods, total, speeds,
                    {level: ratings.get(level, 0) for level in LEVELS}, bad,
-                   consultation_figures(ctx, actor, start, end, window_id))
+                   consultation_figures(ctx, actor, start, end, window_id),
+                   commitment_figures(ctx, actor, start, end, window_id))
 
 
 _COUNTS = ("accepted", "completed", "on_time", "late", "over_legal", "workdays_used", "timed", "notices", "refusals",

@@ -64,7 +64,7 @@ def _applies(spec: object, has_agent: bool) -> bool:
 
 
 def _check_materials(item: Item, given: tuple[MaterialInput, ...], today: date,
-                     has_agent: bool = True) -> dict[int, MaterialInput]:
+                     has_agent: bool = True, committed: frozenset[str] = frozenset()) -> dict[int, MaterialInput]:
     """The checklist must be exactly the item's list (art. 31: nothing unrelated is asked for)."""
     by_id = {m.item_material_id: m for m in given}
     known = {m.id: m for m in item.materials}
@@ -78,7 +78,9 @@ def _check_materials(item: Item, given: tuple[MaterialInput, ...], today: date,
         field = f"materials.{spec.id}"
         if m is None:
             raise ValidationError(field, f"请核对材料“{spec.name}”")
-        if m.status not in ("received", "missing", "defective", "deferred"):
+        if m.status == "committed" and spec.name not in committed:  # only what the catalog lets it replace
+            raise ValidationError(field, f"材料“{spec.name}”不能以告知承诺替代")
+        if m.status not in ("received", "missing", "defective", "deferred", "committed"):
             raise ValidationError(field, f"请选择材料“{spec.name}”的核验结果")
         if m.status == "received" and m.copies_received < spec.copies:
             raise ValidationError(field, f"材料“{spec.name}”应收 {spec.copies} 份，实收 {m.copies_received} 份")
@@ -94,15 +96,15 @@ def _check_materials(item: Item, given: tuple[MaterialInput, ...], today: date,
     return by_id
 
 
-def _new_case(session: Session, ctx: AppContext, actor: Actor, data: IntakeInput, state: State
-              ) -> tuple[Case, tuple[str, ...]]:
+def _new_case(session: Session, ctx: AppContext, actor: Actor, data: IntakeInput, state: State,
+              committed: frozenset[str] = frozenset()) -> tuple[Case, tuple[str, ...]]:
     require(actor, Action.INTAKE)
     if actor.window_id is None:
         raise AppError("no_window", "只有窗口人员可以受理")
     today = ctx.today()
     applicant = clean_applicant(data.applicant, today)
     item = _item(session, data.item_id)
-    checks = _check_materials(item, data.materials, today, bool(applicant.agent_name))
+    checks = _check_materials(item, data.materials, today, bool(applicant.agent_name), committed)
     check_transition(None, state)
     now = ctx.now()
     case = Case(

@@ -30,6 +30,8 @@ NUMBER_WORDS: dict[DocKind, str] = {
     DocKind.SPECIAL_PROCEDURE: "特", DocKind.EXTENSION: "延", DocKind.APPROVAL: "许", DocKind.DENIAL: "不许",
     DocKind.DELIVERY_PROOF: "送", DocKind.CERTIFICATE_ORIGINAL: "证", DocKind.CERTIFICATE_COPY: "证副",
     DocKind.CONSULTATION: "询", DocKind.SITE_VISIT: "查",
+    DocKind.COMMITMENT: "诺",
+    DocKind.REVOCATION: "撤",
 }
 
 

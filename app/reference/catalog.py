@@ -8,6 +8,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.core.auth import Action, require
+from app.core.commitment_terms import CommitmentTerms, from_json
 from app.core.context import Actor, AppContext
 from app.core.errors import NotFound
 from app.core.promise_rules import below_target, promise_warning, speed_up_rate
@@ -90,6 +91,7 @@ class ItemGuide:
     complaint_phone: str
     certificate_type_code: str | None
     materials: tuple[MaterialSpec, ...]
+    commitment: CommitmentTerms | None = None  # 告知承诺 terms (all applicants or optional), None for none
 
     @property
     def processing_label(self) -> str:
@@ -201,4 +203,5 @@ def guide_of(item: Item) -> ItemGuide:
         item.complaint_phone, item.certificate_type_code,
         tuple(MaterialSpec(m.id, m.seq, m.name, m.form, m.copies, m.template, m.may_defer, m.note)
               for m in item.materials),
+        from_json(item.commitment_json or ""),
     )

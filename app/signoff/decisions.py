@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.cases import site_visits
 from app.cases.case_documents import issue_for_case
+from app.cases.commitments import require_signed
 from app.cases.snapshot import case_snapshot
 from app.cases.states import STATE_LABELS, State, check_transition
 from app.core import audit, outbox
@@ -226,6 +227,7 @@ def single_decision(session: Session, ctx: AppContext, actor: Actor, case: Case,
                     custodian_password: str | None, event: str) -> DecisionResult:
     """一审制 inside the caller's transaction: the reviewing clerk decides."""
     require(actor, Action.DECIDE_SINGLE)
+    require_signed(session, case)
     if case.review_mode != "single":
         raise AppError("needs_signoff", "该事项实行一审一核制，须由首席代表核准签发")
     if case.processing_type == "forwarded":

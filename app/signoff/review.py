@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, replace
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.cases.commitments import check_of, require_signed
 from app.cases.forwarding import mark_forwarded
 from app.cases.states import State
 from app.core import audit, outbox
@@ -68,6 +69,7 @@ def _forward(session: Session, ctx: AppContext, actor: Actor, case: Case, opinio
 def _review(session: Session, ctx: AppContext, actor: Actor, case: Case, d: DecisionInput) -> DecisionResult:
     """Record the review opinion and route the case: the chief's queue, or 上报 when nobody here may decide."""
     require(actor, Action.REVIEW)
+    require_signed(session, case)
     if case.review_mode != "double" and case.processing_type != "forwarded":
         raise AppError("single_review", "该事项实行一审制，审查后请直接作出决定")
     now = ctx.now()
@@ -228,13 +230,15 @@ def return_for_review(ctx: AppContext, actor: Actor, case_id: str, opinion: str)
 
 def decide_on_spot(ctx: AppContext, actor: Actor, case_id: str, decision: DecisionInput, *,
                    custodian_password: str | None = None) -> DecisionResult:
-    """即办件, right after acceptance: 一审制 decided now; 一审一核 reviewed now and signed by the chief."""
+    """即办件 and 告知承诺 cases (once the signed commitment is attached), right after acceptance: 一审制 decided
+    now; 一审一核 reviewed now and signed by the chief."""
     require(actor, Action.REVIEW)
     d = decision.cleaned()
     with ctx.write("decide_on_spot") as s:
         case = load_case(s, case_id)
-        if case.processing_type != "immediate":
-            raise AppError("not_immediate", "只有即办件可以当场作出决定")
+        commitment = check_of(s, case.id)
+        if case.processing_type != "immediate" and commitment is None:
+            raise AppError("not_immediate", "只有即办件和告知承诺办件可以当场作出决定")
         if case.state != State.ACCEPTED:
             raise AppError("bad_state", f"办件 {case.case_no} 不是刚受理的即办件")
         if case.review_mode == "double":

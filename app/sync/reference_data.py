@@ -16,6 +16,9 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from app.core.commitment_terms import TermsError
+from app.core.commitment_terms import parse as parse_commitment
+from app.core.errors import ValidationError
 from app.core.promise_rules import catalog_warnings
 from app.reference import workdays
 from app.reference.calendar import DayInfo, DayKind, estimated_days
@@ -184,7 +187,7 @@ def load_catalog(session: Session, doc: Doc, source: str) -> int:
             fee_basis=it.get("fee_basis", ""), location=it.get("location", ""),
             enquiry_phone=it.get("enquiry_phone", ""), complaint_phone=it.get("complaint_phone", ""),
             certificate_type_code=it.get("certificate_type_code"), pinyin_initials=initials,
-            pinyin_full=full,
+            pinyin_full=full, commitment_json=_commitment_json(it),
         )
         item.materials = [
             ItemMaterial(seq=i + 1, name=m["name"], form=m["form"], copies=int(m.get("copies", 1)),
@@ -197,6 +200,15 @@ def load_catalog(session: Session, doc: Doc, source: str) -> int:
     for warning in catalog_warnings(doc["items"]):  # the catalog page shows them too (slow_promises)
         log.warning("事项目录 %s：%s", label, warning)
     return version.id
+
+
+def _commitment_json(it: Doc) -> str:
+    """The item's 告知承诺 terms checked against its own materials (the rule the server's import applies)."""
+    try:
+        terms = parse_commitment(it.get("commitment"), [m["name"] for m in it["materials"]], it.get("conditions", ""))
+    except TermsError as exc:
+        raise ValidationError(f"catalog.{it['code']}.commitment", f"事项 {it['code']}：{exc}") from exc
+    return terms.to_json() if terms else ""
 
 
 def load_certificate_types(session: Session, doc: Doc) -> None:

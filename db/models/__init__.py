@@ -18,6 +18,7 @@ from db.models.cases import (
     Suspension,
 )
 from db.models.certificates import Certificate, CertificateNumber, Delivery, NumberBlock
+from db.models.commitments import CHECK_OPEN_SQL, CommitmentCheck, CreditRecord
 from db.models.consultations import Consultation, ConsultationItem
 from db.models.documents import Document, DocumentCounter, PrintJob, SealUse
 from db.models.reference import (
@@ -42,7 +43,7 @@ from db.models.sync import BlobUpload, CaseCounter, OutboxOp, RemoteDocument, Si
 
 __all__ = [
     "AWAITING_ISSUE_SQL", "DESK_PENDING_SQL", "FORWARD_PENDING_SQL", "Attachment", "AuditEntry", "Base", "BlobUpload", "CalendarDay", "CalendarVersion", "Case",
-    "CaseCounter", "CaseEvent", "CaseMaterial", "CatalogVersion", "Consultation", "ConsultationItem", "Certificate", "CertificateNumber",
+    "CaseCounter", "CaseEvent", "CaseMaterial", "CatalogVersion", "CHECK_OPEN_SQL", "CommitmentCheck", "CreditRecord", "Consultation", "ConsultationItem", "Certificate", "CertificateNumber",
     "CertificateType", "DeadlineChange", "Delegation", "Delivery", "Department", "Deputy", "Document",
     "DocumentCounter", "Extension", "Hall", "IntakeDraft", "Item", "ItemMaterial", "NumberBlock",
     "OutboxOp", "PrintJob", "Rating", "RemoteDocument", "Review", "Seal", "SealAuthorization", "SealUse", "Setting",

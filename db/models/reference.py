@@ -114,6 +114,8 @@ class Item(Base):
     pinyin_initials: Mapped[str] = mapped_column(String(200), default="")
     pinyin_full: Mapped[str] = mapped_column(String(800), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # 0015 告知承诺制: the catalog's commitment terms as JSON (app.reference.commitment_terms), "" for none
+    commitment_json: Mapped[str] = mapped_column(Text, default="", server_default="")
     department: Mapped[Department] = relationship()
     materials: Mapped[list[ItemMaterial]] = relationship(
         order_by="ItemMaterial.seq", cascade="all, delete-orphan"

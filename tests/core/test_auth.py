@@ -106,6 +106,8 @@ POLICY = [
     (Action.SYNC, True, True, True),
     (Action.CONSULT, True, True, False),
     (Action.SITE_VISIT, True, True, False),  # 现场核查: the window schedules it and records its result
+    (Action.CHECK_COMMITMENT, True, True, False),
+    (Action.REVOKE_APPROVAL, False, True, False),
 ]
 
 

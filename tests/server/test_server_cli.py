@@ -128,11 +128,17 @@ def test_the_server_imports_nothing_of_the_client_but_the_protocol() -> None:
             elif isinstance(node, ast.Import):
                 found.update(a.name for a in node.names)
     client_side = {m for m in found if m.split(".")[0] in ("app", "db", "ui")}
-    # the one text rule both sides apply, and the catalog's 50 % line (#21 part 5)
-    assert client_side == {"app.sync.protocol", "app.core.text_rules", "app.core.promise_rules"}
+    # the one text rule both sides apply, the catalog's 50 % line (#21 part 5), and the one reading of an
+    # item's 告知承诺 terms both imports apply
+    assert client_side == {"app.sync.protocol", "app.core.text_rules", "app.core.promise_rules",
+                           "app.core.commitment_terms"}
     rules = ast.parse((ROOT / "app" / "core" / "promise_rules.py").read_text(encoding="utf-8"))
     assert {n.module for n in ast.walk(rules) if isinstance(n, ast.ImportFrom)} <= {
         "__future__", "collections.abc", "typing"}  # stdlib only
+    terms = ast.parse((ROOT / "app" / "core" / "commitment_terms.py").read_text(encoding="utf-8"))
+    imported = {n.module for n in ast.walk(terms) if isinstance(n, ast.ImportFrom)} | {
+        a.name for n in ast.walk(terms) if isinstance(n, ast.Import) for a in n.names}
+    assert imported <= {"__future__", "dataclasses", "json", "typing"}  # stdlib only
     protocol = ast.parse((ROOT / "app" / "sync" / "protocol.py").read_text(encoding="utf-8"))
     imported = {n.module for n in ast.walk(protocol) if isinstance(n, ast.ImportFrom)} | {
         a.name for n in ast.walk(protocol) if isinstance(n, ast.Import) for a in n.names}

@@ -25,15 +25,19 @@ from PySide6.QtWidgets import (
 )
 
 from app.cases.attachments import add_attachment, read_attachment
+from app.cases.commitments import CheckInfo, check_info, record_check
 from app.cases.detail import CaseDetail, case_detail
 from app.cases.lights import LIGHT_COLORS, LIGHT_LABELS, Light
 from app.cases.personal_data import PersonalNumbers, reveal
 from app.cases.ratings import record_rating
 from app.cases.special_procedures import acknowledge_moved_deadline, end_suspension, extend, start_suspension
+from app.certificates.revocation import revoke_on_false_commitment
 from app.core.auth import Action, may
 from app.core.context import Actor, AppContext, to_local
 from app.core.errors import AppError
+from app.intake.commitments import attach_signed_commitment
 from app.records.doc_register import void_document
+from ui.cases.commitment_dialog import CommitmentDialog
 from ui.cases.dialogs import ExtensionDialog, RatingDialog, ResumeDialog, SuspendDialog, TextDialog
 from ui.cases.site_visit_dialog import SiteVisitDialog
 from ui.printing.document_actions import DocumentPrinter
@@ -64,6 +68,7 @@ class CaseDetailView(QWidget):
         super().__init__()
         self.ctx, self.actor, self.prefs, self.printer = ctx, actor, prefs, printer
         self.detail: CaseDetail | None = None
+        self.commitment: CheckInfo | None = None  # the post-check of a 告知承诺 case
         outer = QVBoxLayout(self)
         top = QHBoxLayout()
         self.back_button = QPushButton("← 返回列表 (Esc)", objectName="caseBack")
@@ -74,6 +79,7 @@ class CaseDetailView(QWidget):
         for key, text, slot in (("suspend", "特别程序…", self.do_suspend), ("extend", "批准延期…", self.do_extend),
                                 ("visit", "现场核查… (Alt+V)", self.do_site_visit),
                                 ("scan", "添加扫描件…", self.do_attach), ("rate", "登记评价…", self.do_rate),
+                                ("commitment", "承诺核查… (F7)", self.do_commitment),
                                 ("reload", "刷新", self.reload)):
             b = QPushButton(text, objectName=f"case_{key}")
             b.clicked.connect(slot)
@@ -102,6 +108,7 @@ class CaseDetailView(QWidget):
         self._build_tabs()
         QShortcut(QKeySequence("Esc"), self, activated=self.back.emit)
         QShortcut(QKeySequence("Alt+V"), self, activated=self.do_site_visit)
+        QShortcut(QKeySequence("F7"), self, activated=self.do_commitment)
 
     def _build_tabs(self) -> None:
         self.timeline = simple_table("caseTimeline", ("时间", "人员", "事项", "状态变化", "原因 / 说明"), 4)
@@ -245,6 +252,8 @@ class CaseDetailView(QWidget):
         self.buttons["visit"].setEnabled(may(self.actor, Action.SITE_VISIT) and d.site_visit_needed and (
             d.state in ("accepted", "under_review") or any(v.result is None for v in d.site_visits)))
         self.buttons["scan"].setEnabled(may(self.actor, Action.INTAKE))
+        self.commitment = check_info(self.ctx, self.actor, d.id)  # None: not a 告知承诺 case (one keyed read)
+        self.buttons["commitment"].setVisible(self.commitment is not None)
         self.buttons["rate"].setEnabled(may(self.actor, Action.RECORD_RATING)
                                         and any(st.rating is None for st in d.ratings))
         self._enable_document_buttons()
@@ -323,11 +332,29 @@ class CaseDetailView(QWidget):
         if not paths:
             paths, _f = QFileDialog.getOpenFileNames(self, "添加扫描件", "", SCAN_FILTER)
         for p in paths or ():
-            try:
-                add_attachment(self.ctx, self.actor, self.detail.id, Path(p).name, Path(p).read_bytes())
+            try:  # the first scan of a 告知承诺 case is the applicant's signed letter
+                signed = self.commitment is not None and not self.commitment.scan_attached
+                (attach_signed_commitment if signed else add_attachment)(
+                    self.ctx, self.actor, self.detail.id, Path(p).name, Path(p).read_bytes())
+                self.commitment = check_info(self.ctx, self.actor, self.detail.id)
             except (AppError, OSError) as exc:
                 QMessageBox.warning(self, "无法添加附件", getattr(exc, "message", None) or str(exc))
         self.reload()
+
+    def do_commitment(self) -> None:
+        info = self.commitment
+        if self.detail is None or info is None or info.revoked:
+            return
+        case_id = self.detail.id
+        record = (lambda result, note: record_check(self.ctx, self.actor, case_id, result, note)) \
+            if may(self.actor, Action.CHECK_COMMITMENT) and info.result not in ("true", "false") else None
+        revoke = (lambda pw: revoke_on_false_commitment(self.ctx, self.actor, case_id, custodian_password=pw)) \
+            if may(self.actor, Action.REVOKE_APPROVAL) else None
+        if record is None and (revoke is None or info.result != "false"):
+            QMessageBox.information(self, "告知承诺核查", f"核查结果：{info.result_label}")
+            return
+        self.commitment_dialog = CommitmentDialog(info, record, revoke, self)
+        self._dialog(self.commitment_dialog)
 
     def _selected(self, table: QTableWidget) -> str | None:
         row = table.currentRow()

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.cases.commitments import CheckRow
 from app.cases.forwarding import ForwardRow
 from app.cases.lights import LIGHT_COLORS, Light
 from app.cases.queries import CaseRow, DueList, due_cases
@@ -86,6 +87,7 @@ class DuePanel(QWidget):
                              f"<span style='color:{yellow}'>临期 <b>{len(d.due_soon)}</b> 件</span>"
                              + (f"　日期变动待告知 <b>{len(d.moved)}</b> 件" if d.moved else "")
                              + (f"　待上报 <b>{len(d.forwarding)}</b> 件" if d.forwarding else "")
+                             + (f"　承诺核查 <b>{len(d.checks)}</b> 件" if d.checks else "")
                              + f"<br><span style='color:#777'>临期：{d.green_from.isoformat()} 之前到期</span>")
         self.list.clear()
         self._add_problems()
@@ -97,6 +99,9 @@ class DuePanel(QWidget):
             self._add(row, Light.YELLOW, f"原告知 {row.printed_promised:%m-%d} 改为 {row.promised_deadline:%m-%d}")
         for fwd in d.forwarding:
             self._add_forward(fwd)
+        for check in d.checks:  # 告知承诺: the post-check's own deadline and light
+            self._add_forward(check, f"{check.due}  {check.applicant_name}\n    {check.item_name} · {check.status_label}",
+                              f"{check.case_no} 告知承诺事中事后核查，{check.due} 前完成")
         if not self.list.count():
             self.list.addItem(QListWidgetItem("没有逾期或临期的办件"))
 
@@ -122,13 +127,16 @@ class DuePanel(QWidget):
             item.setForeground(QBrush(QColor(LIGHT_COLORS[Light.RED]).darker(120)))
         self.list.addItem(item)
 
-    def _add_forward(self, row: ForwardRow) -> None:
-        """A case to forward (上报) within two working days of complete papers, with that deadline's light."""
-        late = "，已逾期" if row.light is Light.RED else ""
-        item = QListWidgetItem(light_icon(row.light), f"{row.forward_due}  {row.applicant_name}\n"
-                                                      f"    {row.item_name} · 上报期限{late}")
+    def _add_forward(self, row: ForwardRow | CheckRow, text: str = "", tip: str = "") -> None:
+        """A case to forward (上报) within two working days of complete papers, or a 告知承诺 case to check,
+        with that deadline's light."""
+        if isinstance(row, ForwardRow):
+            late = "，已逾期" if row.light is Light.RED else ""
+            text = f"{row.forward_due}  {row.applicant_name}\n    {row.item_name} · 上报期限{late}"
+            tip = f"{row.case_no} 手续完备后两个工作日内上报"
+        item = QListWidgetItem(light_icon(row.light), text)
         item.setData(Qt.ItemDataRole.UserRole, row.case_id)
-        item.setToolTip(f"{row.case_no} 手续完备后两个工作日内上报")
+        item.setToolTip(tip)
         if row.light is Light.RED:
             item.setForeground(QBrush(QColor(LIGHT_COLORS[Light.RED]).darker(120)))
         self.list.addItem(item)

@@ -76,7 +76,7 @@ class StatsView(QWidget):
         for key, title in (("accepted", "受理"), ("completed", "办结"), ("on_time_rate", "按时办结率"),
                            ("avg_workdays", "平均用时（工作日）"), ("notices", "一次性告知"), ("refusals", "不予受理"),
                            ("forwarded", "上报"), ("deemed", "视为受理"), ("ratings", "好差评（差评）"),
-                           ("consultations", "咨询")):
+                           ("consultations", "咨询"), ("commitments", "告知承诺（按时核查/撤销）")):
             card = QFrame(objectName=f"card_{key}")
             card.setStyleSheet("QFrame { background:#f4f6f9; border:1px solid #dde3ea; border-radius:6px; }"
                                "QLabel { border:none; background:transparent; }")
@@ -153,6 +153,10 @@ class StatsView(QWidget):
         for key, label in self.card_labels.items():
             if key == "consultations":
                 label.setText(str(f.consultations.total if f.consultations else 0))
+                continue
+            if key == "commitments":
+                k = f.commitments
+                label.setText(f"{k.cases}（{k.checked_on_time}/{k.revoked}）" if k else "0")
                 continue
             label.setText(f"{f.rated}（{f.bad}）" if key == "ratings" else _fmt(key, getattr(t, key)))
         cats = [p.label for p in f.periods]

@@ -21,7 +21,8 @@ from app.reference.catalog import FORM_LABELS, ItemGuide
 from ui.widgets.field_errors import FieldErrors, error_label
 
 NAME_CHARS = 10  # the narrowest a material's name may get, in characters
-STATUS_CHOICES = (("received", "已收"), ("missing", "缺少"), ("defective", "不合格"), ("deferred", "容缺后补"))
+STATUS_CHOICES = (("received", "已收"), ("missing", "缺少"), ("defective", "不合格"), ("deferred", "容缺后补"),
+                  ("committed", "告知承诺替代"))
 COMMON_DEFECTS = ("未提交", "复印件不清晰，须提交清晰复印件", "未加盖公章，须加盖公章", "未签字，须由申请人签字",
                   "已过有效期，须提交有效期内的文件", "内容与申请事项不一致，须按要求重新填写")
 
@@ -29,7 +30,8 @@ COMMON_DEFECTS = ("未提交", "复印件不清晰，须提交清晰复印件", 
 class MaterialRow:
     """Status, original checked, copies, what is wrong, and the 容缺 due date of one material."""
 
-    def __init__(self, spec: Any, grid: QGridLayout, row: int, errors: FieldErrors, changed: Signal) -> None:
+    def __init__(self, spec: Any, grid: QGridLayout, row: int, errors: FieldErrors, changed: Signal,
+                 committable: bool = False) -> None:
         self.spec = spec
         name = QLabel(f"{spec.seq}. {spec.name}", objectName=f"name_{spec.seq}")
         name.setWordWrap(True)
@@ -38,7 +40,8 @@ class MaterialRow:
         form = QLabel(f"{FORM_LABELS.get(spec.form, spec.form)} {spec.copies} 份" + ("（可容缺）" if spec.may_defer else ""))
         self.status = QComboBox(objectName=f"status_{spec.seq}")
         for key, label in STATUS_CHOICES:
-            if key != "deferred" or spec.may_defer:
+            # 容缺 only where the catalog allows it; 告知承诺 only for what the item's commitment replaces
+            if (key != "deferred" or spec.may_defer) and (key != "committed" or committable):
                 self.status.addItem(label, key)
         # Nothing is taken as handed over until the clerk says so: a row starts 缺少, the original unchecked.
         self.status.setCurrentIndex(self.status.findData("missing"))
@@ -143,8 +146,9 @@ class MaterialsPanel(QWidget):
             self.placeholder.show()
             return
         self.placeholder.hide()
+        replaces = set(guide.commitment.replaces) if guide.commitment else set()
         for i, spec in enumerate(guide.materials):
-            self.rows.append(MaterialRow(spec, self.grid, i, self.errors, self.changed))
+            self.rows.append(MaterialRow(spec, self.grid, i, self.errors, self.changed, spec.name in replaces))
         self.set_agent(has_agent)
 
     def values(self) -> tuple[MaterialInput, ...]:

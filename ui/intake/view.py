@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from app.core.context import Actor, AppContext
 from app.core.errors import AppError
-from app.intake import drafts
+from app.intake import commitments, drafts
 from app.intake.consultations import IntakeStart
 from app.intake.input_checks import ApplicantInput, IntakeInput
 from app.intake.outcomes import IntakeResult, accept_case, notify_case, receive_case, refuse_case
@@ -62,8 +62,7 @@ class IntakeView(QWidget):
         self.errors = FieldErrors()
         self.guide: ItemGuide | None = None
         self.runner = TaskRunner(self)
-        self._restoring = False
-        self._busy = False  # an outcome is being written: a second Alt+S must not make a second case
+        self._restoring, self._busy = False, False  # _busy: an outcome is being written, a second Alt+S waits
         self.consultation_id: str | None = None  # set when the intake started from a consultation
         outer = QVBoxLayout(self)
         self.repeat_bar = RepeatBar(self)
@@ -180,6 +179,8 @@ class IntakeView(QWidget):
         self.status = QLabel(objectName="intakeStatus")
         row.addWidget(self.status, 1)
         specs = (("受理 (Alt+S)", "Alt+S", self.do_accept, "acceptButton"),
+                 ("告知承诺 (Alt+C)", "Alt+C", lambda: self._run("告知承诺受理", commitments.accept_on_commitment),
+                  "commitButton"),
                  ("一次性告知 (Alt+G)", "Alt+G", self.do_notify, "notifyButton"),
                  ("不予受理 (Alt+B)", "Alt+B", self.do_refuse, "refuseButton"),
                  ("收件待审 (Alt+R)", "Alt+R", self.do_receive, "receiveButton"),
