@@ -14,6 +14,7 @@ from typing import Any
 
 from app.core.errors import ValidationError
 from app.documents import official as o
+from app.documents import sample_mark
 from app.documents.data import DocKind, DocumentData
 from app.documents.fonts import FontChain
 from app.documents.legal_text import LICENSING_LAW, cn_date, rights_text
@@ -89,9 +90,15 @@ def _one_page(doc: DocumentData, chain: FontChain, size: float) -> tuple[bytes, 
     tpl = BaseDocTemplate(buf, pagesize=(o.PAGE_W, o.PAGE_H), leftMargin=o.MARGIN, rightMargin=o.MARGIN,
                           topMargin=o.MARGIN * 0.8, bottomMargin=o.BOTTOM * 0.8, title=f"告知承诺书 {doc.number}",
                           author=doc.issuer.department_name, subject=f"受理编号 {doc.case.case_no}",
-                          creator="OneWindow", initialFontName=chain.main)
+                          creator="OneWindow", initialFontName=chain.main,
+                          keywords=sample_mark.KEYWORD if doc.sample else "")
     frame = Frame(o.MARGIN, o.BOTTOM * 0.8, o.FRAME_W, o.PAGE_H - 0.8 * (o.MARGIN + o.BOTTOM), 0, 0, 0, 0, id="body")
-    tpl.addPageTemplates([PageTemplate("page", [frame])])
+
+    def on_page(c: Any, _d: Any) -> None:
+        if doc.sample:  # the template review's 样张, as on every other document (official.build)
+            sample_mark.draw_sample_mark(c, chain, o.PAGE_W, o.PAGE_H)
+
+    tpl.addPageTemplates([PageTemplate("page", [frame], onPage=on_page)])
     tpl.build(_letter(doc, st, chain))
     return buf.getvalue(), tpl.page
 

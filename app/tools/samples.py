@@ -28,8 +28,10 @@ from app.core.masking import mask_id
 from app.documents.consultation_notice import ConsultationNotice
 from app.documents.consultation_notice import render as render_consultation
 from app.documents.data import (
+    SEALED_KINDS,
     CaseFacts,
     CertificateContent,
+    Commitment,
     Decision,
     DeliveryFacts,
     DocKind,
@@ -38,6 +40,7 @@ from app.documents.data import (
     MaterialLine,
     Party,
     Refusal,
+    Revocation,
     SealImpression,
     SiteVisitFacts,
     Suspension,
@@ -200,7 +203,7 @@ def _documents(issuer: Issuer, case: CaseFacts, correcting: CaseFacts, t: Timeli
     validity = f"{cn_date(valid[0])}至{cn_date(valid[1])}" if valid[1] else "长期"
 
     def doc(kind: DocKind, on: date, n: int, **kw: object) -> DocumentData:
-        sealed = kind not in (DocKind.RECEIPT, DocKind.DELIVERY_PROOF)
+        sealed = kind in SEALED_KINDS
         fields = {"case": case, **kw}
         return DocumentData(kind=kind, number=sample_number(n), issued_on=on, issuer=issuer, seal=seal if sealed
                             else None, sample=True, **fields)  # type: ignore[arg-type]
@@ -225,6 +228,12 @@ def _documents(issuer: Issuer, case: CaseFacts, correcting: CaseFacts, t: Timeli
             issuer.hall_name, case.clerk_name)),
         doc(DocKind.SITE_VISIT, t.special_notice, 12, site_visit=SiteVisitFacts(
             t.special_start, case.applicant.address, ("李建国", "赵敏"), "经营场所面积与布局\n冷藏冷冻设施设备")),
+        doc(DocKind.COMMITMENT, t.received, 13, commitment=Commitment(
+            "申请人自愿选择", "经营场所与有毒、有害场所以及其他污染源保持规定的距离", "《食品经营许可审查通则》第十条",
+            ("经营场所平面布局图",), "自作出决定之日起二十个工作日内现场核查经营场所", 20, t.extension_deadline)),
+        doc(DocKind.REVOCATION, t.legal, 14, revocation=Revocation(
+            approval_no, t.decided, "经核查，经营场所距离旱厕不足25米，申请人的承诺与实际情况不符",
+            (certificate_no,) if ctype else (), RECONSIDERATION, COURT)),
     ]
     if ctype is not None:
         for kind, copy in ((DocKind.CERTIFICATE_ORIGINAL, "original"), (DocKind.CERTIFICATE_COPY, "copy")):

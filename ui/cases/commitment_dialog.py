@@ -6,9 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QMessageBox, QPlainTextEdit, QWidget
 
-from app.cases.commitments import RESULT_LABELS, CheckInfo
+from app.cases.commitments import RESULT_LABELS, CheckInfo, record_check
+from app.certificates.revocation import revoke_on_false_commitment
+from app.core.auth import Action, may
+from app.core.context import Actor, AppContext
 from ui.cases.dialogs import ActionDialog
 
 
@@ -43,3 +46,17 @@ class CommitmentDialog(ActionDialog):
         self.field("核查情况", self.note, "note")
         assert record is not None
         self.finish(lambda: record(self.result.currentData(), self.note.toPlainText()))
+
+
+def commitment_dialog_for(ctx: AppContext, actor: Actor, case_id: str, info: CheckInfo,
+                          parent: QWidget) -> CommitmentDialog | None:
+    """The post-check dialog this person may use on the case (result for the window, revocation for the
+    chief), or None after telling them the result when there is nothing left for them to do."""
+    record = (lambda result, note: record_check(ctx, actor, case_id, result, note)) \
+        if may(actor, Action.CHECK_COMMITMENT) and info.result not in ("true", "false") else None
+    revoke = (lambda pw: revoke_on_false_commitment(ctx, actor, case_id, custodian_password=pw)) \
+        if may(actor, Action.REVOKE_APPROVAL) else None
+    if record is None and (revoke is None or info.result != "false"):
+        QMessageBox.information(parent, "告知承诺核查", f"核查结果：{info.result_label}")
+        return None
+    return CommitmentDialog(info, record, revoke, parent)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
 from html import escape
 from pathlib import Path
 from types import SimpleNamespace
@@ -25,19 +24,20 @@ from PySide6.QtWidgets import (
 )
 
 from app.cases.attachments import add_attachment, read_attachment
-from app.cases.commitments import CheckInfo, check_info, record_check
+from app.cases.commitments import CheckInfo, check_info
 from app.cases.detail import CaseDetail, case_detail
 from app.cases.lights import LIGHT_COLORS, LIGHT_LABELS, Light
 from app.cases.personal_data import PersonalNumbers, reveal
 from app.cases.ratings import record_rating
 from app.cases.special_procedures import acknowledge_moved_deadline, end_suspension, extend, start_suspension
-from app.certificates.revocation import revoke_on_false_commitment
 from app.core.auth import Action, may
 from app.core.context import Actor, AppContext, to_local
 from app.core.errors import AppError
 from app.intake.commitments import attach_signed_commitment
 from app.records.doc_register import void_document
-from ui.cases.commitment_dialog import CommitmentDialog
+from ui.cases.commitment_dialog import commitment_dialog_for
+from ui.cases.detail_lines import day_text as _d
+from ui.cases.detail_lines import forwarding_line as _forwarding
 from ui.cases.dialogs import ExtensionDialog, RatingDialog, ResumeDialog, SuspendDialog, TextDialog
 from ui.cases.site_visit_dialog import SiteVisitDialog
 from ui.printing.document_actions import DocumentPrinter
@@ -45,12 +45,6 @@ from ui.widgets.preferences import Preferences
 from ui.widgets.table_helpers import fill_table, simple_table
 
 SCAN_FILTER = "扫描件 (*.pdf *.jpg *.jpeg *.png)"
-
-
-def _d(value: date | datetime | None) -> str:
-    if value is None:
-        return "—"
-    return f"{value:%Y-%m-%d %H:%M}" if isinstance(value, datetime) else value.isoformat()
 
 
 def _chip(light: Light, what: str) -> str:
@@ -342,19 +336,10 @@ class CaseDetailView(QWidget):
         self.reload()
 
     def do_commitment(self) -> None:
-        info = self.commitment
-        if self.detail is None or info is None or info.revoked:
-            return
-        case_id = self.detail.id
-        record = (lambda result, note: record_check(self.ctx, self.actor, case_id, result, note)) \
-            if may(self.actor, Action.CHECK_COMMITMENT) and info.result not in ("true", "false") else None
-        revoke = (lambda pw: revoke_on_false_commitment(self.ctx, self.actor, case_id, custodian_password=pw)) \
-            if may(self.actor, Action.REVOKE_APPROVAL) else None
-        if record is None and (revoke is None or info.result != "false"):
-            QMessageBox.information(self, "告知承诺核查", f"核查结果：{info.result_label}")
-            return
-        self.commitment_dialog = CommitmentDialog(info, record, revoke, self)
-        self._dialog(self.commitment_dialog)
+        if self.detail is not None and self.commitment is not None and not self.commitment.revoked:
+            self.commitment_dialog = commitment_dialog_for(self.ctx, self.actor, self.detail.id, self.commitment, self)
+            if self.commitment_dialog is not None:
+                self._dialog(self.commitment_dialog)
 
     def _selected(self, table: QTableWidget) -> str | None:
         row = table.currentRow()
@@ -398,17 +383,3 @@ class CaseDetailView(QWidget):
         if doc_id:
             self._dialog(TextDialog("作废文书", "作废原因", "作废", lambda reason: void_document(
                 self.ctx, self.actor, doc_id, reason), "reason", "如：申请人名称打印错误，已重新出具", self))
-
-
-
-def _forwarding(d: CaseDetail) -> str:
-    """上报: the two-day deadline, when it went, and the department's time beside the legal limit."""
-    if d.forward_due is None:
-        return ""
-    line = f"<br>上报期限 {_d(d.forward_due)}（手续完备后两个工作日内）"
-    if d.forwarded_at is not None:
-        late = "<span style='color:#d93025'>，逾期上报</span>" if d.forward_late else "，按时上报"
-        line += f"　{_d(d.forwarded_at)} 已上报{late}"
-    if d.department_time is not None:
-        line += f"<br><b>{escape(d.department_time.text)}</b>"
-    return line
