@@ -297,3 +297,16 @@ def enrolment_code(server: LiveServer, window: str = "W01") -> str:
             return admin.new_code(s, window, timedelta(hours=1), ServerConfig(server.db_url, clock=server.clock.now).now())
     finally:
         engine.dispose()
+
+
+@contextmanager
+def demo_server_with_keyring(folder: Path) -> Iterator[LiveServer]:
+    """A real server seeded with the demo hall, and a memory keyring for the workstations of the test."""
+    live = LiveServer(f"sqlite:///{folder / 'server.sqlite'}", Clock())
+    seed_demo(live.db_url, live.clock)
+    live.start()
+    try:
+        with memory_keyring():
+            yield live
+    finally:
+        live.stop()

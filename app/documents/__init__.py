@@ -6,4 +6,4 @@ Public modules are listed in __all__; the others are private to this package
 (tests/test_architecture.py holds it).
 """
 
-__all__ = ["consultation_notice", "credentials", "data", "fonts", "legal_text", "render", "signing", "text"]  # public modules: other packages import only these
+__all__ = ["consultation_notice", "credentials", "data", "fonts", "legal_text", "recovery_sheet", "render", "signing", "text"]  # public modules: other packages import only these

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
-from sync_testkit import Clock, LiveServer, enrolment_code, memory_keyring, seed_demo
+from sync_testkit import LiveServer, demo_server_with_keyring, enrolment_code
 
 from app.core.auth import login
 from app.core.context import AppContext
@@ -23,12 +23,8 @@ WAIT = 30_000
 
 @pytest.fixture
 def server(tmp_path: Path, demo_template: Path) -> Iterator[LiveServer]:
-    db = f"sqlite:///{tmp_path / 'server.sqlite'}"
-    seed_demo(db, Clock())
-    live = LiveServer(db, Clock()).start()
-    with memory_keyring():
+    with demo_server_with_keyring(tmp_path) as live:
         yield live
-    live.stop()
 
 
 @pytest.fixture
