@@ -16,12 +16,14 @@ import pytest
 from sqlalchemy import select
 from sync_testkit import LiveServer, demo_server_with_keyring, enrolment_code
 
+from app.core.auth import login
 from app.core.sealed_files import unseal
-from app.station.bootstrap import open_data_dir
+from app.station.bootstrap import DEMO_PASSWORD, open_data_dir
 from app.station.recovery import WRAPPED, parse_key, peek_recovery_key
 from app.station.recovery_handover import finish_handover, pending_handover
 from app.sync.credentials import CredentialStore
 from app.sync.first_run import enrol_workstation
+from app.tools.key_checks import check_recovery_key, check_signing_keys
 from db.models import AuditEntry
 from ui.main import main
 from ui.system.keys_cli import run_recovery_key
@@ -69,7 +71,14 @@ def test_enrolment_hands_over_the_key_once_on_one_printed_page(server: LiveServe
                         str(tmp_path / "sheet")], check=True)
         assert (tmp_path / "sheet.png").stat().st_size > 0
 
+        waiting = check_recovery_key(ctx.data, demo=False)
+        assert not waiting.ok and waiting.required and "尚未交大厅管理员" in waiting.detail
         finish_handover(ctx, None, printed=True, via="first_run")
+        done = check_recovery_key(ctx.data, demo=False)
+        assert done.ok and "已交大厅管理员（打印恢复密钥单）" in done.detail
+        login(ctx, "zhangmin", DEMO_PASSWORD)  # her signing key is made here at her first sign-in
+        keys = check_signing_keys(ctx.data)
+        assert not keys.required and "zhangmin" in keys.detail
         assert peek_recovery_key(ctx.data) is None and pending_handover(ctx, None) is None
         with ctx.read() as s:
             entry = s.execute(select(AuditEntry).where(AuditEntry.action == "recovery_key_handed_over")).scalar_one()
@@ -97,3 +106,5 @@ def test_onewindow_enrol_shows_the_key_once(server: LiveServer, tmp_path: Path,
 
 def test_a_plain_demo_directory_has_no_key_to_hand_over(ctx: object) -> None:
     assert pending_handover(ctx, None) is None  # type: ignore[arg-type]
+    line = check_recovery_key(ctx.data, demo=True)  # type: ignore[attr-defined]
+    assert line.ok and not line.required and "没有恢复密钥" in line.detail
