@@ -325,3 +325,10 @@ def enrolment_code(server: LiveServer, window: str = "W01") -> str:
             return admin.new_code(s, window, timedelta(hours=1), ServerConfig(server.db_url, clock=server.clock.now).now())
     finally:
         engine.dispose()
+
+
+@contextmanager
+def demo_server_with_keyring(folder: Path) -> Iterator[LiveServer]:
+    """A real server seeded with the demo hall, and a memory keyring for the workstations of the test."""
+    with demo_server(f"sqlite:///{folder / 'server.sqlite'}", Clock()) as live, memory_keyring():
+        yield live

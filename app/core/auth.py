@@ -198,3 +198,12 @@ def login(ctx: AppContext, username: str, password: str) -> Actor:
 def unlock(ctx: AppContext, actor: Actor, password: str) -> None:
     """Unlock the idle-locked screen: only the signed-in person's own password does it."""
     login(ctx, actor.username, password)
+
+
+def sign_out(ctx: AppContext, actor: Actor) -> None:
+    """注销（换班）or closing the program: this person's opened signing key leaves memory, so nothing more can
+    be signed in their name until they sign in again with their password (the next person at the counter
+    shares the OS session and this process). No permission to check: anyone may end their own turn."""
+    op_keys.forget(ctx, actor.username)
+    with ctx.write() as s:
+        audit.record(s, actor.staff_id, "logout", actor.username, at=ctx.now())

@@ -6,5 +6,5 @@ Public modules are listed in __all__; the others are private to this package
 (tests/test_architecture.py holds it).
 """
 
-__all__ = ["commitment", "consultation_notice", "credentials", "data", "fonts", "legal_text", "render",
-           "sample_mark", "signing", "text"]  # public modules: other packages import only these
+__all__ = ["commitment", "consultation_notice", "credentials", "data", "fonts", "legal_text", "recovery_sheet",
+           "render", "sample_mark", "signing", "text"]  # public modules: other packages import only these

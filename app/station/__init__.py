@@ -6,4 +6,4 @@ Public modules are listed in __all__; the others are private to this package
 (tests/test_architecture.py holds it).
 """
 
-__all__ = ["bootstrap", "housekeeping", "at_rest", "retention", "recovery"]  # public modules: other packages import only these
+__all__ = ["bootstrap", "housekeeping", "at_rest", "retention", "recovery", "recovery_handover"]  # public modules: other packages import only these

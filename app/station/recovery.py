@@ -2,8 +2,9 @@
 
 When a directory's keys are made, a random recovery key wraps them (AES-256-GCM) into `keys.recovery`,
 kept beside the database and in backups/ (useless without the recovery key, which is never on disk).
-The recovery key itself waits in the OS secret store until `onewindow recovery-key` prints it, once,
-for the administrator to keep on paper; then it is deleted. A backup restores with this workstation's
+The recovery key itself waits in the OS secret store until it is handed over, once, for the administrator
+to keep on paper — right after enrolment (app.station.recovery_handover) or by `onewindow recovery-key`;
+then it is deleted. A backup restores with this workstation's
 own keys, or on any machine with the recovery key (`onewindow restore BACKUP [--recovery-key …]`).
 """
 
@@ -70,17 +71,28 @@ def ensure_wrapped(data: DataDir) -> None:
     _write(data.root / WRAPPED, blob)
 
 
-def take_recovery_key(data: DataDir) -> str | None:
-    """The recovery key for printing, once (None when it was printed before)."""
+def peek_recovery_key(data: DataDir) -> str | None:
+    """The recovery key still waiting to be handed over, left in the store (None: handed over, or plain)."""
     ids = data_keys.key_ids(data.root)
     if not ids:
         return None
-    name = _pending_name(ids)
-    raw = secret_store.get_key(name)
-    if raw is None:
-        return None
-    secret_store.delete_key(name)
-    return format_key(raw)
+    raw = secret_store.get_key(_pending_name(ids))
+    return None if raw is None else format_key(raw)
+
+
+def discard_recovery_key(data: DataDir) -> None:
+    """Forget the recovery key here once the administrator has it: from then on only the paper opens a backup."""
+    ids = data_keys.key_ids(data.root)
+    if ids:
+        secret_store.delete_key(_pending_name(ids))
+
+
+def take_recovery_key(data: DataDir) -> str | None:
+    """The recovery key for printing, once (None when it was printed before)."""
+    key = peek_recovery_key(data)
+    if key is not None:
+        discard_recovery_key(data)
+    return key
 
 
 def restore(data: DataDir, backup: Path, recovery_key: str | None = None) -> str:

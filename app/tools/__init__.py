@@ -5,4 +5,4 @@ Public modules are listed in __all__; the others are private to this package
 (tests/test_architecture.py holds it).
 """
 
-__all__ = ["audit_search", "doctor", "samples", "verify", "privacy_checks"]  # public modules: other packages import only these
+__all__ = ["audit_search", "doctor", "samples", "verify", "privacy_checks", "key_checks"]  # public modules: other packages import only these

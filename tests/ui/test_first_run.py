@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
-from sync_testkit import Clock, LiveServer, enrolment_code, memory_keyring, seed_demo
+from recovery_kit import print_to_file
+from sync_testkit import LiveServer, demo_server_with_keyring, enrolment_code
 
 from app.core.auth import login
 from app.core.context import AppContext
 from app.station.bootstrap import DEMO_PASSWORD, open_data_dir
+from app.station.recovery import peek_recovery_key
 from app.sync.credentials import CredentialStore
 from app.sync.first_run import needs_setup
 from ui.system.first_run_dialog import NOT_ENROLLED_HINT, offer_first_run
+from ui.system.keys_cli import run_recovery_key
 from ui.system.login_dialog import LoginDialog
 
 WAIT = 30_000
@@ -23,12 +28,8 @@ WAIT = 30_000
 
 @pytest.fixture
 def server(tmp_path: Path, demo_template: Path) -> Iterator[LiveServer]:
-    db = f"sqlite:///{tmp_path / 'server.sqlite'}"
-    seed_demo(db, Clock())
-    live = LiveServer(db, Clock()).start()
-    with memory_keyring():
+    with demo_server_with_keyring(tmp_path) as live:
         yield live
-    live.stop()
 
 
 @pytest.fixture
@@ -46,7 +47,8 @@ def _login(qtbot: QtBot, ctx: AppContext) -> LoginDialog:
     return dialog
 
 
-def test_enrol_online_from_the_first_run_dialog(qtbot: QtBot, server: LiveServer, fresh: AppContext) -> None:
+def test_enrol_online_from_the_first_run_dialog(qtbot: QtBot, server: LiveServer, fresh: AppContext,
+                                                tmp_path: Path) -> None:
     login_dialog = _login(qtbot, fresh)
     first = offer_first_run(login_dialog, fresh, CredentialStore())
     assert first is not None and first.isVisible()
@@ -62,6 +64,17 @@ def test_enrol_online_from_the_first_run_dialog(qtbot: QtBot, server: LiveServer
     assert first.result_ is not None and "本机已登记" in login_dialog.note.text()
     assert not login_dialog.findChild(type(first.ok), "firstRunAgain").isVisible()
     assert login(fresh, "zhangmin", DEMO_PASSWORD).username == "zhangmin"
+    # The recovery key comes up over the login at once: printed, then handed over and gone from this machine.
+    keys = first.recovery_dialog
+    assert keys is not None and keys.isVisible()
+    shown = keys.findChild(QLabel, "recoveryKey").text().split()
+    assert "-".join(shown) == peek_recovery_key(fresh.data) and len(shown) == 13
+    out = print_to_file(keys, tmp_path / "printed.pdf")
+    assert re.search(r"^Pages:\s+1$", out, re.M) and keys.printed
+    keys.close_button.click()
+    qtbot.waitUntil(lambda: not keys.isVisible(), timeout=WAIT)
+    assert peek_recovery_key(fresh.data) is None
+    assert run_recovery_key(fresh.data.root) == 1
 
 
 def test_later_keeps_a_way_back_and_the_setup_file_works(qtbot: QtBot, server: LiveServer, fresh: AppContext,
@@ -82,6 +95,11 @@ def test_later_keeps_a_way_back_and_the_setup_file_works(qtbot: QtBot, server: L
     first.ok.click()
     qtbot.waitUntil(lambda: not first.isVisible(), timeout=WAIT)
     assert not needs_setup(fresh) and not again.isVisible()
+    keys = first.recovery_dialog  # an offline install is an enrolment too: the key is shown, then Esc
+    assert keys is not None and keys.isVisible() and peek_recovery_key(fresh.data) is not None
+    keys.reject()
+    qtbot.waitUntil(lambda: not keys.isVisible(), timeout=WAIT)
+    assert peek_recovery_key(fresh.data) is None and not keys.printed
 
 
 def test_no_first_run_for_the_demo_or_an_enrolled_hall(qtbot: QtBot, ctx: AppContext) -> None:

@@ -5,4 +5,4 @@ Public modules are listed in __all__; the others are private to this package
 (tests/test_architecture.py holds it).
 """
 
-__all__ = ["dialogs", "document_actions", "printers"]  # public modules: other packages import only these
+__all__ = ["dialogs", "document_actions", "printers", "recovery_key_dialog"]  # public modules: other packages import only these

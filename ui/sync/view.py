@@ -25,10 +25,12 @@ from PySide6.QtWidgets import (
 from app.core import machine
 from app.core.context import Actor, AppContext, to_local
 from app.core.errors import AppError
+from app.station.recovery_handover import Handover, pending_handover
 from app.sync import backoff, status
 from app.sync.credentials import CredentialStore
 from app.sync.engine import SyncOutcome, on_local_commit, sync_once
 from app.sync.enrolment import enrol, server_login
+from ui.printing.recovery_key_dialog import RecoveryKeyDialog, show_recovery_key
 from ui.widgets.preferences import Preferences
 from ui.widgets.tasks import TaskRunner
 
@@ -218,6 +220,7 @@ class SyncView(QWidget):
         self.ctx, self.actor, self.prefs = ctx, actor, prefs
         self.store = controller.store if controller is not None else store or CredentialStore(ctx.demo)
         self.runner = TaskRunner(self)
+        self.recovery_dialog: RecoveryKeyDialog | None = None  # shown once after a successful enrolment
         self.controller = controller or SyncController(ctx, actor, self.store, self)
         self.controller.status_text.connect(self.status_text)
         self.controller.status_text.connect(lambda _t: self.reload())
@@ -361,18 +364,21 @@ class SyncView(QWidget):
         d.form.addRow("本机名称", name)
         d.finish_layout()
 
-        def done(_result: object) -> None:
+        def done(handover: Handover | None) -> None:
             self.prefs.set("sync/server_url", url.text().strip())
             d.accept()
             self.refresh()
             self.step.setText("本机已登记。请点“登录中心服务器…”后开始同步。")
             self.controller.refresh_text()
+            self.recovery_dialog = show_recovery_key(self.ctx, self.actor, handover, "sync_page", self.prefs, self)
+
+        def work(*, report: object, cancel: object) -> Handover | None:
+            enrol(self.ctx, self.actor, url.text(), code.text(), name.text(), self.store)
+            return pending_handover(self.ctx, self.actor, name.text())
 
         def go() -> None:
             d.buttons.setEnabled(False)
-            self.runner.run(lambda *, report, cancel: enrol(self.ctx, self.actor, url.text(), code.text(),
-                                                             name.text(), self.store),
-                            title="正在登记本机…", on_done=done, on_error=lambda exc: self._fail(d, exc))
+            self.runner.run(work, title="正在登记本机…", on_done=done, on_error=lambda exc: self._fail(d, exc))
 
         d.buttons.accepted.connect(go)
         d.open()

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from app.core.context import to_local, utc_now
 from app.tools.doctor import Check, format_report, run_checks
+from app.tools.key_checks import key_checks
 from app.tools.privacy_checks import privacy_checks
 
 
@@ -37,7 +38,7 @@ def run_doctor(root: Path, *, demo: bool) -> int:
         except AppError as exc:
             print(f"✘ 演示数据无法打开：{exc.message}")
     checks = run_checks(root, to_local(utc_now()).date(), extra=[check_printers], demo=demo)
-    checks[-1:-1] = privacy_checks(root, demo)  # #19, before the server line
+    checks[-1:-1] = privacy_checks(root, demo) + key_checks(root, demo)  # #19, before the server line
     text, code = format_report(checks)
     print(f"OneWindow doctor — {'演示 demo' if demo else ''} 数据目录 data dir: {root}")
     print(text)

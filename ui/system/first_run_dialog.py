@@ -26,8 +26,10 @@ from PySide6.QtWidgets import (
 
 from app.core.context import AppContext
 from app.core.errors import AppError
+from app.station.recovery_handover import Handover, pending_handover
 from app.sync.credentials import CredentialStore
 from app.sync.first_run import FirstRun, enrol_from_file, enrol_workstation, needs_setup
+from ui.printing.recovery_key_dialog import RecoveryKeyDialog, show_recovery_key
 from ui.widgets.tasks import TaskRunner
 
 INTRO = ("本机是新安装的工作站，还没有登记到中心服务器，因此没有可登录的账号。\n"
@@ -42,6 +44,7 @@ class FirstRunDialog(QDialog):
         super().__init__(parent)
         self.ctx, self.store = ctx, store
         self.result_: FirstRun | None = None
+        self.recovery_dialog: RecoveryKeyDialog | None = None
         self.setWindowTitle("登记本工作站（首次运行）")
         lay = QVBoxLayout(self)
         intro = QLabel(INTRO)
@@ -92,16 +95,20 @@ class FirstRunDialog(QDialog):
             return
         name = self.name.text().strip() or socket.gethostname()
 
-        def work(*, report: object, cancel: object) -> FirstRun:
+        def work(*, report: object, cancel: object) -> tuple[FirstRun, Handover | None]:
             if offline:
-                return enrol_from_file(self.ctx, Path(self.file.text().strip()), name, self.store)
-            return enrol_workstation(self.ctx, self.server.text(), self.code.text(), name, self.store)
+                done = enrol_from_file(self.ctx, Path(self.file.text().strip()), name, self.store)
+            else:
+                done = enrol_workstation(self.ctx, self.server.text(), self.code.text(), name, self.store)
+            return done, pending_handover(self.ctx, None, name)
 
         self.runner.run(work, title="正在登记本机…", on_done=self._done, on_error=self._failed)
 
-    def _done(self, result: FirstRun) -> None:
-        self.result_ = result
+    def _done(self, result: tuple[FirstRun, Handover | None]) -> None:
+        self.result_, handover = result
         self.accept()
+        # Over the login, as the first thing a new workstation shows: the key goes to the administrator now.
+        self.recovery_dialog = show_recovery_key(self.ctx, None, handover, "first_run", None, self.parentWidget())
 
     def _failed(self, exc: BaseException) -> None:
         if not isinstance(exc, AppError):

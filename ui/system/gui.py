@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QLockFile, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from app.core.auth import sign_out
 from app.core.paths import DataDir
 from ui.system.crash import install_excepthook, setup_logging
 from ui.system.fonts import install_fonts
@@ -107,6 +108,7 @@ def _main_window(app: QApplication, ctx: AppContext, actor: Actor, demo: bool) -
         code = app.exec()
         app.removeEventFilter(idle)
         if not window.shift_change:
+            sign_out(ctx, actor)  # the program closes: nothing signs in this person's name any more
             return code
         window.deleteLater()
         dialog = LoginDialog(None)

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.auth import ROLE_LABELS, Action, Role, may
+from app.core.auth import ROLE_LABELS, Action, Role, may, sign_out
 from app.core.context import Actor, AppContext
 from app.reference.hall import HallInfo
 from app.reference.id_reader import IdCardReader, NoReader, SimulatedReader
@@ -162,8 +162,9 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(self.section_index[key])
 
     def change_shift(self) -> None:
-        """Sign out: this person's window closes and the sign-in comes back for the next one."""
+        """Sign out: this person's window closes, their signing key is forgotten, the sign-in comes back."""
         self.shift_change = True
+        sign_out(self.ctx, self.actor)
         self.close()
 
     def _open_case(self, case_id: str) -> None:
