@@ -12,6 +12,7 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication
+from pytestqt.exceptions import TimeoutError
 from pytestqt.qtbot import QtBot
 from sync_testkit import Clock
 
@@ -32,12 +33,13 @@ def ime_type(widget: object, text: str) -> None:
     QApplication.sendEvent(widget, event)  # type: ignore[arg-type]
 
 
-def wait_for(qtbot: QtBot, what: str, condition: Callable[[], Any], timeout: int = WAIT) -> None:
-    """waitUntil with a sentence that says which step of the day did not happen."""
+def wait_for(qtbot: QtBot, what: str, condition: Callable[[], Any], timeout: int = WAIT,
+             seen: Callable[[], Any] | None = None) -> None:
+    """waitUntil with a sentence that says which step of the day did not happen (and what was seen instead)."""
     try:
         qtbot.waitUntil(lambda: bool(condition()), timeout=timeout)
-    except AssertionError as exc:  # pytest-qt's TimeoutError is an AssertionError
-        raise AssertionError(f"the day stopped at: {what}") from exc
+    except TimeoutError as exc:
+        raise AssertionError(f"the day stopped at: {what}" + (f"; seen: {seen()!r}" if seen else "")) from exc
 
 
 def open_station(root: Path, clock: Clock) -> AppContext:
@@ -126,3 +128,33 @@ def refuse(qtbot: QtBot, win: MainWindow, reasons: str) -> IntakeResult:
 def case_states(win: MainWindow) -> dict[str, str]:
     """The 办件 list as the screen shows it: case number → state label."""
     return {r.case_no: r.state_label for r in win.cases.model.rows}
+
+
+def open_case_by_number(qtbot: QtBot, win: MainWindow, case_no: str) -> None:
+    """办件: the case number typed into the search (as a scanner would) and Enter opens the case."""
+    win.show_section("cases")
+    page = win.cases
+    page.show_list()
+    page.search.clear()
+    qtbot.keyClicks(page.search, case_no)
+    qtbot.keyClick(page.search, Qt.Key.Key_Return)
+    wait_for(qtbot, f"the case {case_no} opened from the 办件 search",
+             lambda: page.detail.detail is not None and page.detail.detail.case_no == case_no
+             and page.stack.currentWidget() is page.detail, 20_000)
+
+
+def in_modal(qtbot: QtBot, title: str, act: Callable[[Any], None]) -> None:
+    """Act in the modal dialog `title` as soon as it is on screen (a dialog's exec() blocks the caller)."""
+    def attempt() -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None or dialog.windowTitle() != title:
+            QTimer.singleShot(100, attempt)
+            return
+        act(dialog)
+
+    QTimer.singleShot(0, attempt)
+
+
+def synced(win: MainWindow) -> bool:
+    """The status bar says the workstation is online with nothing left to send."""
+    return win.sync_label.text().startswith("在线 · 待同步 0")

@@ -18,14 +18,18 @@ from day_kit import (
     case_states,
     close_window,
     hand_over,
+    in_modal,
     main_window,
     new_applicant,
+    open_case_by_number,
     open_station,
     outcome,
     refuse,
+    synced,
     wait_for,
 )
 from ow_testkit import at_local
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from sync_testkit import Clock, LiveServer, Workstation, enrolment_code, memory_keyring, seed_demo
 
@@ -118,5 +122,40 @@ def test_a_working_day(qtbot: QtBot, stations: tuple[Workstation, Workstation], 
     win.show_section("cases")
     expected = {approval.case_no: "已受理", notice.case_no: "已一次性告知", refused.case_no: "不予受理",
                 deferred.case_no: "已受理"}
-    wait_for(qtbot, f"the 办件 list showing the four cases {expected}", lambda: case_states(win) == expected)
+    wait_for(qtbot, f"the 办件 list showing the four cases {expected}", lambda: case_states(win) == expected,
+             seen=lambda: case_states(win))
+    wait_for(qtbot, "workstation 1 sent the four cases", lambda: synced(win))
+
+    # -- 2. the program is restarted on the same data directory: nothing lost, the lists fresh ----------
     close_window(win)
+    root = one.ctx.data.root
+    one.ctx.dispose()
+    one.ctx = open_station(root, clock)
+    clerk = one.actor("zhangmin")
+    win = main_window(qtbot, one.ctx, clerk, no_printer)
+    win.show_section("cases")
+    wait_for(qtbot, f"the 办件 list after the restart showing {expected}", lambda: case_states(win) == expected,
+             seen=lambda: case_states(win))
+
+    # -- 3. the applicant with the notice comes back with the paper: 补正 at the case desk ---------------
+    clock.advance(minutes=30)
+    open_case_by_number(qtbot, win, notice.case_no)
+    detail = win.cases.detail
+    assert detail.buttons["supplement"].isEnabled(), "补正 is not offered for a notified case"
+
+    def bring_back(dialog: object) -> None:
+        combo = dialog.choices[0][1]  # type: ignore[attr-defined]
+        combo.setFocus()
+        qtbot.keyClick(combo, Qt.Key.Key_Down)  # 已补齐，原件已核
+        qtbot.keyClick(combo, Qt.Key.Key_Return)
+
+    in_modal(qtbot, "补正材料", bring_back)
+    qtbot.mouseClick(detail.buttons["supplement"], Qt.MouseButton.LeftButton)
+    wait_for(qtbot, "the notified case accepted after 补正", lambda: detail.detail.state == "accepted")
+    wait_for(qtbot, "the no-printer line for the acceptance notice after 补正",
+             lambda: "本机未接打印机" in win.statusBar().currentMessage())
+    expected[notice.case_no] = "已受理"
+    qtbot.keyClick(detail, Qt.Key.Key_Escape)
+    qtbot.keyClick(win.cases.search, Qt.Key.Key_Backspace)  # the number is selected: the next key replaces it
+    wait_for(qtbot, "the 办件 list showing the 补正 case accepted", lambda: case_states(win) == expected,
+             seen=lambda: case_states(win))

@@ -32,8 +32,17 @@ from app.cases.special_procedures import acknowledge_moved_deadline, end_suspens
 from app.core.auth import Action, may
 from app.core.context import Actor, AppContext, to_local
 from app.core.errors import AppError
+from app.intake.correction import supplement
+from app.intake.input_checks import MaterialInput
 from app.records.doc_register import void_document
-from ui.cases.dialogs import ExtensionDialog, RatingDialog, ResumeDialog, SuspendDialog, TextDialog
+from ui.cases.dialogs import (
+    ExtensionDialog,
+    RatingDialog,
+    ResumeDialog,
+    SupplementDialog,
+    SuspendDialog,
+    TextDialog,
+)
 from ui.printing.document_actions import DocumentPrinter
 from ui.widgets.preferences import Preferences
 from ui.widgets.table_helpers import fill_table, simple_table
@@ -69,7 +78,7 @@ class CaseDetailView(QWidget):
         top.addWidget(self.back_button)
         top.addStretch(1)
         self.buttons: dict[str, QPushButton] = {}
-        for key, text, slot in (("suspend", "特别程序…", self.do_suspend), ("extend", "批准延期…", self.do_extend),
+        for key, text, slot in (("supplement", "补正…", self.do_supplement), ("suspend", "特别程序…", self.do_suspend), ("extend", "批准延期…", self.do_extend),
                                 ("scan", "添加扫描件…", self.do_attach), ("rate", "登记评价…", self.do_rate),
                                 ("reload", "刷新", self.reload)):
             b = QPushButton(text, objectName=f"case_{key}")
@@ -232,6 +241,7 @@ class CaseDetailView(QWidget):
 
     def _enable(self, d: CaseDetail) -> None:
         suspended = d.state == "suspended"
+        self.buttons["supplement"].setEnabled(may(self.actor, Action.INTAKE) and d.state == "notified")
         self.buttons["suspend"].setText("结束特别程序…" if suspended else "特别程序…")
         self.buttons["suspend"].setEnabled(may(self.actor, Action.SUSPEND) and (
             suspended or d.state in ("accepted", "under_review")))
@@ -278,6 +288,16 @@ class CaseDetailView(QWidget):
         else:
             self._dialog(SuspendDialog(today, lambda kind, reason, days, basis, start: start_suspension(
                 self.ctx, self.actor, d.id, kind, reason, days, basis, start), self))
+
+    def do_supplement(self) -> None:
+        d = self.detail
+        if d is None:
+            return
+        outstanding = [m for m in d.materials if m.status in ("missing", "defective")]
+        self.supplement_dialog = SupplementDialog(outstanding, lambda brought: supplement(
+            self.ctx, self.actor, d.id, tuple(MaterialInput(m.item_material_id, "received", original, m.copies_required)
+                                              for m, original in brought)), self)
+        self._dialog(self.supplement_dialog)
 
     def do_extend(self) -> None:
         if self.detail is not None:
