@@ -156,5 +156,7 @@ def in_modal(qtbot: QtBot, title: str, act: Callable[[Any], None]) -> None:
 
 
 def synced(win: MainWindow) -> bool:
-    """The status bar says the workstation is online with nothing left to send."""
-    return win.sync_label.text().startswith("在线 · 待同步 0")
+    """Nothing left to send, and the status bar says so (the line alone may predate the last commit)."""
+    from app.sync import status
+
+    return status.summary(win.ctx).pending == 0 and win.sync_label.text().startswith("在线 · 待同步 0")

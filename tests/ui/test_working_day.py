@@ -18,6 +18,7 @@ from day_kit import (
     case_states,
     close_window,
     hand_over,
+    ime_type,
     in_modal,
     main_window,
     new_applicant,
@@ -28,14 +29,17 @@ from day_kit import (
     synced,
     wait_for,
 )
-from ow_testkit import at_local
+from ow_testkit import PERSON_ID, at_local
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from sync_testkit import Clock, LiveServer, Workstation, enrolment_code, memory_keyring, seed_demo
 
+from app.station.bootstrap import DEMO_PASSWORD
 from ui.widgets.preferences import Preferences
 
 CHIEF = "zhoujianhua"
+TERMS = "主体业态：食品销售经营者；经营项目：预包装食品销售（含冷藏冷冻食品）"
+VALIDITY = "2026年11月20日至2031年11月19日"
 
 
 @pytest.fixture
@@ -88,7 +92,7 @@ def _no_message_boxes(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_a_working_day(qtbot: QtBot, stations: tuple[Workstation, Workstation], server: LiveServer,
                        clock: Clock, no_printer: Preferences) -> None:
-    one, _two = stations
+    one, two = stations
     clerk = one.sign_in("zhangmin")
     win = main_window(qtbot, one.ctx, clerk, no_printer)
     wait_for(qtbot, "workstation 1 online", lambda: win.sync_label.text().startswith("在线"))
@@ -155,7 +159,122 @@ def test_a_working_day(qtbot: QtBot, stations: tuple[Workstation, Workstation], 
     wait_for(qtbot, "the no-printer line for the acceptance notice after 补正",
              lambda: "本机未接打印机" in win.statusBar().currentMessage())
     expected[notice.case_no] = "已受理"
-    qtbot.keyClick(detail, Qt.Key.Key_Escape)
-    qtbot.keyClick(win.cases.search, Qt.Key.Key_Backspace)  # the number is selected: the next key replaces it
+    qtbot.mouseClick(detail.back_button, Qt.MouseButton.LeftButton)
+    assert win.cases.stack.currentWidget() is win.cases.list_page, "← 返回列表 did not return to the list"
+    qtbot.keyClick(win.cases.search, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(win.cases.search, Qt.Key.Key_Backspace)
     wait_for(qtbot, "the 办件 list showing the 补正 case accepted", lambda: case_states(win) == expected,
              seen=lambda: case_states(win))
+
+    # -- 4. the clerk's review (一审) of the approval case on the 签批 page ------------------------------
+    clock.advance(minutes=30)
+    win.show_section("signoff")
+    desk = win.signoff
+    wait_for(qtbot, "the approval case on the clerk's review desk",
+             lambda: approval.case_id in [r.case_id for r in desk.desk_model.rows],
+             seen=lambda: [r.case_id for r in desk.desk_model.rows])
+    desk.tabs.setCurrentIndex(0)
+    desk.desk.selectRow([r.case_id for r in desk.desk_model.rows].index(approval.case_id))
+    qtbot.mouseClick(desk.review_button, Qt.MouseButton.LeftButton)
+    review = desk.dialog
+    assert review is not None, "审查 / 决定 opened no dialog"
+    qtbot.waitExposed(review)
+    ime_type(review.opinion, "经审查，申请材料齐全，符合法定条件、标准，建议准予许可")
+    review.content.clear()
+    ime_type(review.content, TERMS)
+    review.validity.clear()
+    ime_type(review.validity, VALIDITY)
+    qtbot.mouseClick(review.ok, Qt.MouseButton.LeftButton)
+    wait_for(qtbot, "the review recorded", lambda: not review.isVisible(),
+             seen=lambda: (review.general.text(), [lab.text() for lab in review.findChildren(type(review.general))
+                                                   if lab.text()]))
+    expected[approval.case_no] = "待首席代表签批"
+    win.show_section("cases")
+    wait_for(qtbot, "the 办件 list showing the case waiting for the chief", lambda: case_states(win) == expected,
+             seen=lambda: (case_states(win), desk.status.text()))
+    wait_for(qtbot, "workstation 1 sent the review", lambda: synced(win), seen=win.sync_label.text)
+
+    # -- 5. the chief representative signs off at workstation 2 ---------------------------------------
+    clock.advance(minutes=30)
+    chief_win = main_window(qtbot, two.ctx, two.sign_in(CHIEF), no_printer)
+    chief_win.show_section("signoff")
+    sign = chief_win.signoff
+    wait_for(qtbot, "the case in the chief's queue at workstation 2 after sync",
+             lambda: approval.case_id in [r.case_id for r in sign.queue_model.rows],
+             seen=lambda: (chief_win.sync_label.text(), [r.case_id for r in sign.queue_model.rows],
+                           _state_at(two, approval.case_id)))
+    sign.tabs.setCurrentIndex(sign.tabs.count() - 1)
+    sign.queue.selectRow([r.case_id for r in sign.queue_model.rows].index(approval.case_id))
+    qtbot.mouseClick(sign.sign_button, Qt.MouseButton.LeftButton)
+    decision = sign.dialog
+    assert decision is not None, "签批 opened no dialog"
+    qtbot.waitExposed(decision)
+    # KNOWN GAP (issue #17, left open): the reviewer's proposal (content, validity) is not kept by the server,
+    # so the sign-off dialog at another workstation starts empty; the chief types the terms from the file.
+    if not decision.content.toPlainText():
+        ime_type(decision.content, TERMS)
+        ime_type(decision.validity, VALIDITY)
+    assert decision.content.toPlainText() == TERMS
+    qtbot.mouseClick(decision.ok, Qt.MouseButton.LeftButton)
+    wait_for(qtbot, "the custodian's password asked", lambda: sign.password is not None and sign.password.isVisible())
+    password = sign.password
+    qtbot.keyClicks(password.password, DEMO_PASSWORD)
+    qtbot.keyClick(password.password, Qt.Key.Key_Return)
+    wait_for(qtbot, "the case gone from the chief's queue",
+             lambda: approval.case_id not in [r.case_id for r in sign.queue_model.rows], seen=sign.status.text)
+    wait_for(qtbot, "workstation 2 sent the decision", lambda: synced(chief_win), seen=chief_win.sync_label.text)
+    close_window(chief_win)
+
+    # -- 6. back at workstation 1: the certificate from the decision, then the handover ------------------
+    clock.advance(minutes=30)
+    win.show_section("sync")  # the chief rang: the clerk does not wait for the minute's periodic run
+    qtbot.mouseClick(win.sync_view.sync_button, Qt.MouseButton.LeftButton)
+    win.show_section("certificates")
+    certs = win.certificates
+    wait_for(qtbot, "the approved case in 发证's queue at workstation 1 after sync",
+             lambda: approval.case_id in [p.case_id for p in certs.pending.rows],
+             seen=lambda: (win.sync_label.text(), [p.case_id for p in certs.pending.rows],
+                           _state_at(one, approval.case_id), _state_at(two, approval.case_id),
+                           win.sync_view.sync_button.isEnabled(), win.sync_controller.running))
+    certs.tabs.setCurrentIndex(0)
+    certs.pending_table.selectRow([p.case_id for p in certs.pending.rows].index(approval.case_id))
+    qtbot.mouseClick(certs.issue_open, Qt.MouseButton.LeftButton)
+    form = certs.form
+    assert form is not None, "制证… opened no form"
+    scope = form.inputs["scope"]
+    assert not scope.isEnabled() and "预包装食品销售" in scope.toPlainText() \
+        and "热食类" not in scope.toPlainText(), f"the certificate does not take the decision's terms: {scope.toPlainText()!r}"
+    form.password.setFocus()
+    qtbot.keyClicks(form.password, DEMO_PASSWORD)
+    qtbot.mouseClick(form.issue_button, Qt.MouseButton.LeftButton)
+    wait_for(qtbot, "the certificate issued", lambda: certs.last_issued is not None,
+             seen=lambda: (form.status.text(), form.errors.messages() if hasattr(form.errors, "messages") else ""))
+    issued = certs.last_issued
+    assert "2031" in str(issued.valid_to), f"validity differs from the decision: {issued.valid_to}"
+    wait_for(qtbot, "the no-printer line for the certificate", lambda: "本机未接打印机" in win.statusBar().currentMessage())
+    certs.tabs.setCurrentIndex(1)
+    certs.select_certificate(issued.id)
+    certs.deliver_selected()
+    handover = certs.delivery_dialog
+    assert handover is not None and handover.isVisible(), "交付 opened no dialog"
+    ime_type(handover.name, "王䶮")
+    qtbot.keyClicks(handover.id_number, PERSON_ID)
+    qtbot.mouseClick(handover.ok_button, Qt.MouseButton.LeftButton)
+    wait_for(qtbot, "the handover recorded with its 送达回证", lambda: handover.result_ is not None
+             and not handover.isVisible(), seen=lambda: handover.status.text())
+    wait_for(qtbot, "the register showing the certificate delivered",
+             lambda: {c.id: c.status for c in certs.register.rows}.get(issued.id) == "delivered")
+    expected[approval.case_no] = "已送达"
+    win.show_section("cases")
+    wait_for(qtbot, "the 办件 list showing the case delivered", lambda: case_states(win) == expected,
+             seen=lambda: case_states(win))
+    wait_for(qtbot, "workstation 1 sent the certificate and the handover", lambda: synced(win),
+             seen=win.sync_label.text)
+
+
+def _state_at(station: Workstation, case_id: str) -> object:
+    from db.models import Case
+
+    with station.ctx.read() as s:
+        case = s.get(Case, case_id)
+        return None if case is None else (case.state, case.reviewer_id, getattr(case, "decision_content", None))
