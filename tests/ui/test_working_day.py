@@ -271,6 +271,32 @@ def test_a_working_day(qtbot: QtBot, stations: tuple[Workstation, Workstation], 
     wait_for(qtbot, "workstation 1 sent the certificate and the handover", lambda: synced(win),
              seen=win.sync_label.text)
 
+    # -- 7. the end of the day: every page tells the same truth, nothing stale, nothing doubled -----------
+    open_cases = {approval.case_id, notice.case_id, deferred.case_id} - {approval.case_id}  # delivered: done
+    due = win.due_panel
+    due.refresh()
+
+    def due_ids() -> list[str]:
+        d = due.due
+        return [r.id for r in (*d.overdue, *d.due_soon, *d.moved)] if d is not None else ["(not loaded)"]
+
+    wait_for(qtbot, "the due panel holding no case twice and no finished case",
+             lambda: len(due_ids()) == len(set(due_ids())) and set(due_ids()) <= open_cases, seen=due_ids)
+    win.show_section("stats")
+    wait_for(qtbot, "统计 counting three acceptances (受理, 补正 then 受理, 容缺受理) without 统计 being pressed",
+             lambda: win.stats.card_labels["accepted"].text() == "3",
+             seen=lambda: {k: v.text() for k, v in win.stats.card_labels.items()})
+    win.show_section("certificates")
+    wait_for(qtbot, "发证: the queue empty and one certificate in the register, delivered",
+             lambda: not certs.pending.rows and [c.status for c in certs.register.rows] == ["delivered"],
+             seen=lambda: ([p.case_no for p in certs.pending.rows], [c.status for c in certs.register.rows]))
+    win.show_section("signoff")
+    wait_for(qtbot, "签批: nothing left on the clerk's desk for the decided case",
+             lambda: approval.case_id not in [r.case_id for r in win.signoff.desk_model.rows])
+    win.show_section("cases")
+    assert case_states(win) == expected and len(win.cases.model.rows) == 4, case_states(win)
+    close_window(win)
+
 
 def _state_at(station: Workstation, case_id: str) -> object:
     from db.models import Case
