@@ -89,6 +89,8 @@ class MaterialLine:
     status_label: str
     defect: str
     deferred_due: date | None
+    status: str = ""  # the code behind status_label: what 补正 may still bring
+    item_material_id: int | None = None  # the catalog's material: what the 补正 use case takes
 
 
 @dataclass(frozen=True)
@@ -208,7 +210,7 @@ def case_detail(ctx: AppContext, actor: Actor, case_id: str, yellow_workdays: in
                                .order_by(CaseEvent.at, CaseEvent.id)).scalars())
         materials = tuple(MaterialLine(m.id, m.seq, m.name, FORM_LABELS.get(m.form, m.form), m.copies_required,
                                        m.copies_received, MATERIAL_STATUS.get(m.status, m.status), m.defect,
-                                       m.deferred_due) for m in case.materials)
+                                       m.deferred_due, m.status, m.item_material_id) for m in case.materials)
         documents = tuple(info_of(d, ctx.data.root) for d in s.execute(
             # Documents issued together share a timestamp: the insertion order (rowid) is the printing order.
             select(Document).where(Document.case_id == case_id).order_by(Document.created_at,

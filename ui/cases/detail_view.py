@@ -38,7 +38,14 @@ from app.records.doc_register import void_document
 from ui.cases.commitment_dialog import commitment_dialog_for
 from ui.cases.detail_lines import day_text as _d
 from ui.cases.detail_lines import forwarding_line as _forwarding
-from ui.cases.dialogs import ExtensionDialog, RatingDialog, ResumeDialog, SuspendDialog, TextDialog
+from ui.cases.dialogs import (
+    ExtensionDialog,
+    RatingDialog,
+    ResumeDialog,
+    SuspendDialog,
+    TextDialog,
+    supplement_dialog_for,
+)
 from ui.cases.site_visit_dialog import SiteVisitDialog
 from ui.printing.document_actions import DocumentPrinter
 from ui.widgets.preferences import Preferences
@@ -70,8 +77,8 @@ class CaseDetailView(QWidget):
         top.addWidget(self.back_button)
         top.addStretch(1)
         self.buttons: dict[str, QPushButton] = {}
-        for key, text, slot in (("suspend", "特别程序…", self.do_suspend), ("extend", "批准延期…", self.do_extend),
-                                ("visit", "现场核查… (Alt+V)", self.do_site_visit),
+        for key, text, slot in (("supplement", "补正…", self.do_supplement), ("suspend", "特别程序…", self.do_suspend),
+                                ("extend", "批准延期…", self.do_extend), ("visit", "现场核查… (Alt+V)", self.do_site_visit),
                                 ("scan", "添加扫描件…", self.do_attach), ("rate", "登记评价…", self.do_rate),
                                 ("commitment", "承诺核查… (F7)", self.do_commitment),
                                 ("reload", "刷新", self.reload)):
@@ -238,6 +245,7 @@ class CaseDetailView(QWidget):
 
     def _enable(self, d: CaseDetail) -> None:
         suspended = d.state == "suspended"
+        self.buttons["supplement"].setEnabled(may(self.actor, Action.INTAKE) and d.state == "notified")
         self.buttons["suspend"].setText("结束特别程序…" if suspended else "特别程序…")
         self.buttons["suspend"].setEnabled(may(self.actor, Action.SUSPEND) and (
             suspended or d.state in ("accepted", "under_review")))
@@ -288,6 +296,13 @@ class CaseDetailView(QWidget):
         else:
             self._dialog(SuspendDialog(today, lambda kind, reason, days, basis, start: start_suspension(
                 self.ctx, self.actor, d.id, kind, reason, days, basis, start), self))
+
+    def do_supplement(self) -> None:
+        d = self.detail
+        if d is None:
+            return
+        self.supplement_dialog = supplement_dialog_for(self.ctx, self.actor, d, self)
+        self._dialog(self.supplement_dialog)
 
     def do_extend(self) -> None:
         if self.detail is not None:

@@ -1,4 +1,4 @@
-"""Small forms of the case desk: special procedure, extension, rating, void, follow-up, telling a new date."""
+"""Small forms of the case desk: special procedure, extension, rating, void, follow-up, telling a new date, 补正."""
 
 from __future__ import annotations
 
@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
 from app.cases.ratings import CHANNELS, LEVELS, STAGES
 from app.cases.special_procedures import EXTENSION_DAYS, JOINT_EXTENSION_DAYS, SUSPENSION_KINDS
 from app.core.errors import AppError
+from app.intake.correction import supplement
+from app.intake.input_checks import MaterialInput
 from ui.widgets.field_errors import FieldErrors, error_label
 
 
@@ -170,3 +172,44 @@ class TextDialog(ActionDialog):
         self.text.setPlaceholderText(placeholder)
         self.field(label, self.text, name)
         self.finish(lambda: submit(self.text.text()))
+
+
+SUPPLEMENT_CHOICES = (("", "仍未补齐"), ("original", "已补齐，原件已核"), ("copy", "已补齐"))
+
+
+class SupplementDialog(ActionDialog):
+    """补正: what the one-time notice listed, one line each; the clerk marks what the applicant brought back.
+
+    Only the listed papers are offered (一次性告知制: nothing new may be asked here). When nothing is left
+    outstanding the case is accepted in the core's same transaction, and its documents are printed.
+    """
+
+    def __init__(self, outstanding: list[Any], submit: Callable[[list[tuple[Any, bool]]], Any],
+                 parent: QWidget | None = None) -> None:
+        super().__init__("补正材料", "确认补正", parent)
+        self.setMinimumWidth(560)
+        self.choices: list[tuple[Any, QComboBox]] = []
+        for line in outstanding:
+            combo = QComboBox(objectName=f"supplement_{line.seq}")
+            for key, label in SUPPLEMENT_CHOICES:
+                combo.addItem(label, key)
+            name = QLabel(f"{line.seq}. {line.name}（{line.defect or line.status_label}）")
+            name.setWordWrap(True)
+            self.form.addRow(name)
+            self.field("补正情况", combo, f"materials.{line.item_material_id}")
+            self.choices.append((line, combo))
+        self.finish(lambda: submit(self._brought()))
+
+    def _brought(self) -> list[tuple[Any, bool]]:
+        brought = [(line, combo.currentData() == "original") for line, combo in self.choices if combo.currentData()]
+        if not brought:  # a 补正 that records nothing would only add a line to the timeline
+            raise AppError("nothing_brought", "请标明申请人补回了哪些材料")
+        return brought
+
+
+def supplement_dialog_for(ctx: Any, actor: Any, detail: Any, parent: QWidget | None = None) -> SupplementDialog:
+    """The 补正 form for a notified case: its missing and defective papers, recorded through the core's 补正."""
+    outstanding = [m for m in detail.materials if m.status in ("missing", "defective")]
+    return SupplementDialog(outstanding, lambda brought: supplement(
+        ctx, actor, detail.id, tuple(MaterialInput(m.item_material_id, "received", original, m.copies_required)
+                                     for m, original in brought)), parent)
