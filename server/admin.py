@@ -31,6 +31,7 @@ from server.models import (
 )
 from server.reference import delegations_doc, seal_doc
 from server.security import digest, hash_password, new_enrolment_code, normalise_code
+from server.themes import theme_problems, window_departments
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "resources" / "demo"
 DEMO_PASSWORD = "demo2026"
@@ -103,6 +104,9 @@ def import_catalog(session: Session, doc: dict[str, Any], now: datetime) -> str:
                 raise AdminError(f"事项 {it.get('code', '?')} 缺少 {key}")
         if it["department_code"] not in depts:
             raise AdminError(f"事项 {it['code']} 的部门 {it['department_code']} 不存在")
+    problems = theme_problems(doc, window_departments(session))
+    if problems:
+        raise AdminError("；".join(problems[:5]))
     if session.execute(select(ReferenceDoc.id).where(ReferenceDoc.kind == "catalog",
                                                      ReferenceDoc.label == label)).first():
         raise AdminError(f"事项目录版本 {label} 已导入过")

@@ -1,0 +1,58 @@
+"""一件事 themes in the server's catalog: checked when a catalog is imported, and read to route a bundle's
+parts to their department's window (the server's own catalog decides, never what a workstation sent)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from server.models import Window
+
+
+def theme_problems(doc: dict[str, Any], windows: dict[str, str]) -> list[str]:
+    """What is wrong with the catalog document's themes (empty when nothing): every part an item of this
+    catalog, at a window of the item's own department, 前置 only parts of the same theme, and no circle.
+
+    `windows`: window code → department code, as the server holds them.
+    """
+    items = {str(i.get("code")): i for i in doc.get("items", []) if isinstance(i, dict)}
+    problems: list[str] = []
+    for theme in doc.get("themes", []):
+        name = theme.get("name") or theme.get("code") or "?"
+        parts = theme.get("parts") or []
+        if not theme.get("code") or not parts:
+            problems.append(f"一件事“{name}”缺少编码或事项")
+            continue
+        if theme.get("window_code") not in windows:
+            problems.append(f"一件事“{name}”的受理窗口 {theme.get('window_code')} 不存在")
+        codes = [p.get("item_code") for p in parts]
+        for part in parts:
+            item = items.get(part.get("item_code", ""))
+            if item is None:
+                problems.append(f"一件事“{name}”的事项 {part.get('item_code')} 不在本目录中")
+                continue
+            if windows.get(part.get("window_code", "")) != item.get("department_code"):
+                problems.append(f"一件事“{name}”的事项 {item['code']} 应由本部门窗口办理")
+            problems += [f"一件事“{name}”的前置事项 {a} 不是本件事的事项" for a in part.get("after", [])
+                         if a not in codes]
+        if not problems and _has_circle(parts):
+            problems.append(f"一件事“{name}”的前置顺序成环")
+    return problems
+
+
+def _has_circle(parts: list[dict[str, Any]]) -> bool:
+    after = {p["item_code"]: set(p.get("after", [])) for p in parts}
+    done: set[str] = set()
+    while len(done) < len(after):
+        ready = {c for c, a in after.items() if c not in done and a <= done}
+        if not ready:
+            return True
+        done |= ready
+    return False
+
+
+def window_departments(session: Session) -> dict[str, str]:
+    """Window code → department code, as this server holds them."""
+    return dict(session.execute(select(Window.code, Window.department_code)).all())
