@@ -206,6 +206,21 @@ class CertificateContent:
 
 
 @dataclass(frozen=True)
+class BundlePartLine:
+    """One item of a 一件事 bundle as its receipt and acceptance notice list it (#20)."""
+
+    item_name: str
+    department: str
+    case_no: str
+    legal_days: int
+    promised_days: int
+    promised_deadline: date | None  # for a part that waits on its 前置: the expected day (longest path)
+    legal_deadline: date | None
+    after: str = ""  # the 前置 items' names when its clock starts on their approval
+    outcome: str = "受理"  # 受理 / 不予受理
+
+
+@dataclass(frozen=True)
 class DocumentData:
     """Everything one document prints."""
 
@@ -222,3 +237,4 @@ class DocumentData:
     delivery: DeliveryFacts | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
     certificate: CertificateContent | None = None
+    bundle_parts: tuple[BundlePartLine, ...] = ()  # a 一件事 bundle's parts: one notice lists them all
