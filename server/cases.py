@@ -25,7 +25,7 @@ TRANSITIONS: dict[str | None, frozenset[str]] = {
     _N: frozenset({"received", "accepted", "notified", "refused"}),
     "received": frozenset({"accepted", "notified", "refused", "withdrawn"}),
     "notified": frozenset({"accepted", "closed_unanswered", "withdrawn"}),
-    "accepted": frozenset({"under_review", "approved", "denied", "forwarded", "withdrawn"}),
+    "accepted": frozenset({"under_review", "approved", "denied", "forwarded", "withdrawn", "stopped"}),
     "under_review": frozenset({"suspended", "awaiting_signoff", "forwarded", "approved", "denied", "withdrawn"}),
     "suspended": frozenset({"under_review", "withdrawn"}),
     "awaiting_signoff": frozenset({"approved", "denied", "under_review", "forwarded", "withdrawn"}),
@@ -39,7 +39,8 @@ OPEN_STATES = frozenset({"received", "notified", "accepted", "under_review", "su
 LABELS = {"received": "已收件", "notified": "已一次性告知", "accepted": "已受理", "refused": "不予受理",
           "closed_unanswered": "逾期未补正办结", "under_review": "审查中", "suspended": "特别程序中",
           "awaiting_signoff": "待首席代表签批", "forwarded": "已上报", "approved": "准予许可",
-          "denied": "不予许可", "certificate_issued": "已制证", "delivered": "已送达", "withdrawn": "已撤回"}
+          "denied": "不予许可", "certificate_issued": "已制证", "delivered": "已送达", "withdrawn": "已撤回",
+          "stopped": "前置未准予，终止办理"}
 
 # Ops that make the decision: on a case already decided they are a second sign-off, refused. Other ops
 # may restate a closed case (a decision document issued, a reissued certificate handed over).

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from app.cases.bundle_parts import check_not_waiting, follow_decision
 from app.cases.case_documents import issue_for_case
 from app.cases.snapshot import case_snapshot
 from app.cases.states import STATE_LABELS, State, check_transition
@@ -96,6 +97,7 @@ def move(session: Session, case: Case, target: State, staff_id: int | None, kind
          reason: str = "", **data: Any) -> None:
     """One state change with its event (the caller adds the outbox entry once the case is complete)."""
     old = case.state
+    check_not_waiting(case)  # a 一件事 part is neither reviewed nor decided before its 前置 is approved
     check_transition(old, target)
     case.state, case.updated_at = str(target), at
     case.row_version += 1
@@ -211,6 +213,7 @@ def apply_decision(session: Session, ctx: AppContext, actor: Actor | None, case:
         docs.append(issue_decision_document(session, ctx, actor, case, d, custodian_password, signed_as).id)
     outbox.enqueue(session, "case", case.id, event, {**snapshot(case), "opinion": d.opinion,
                                                      "on_behalf_of_id": on_behalf_of_id}, now)
+    follow_decision(session, case, staff_id, ctx.today(), now)  # a 前置 starts or stops the parts waiting on it
     deputised = {"on_behalf_of_name": chief.name, "deputy_basis": deputy_basis, "signed_as": signed_as} \
         if chief is not None else {}
     audit.record(session, staff_id, audit_action, case.case_no,
