@@ -3,12 +3,13 @@ parts to their department's window (the server's own catalog decides, never what
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from server.models import Window
+from server.models import ReferenceDoc, Window
 
 
 def theme_problems(doc: dict[str, Any], windows: dict[str, str]) -> list[str]:
@@ -56,3 +57,20 @@ def _has_circle(parts: list[dict[str, Any]]) -> bool:
 def window_departments(session: Session) -> dict[str, str]:
     """Window code → department code, as this server holds them."""
     return dict(session.execute(select(Window.code, Window.department_code)).all())
+
+
+def part_window(session: Session, intake_window: str, item_code: str) -> str | None:
+    """The window that handles `item_code` as a part of a theme received at `intake_window`, from the
+    current catalog; None when no such theme has the item."""
+    doc = session.execute(select(ReferenceDoc.doc_json).where(ReferenceDoc.kind == "catalog",
+                                                              ReferenceDoc.current.is_(True))
+                          .order_by(ReferenceDoc.id.desc()).limit(1)).scalar_one_or_none()
+    if doc is None:
+        return None
+    for theme in json.loads(doc).get("themes", []):
+        if theme.get("window_code") != intake_window:
+            continue
+        for part in theme.get("parts", []):
+            if part.get("item_code") == item_code:
+                return str(part.get("window_code"))
+    return None

@@ -47,6 +47,7 @@ EVENT_LABELS: dict[str, str] = {
     "sign_off": "核准签发", "decide": "作出决定", "decide_on_spot": "当场作出决定", "backoffice_decision": "部门决定",
     "decision_issued": "出具决定书", "certificate_issued": "制证", "certificate_voided": "证照作废",
     "certificate_reissued": "补发证照", "delivered": "送达", "synced": "经中心服务器同步", "case_no_clash": "编号冲突",
+    "bundle_started": "前置事项准予，开始计时", "bundle_stopped": "前置事项未准予，终止办理",
 }
 WHICH_LABELS = {"promised": "承诺办结日期", "legal": "法定期限届满日", "notice": "一次性告知期限", "issue": "制证期限",
                 "forward": "上报期限"}
