@@ -210,6 +210,8 @@ def _apply(session: Session, device: Device, op: Op, case: Case | None, now: dat
         window_code = routed or device.window_code
         record: dict[str, Any] = {"case_id": op.entity_id, "window_code": window_code, "version": 0,
                                   "materials": [], "documents": [], "backoffice": None}
+        if routed:
+            record["bundle_window"] = device.window_code  # the comprehensive window follows the bundle
         case = Case(id=op.entity_id, case_no=case_no, window_code=window_code, item_code="",
                     state=target, updated_at=now, record_json="{}")
         session.add(case)
@@ -240,6 +242,7 @@ def _apply(session: Session, device: Device, op: Op, case: Case | None, now: dat
     record["updated_at"] = ts(now)
     _save(case, record, now)
     changes.append(session, "case", case.id, case.window_code, record, now)  # its flush writes the case too
+    themes.fan_out(session, case.id, case.window_code, record, now)
     return record
 
 

@@ -4,12 +4,14 @@ parts to their department's window (the server's own catalog decides, never what
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from server.models import ReferenceDoc, Window
+from server import changes
+from server.models import Case, ReferenceDoc, Window
 
 
 def theme_problems(doc: dict[str, Any], windows: dict[str, str]) -> list[str]:
@@ -74,3 +76,22 @@ def part_window(session: Session, intake_window: str, item_code: str) -> str | N
             if part.get("item_code") == item_code:
                 return str(part.get("window_code"))
     return None
+
+
+def fan_out(session: Session, case_id: str, window_code: str, record: dict[str, Any], now: datetime) -> None:
+    """A bundle part's record also goes down to the comprehensive window that follows the bundle, and a
+    前置's decision to the windows of the parts waiting on it (their workstations start or stop them).
+
+    The parts are found by the bundle id in the stored records (a scan of LIKE; fine for a hall's bundles,
+    a column of its own when it is not)."""
+    bundle_id = record.get("bundle_id")
+    if not bundle_id:
+        return
+    windows = {record.get("bundle_window")} - {None, window_code}
+    if record.get("state") in ("approved", "denied"):
+        for other in session.execute(select(Case).where(Case.record_json.contains(str(bundle_id)),
+                                                        Case.id != case_id)).scalars():
+            if case_id in json.loads(json.loads(other.record_json).get("bundle_after") or "[]"):
+                windows.add(other.window_code)
+    for code in sorted(windows - {window_code}):
+        changes.append(session, "case", case_id, code, record, now)

@@ -39,8 +39,11 @@ def check_not_waiting(case: Case) -> None:
         raise AppError("waiting_on_prerequisite", f"办件 {case.case_no} 须待前置事项准予后办理")
 
 
-def follow_decision(session: Session, case: Case, staff_id: int | None, day: date, now: datetime) -> list[str]:
-    """After `case` was decided: start or stop the parts that wait on it. Returns their case numbers."""
+def follow_decision(session: Session, case: Case, staff_id: int | None, day: date, now: datetime, *,
+                    only_window: int | None = None) -> list[str]:
+    """After `case` was decided: start or stop the parts that wait on it. Returns their case numbers.
+
+    `only_window`: after a pull, only the parts of this workstation's window (each window pushes its own)."""
     if not case.bundle_id or case.state not in (State.APPROVED, State.DENIED):
         return []
     siblings = session.execute(select(Case).where(Case.bundle_id == case.bundle_id, Case.id != case.id)
@@ -49,6 +52,8 @@ def follow_decision(session: Session, case: Case, staff_id: int | None, day: dat
     moved: list[str] = []
     for part in siblings:
         if case.id not in prerequisites(part) or not is_waiting(part):
+            continue
+        if only_window is not None and part.window_id != only_window:
             continue
         if case.state == State.DENIED:
             check_transition(part.state, State.STOPPED)
