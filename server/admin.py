@@ -34,6 +34,7 @@ from server.models import (
 )
 from server.reference import delegations_doc, seal_doc
 from server.security import digest, hash_password, new_enrolment_code, normalise_code
+from server.themes import theme_problems, window_departments
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "resources" / "demo"
 DEMO_PASSWORD = "demo2026"
@@ -115,6 +116,9 @@ def import_catalog(session: Session, doc: dict[str, Any], now: datetime) -> str:
             parse_commitment(it.get("commitment"), [m.get("name") for m in it["materials"]], it.get("conditions", ""))
         except TermsError as exc:
             raise AdminError(f"事项 {it['code']}：{exc}") from exc
+    problems = theme_problems(doc, window_departments(session))
+    if problems:
+        raise AdminError("；".join(problems[:5]))
     if session.execute(select(ReferenceDoc.id).where(ReferenceDoc.kind == "catalog",
                                                      ReferenceDoc.label == label)).first():
         raise AdminError(f"事项目录版本 {label} 已导入过")

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.sync.protocol import CASE_STATES, Op, OpResult, ProtocolError, parse_day, parse_ts, ts
-from server import catalog_rules, changes, site_visits
+from server import catalog_rules, changes, site_visits, themes
 from server.catalog_rules import CATALOG_FIELDS
 from server.config import local_day
 from server.models import Case, Delegation, Deputy, Device, Staff
@@ -26,7 +26,7 @@ TRANSITIONS: dict[str | None, frozenset[str]] = {
     _N: frozenset({"received", "accepted", "notified", "refused"}),
     "received": frozenset({"accepted", "notified", "refused", "withdrawn"}),
     "notified": frozenset({"accepted", "closed_unanswered", "withdrawn"}),
-    "accepted": frozenset({"under_review", "approved", "denied", "forwarded", "withdrawn"}),
+    "accepted": frozenset({"under_review", "approved", "denied", "forwarded", "withdrawn", "stopped"}),
     "under_review": frozenset({"suspended", "awaiting_signoff", "forwarded", "approved", "denied", "withdrawn"}),
     "suspended": frozenset({"under_review", "withdrawn"}),
     "awaiting_signoff": frozenset({"approved", "denied", "under_review", "forwarded", "withdrawn"}),
@@ -40,7 +40,8 @@ OPEN_STATES = frozenset({"received", "notified", "accepted", "under_review", "su
 LABELS = {"received": "已收件", "notified": "已一次性告知", "accepted": "已受理", "refused": "不予受理",
           "closed_unanswered": "逾期未补正办结", "under_review": "审查中", "suspended": "特别程序中",
           "awaiting_signoff": "待首席代表签批", "forwarded": "已上报", "approved": "准予许可",
-          "denied": "不予许可", "certificate_issued": "已制证", "delivered": "已送达", "withdrawn": "已撤回"}
+          "denied": "不予许可", "certificate_issued": "已制证", "delivered": "已送达", "withdrawn": "已撤回",
+          "stopped": "前置未准予，终止办理"}
 
 # Ops that make the decision: on a case already decided they are a second sign-off, refused. Other ops
 # may restate a closed case (a decision document issued, a reissued certificate handed over).
@@ -52,7 +53,8 @@ TEXT_FIELDS = {"case_no": 32, "item_code": 64, "item_name": 200, "department_cod
                "agent_name": 100, "agent_id_type": 32, "agent_id_number": 40, "agent_phone": 40,
                "calendar_version": 64, "decision": 16, "clerk": 64, "reviewer": 64, "approver": 64,
                "refusal_reason": 4000, "refusal_basis": 4000, "competent_authority": 200, "origin_device": 16,
-               "opinion": 4000, "decision_content": 4000, "decision_validity": 200}
+               "opinion": 4000, "decision_content": 4000, "decision_validity": 200,
+               "bundle_id": 36, "bundle_after": 400}
 INSTANT_FIELDS = ("received_at", "accepted_at", "decided_at", "closed_at", "forwarded_at")
 DAY_FIELDS = ("clock_start", "notice_due", "promised_deadline", "legal_deadline", "issue_deadline",
               "printed_promised", "forward_due")  # forward_due / forwarded_at: 上报 (#21), for the other workstations
@@ -187,7 +189,11 @@ def _apply(session: Session, device: Device, op: Op, case: Case | None, now: dat
         raise Rejected("invalid_payload", "操作没有给出办件状态")
     if len(op.entity_id) > 36 or p.get("case_id", op.entity_id) != op.entity_id:
         raise Rejected("invalid_payload", "办件标识不一致")
-    if p.get("window_code") not in (None, device.window_code):
+    # A 一件事 part made at the comprehensive window belongs to the window of its department that the server's
+    # own catalog names for it (None when no theme received at this window has the item).
+    routed = (themes.part_window(session, device.window_code, str(p.get("item_code", "")))
+              if p.get("bundle_id") and case is None else None)
+    if p.get("window_code") not in (None, device.window_code, routed):
         raise Rejected("not_your_window", "本机只能提交本窗口的办件")
     actor = _staff(session, op.actor)
     if actor is None or not (actor.window_code == device.window_code or actor.role == "admin"):
@@ -208,9 +214,14 @@ def _apply(session: Session, device: Device, op: Op, case: Case | None, now: dat
             raise Rejected("invalid_payload", "办件编号应为偶数位数字")
         if session.execute(select(Case.id).where(Case.case_no == case_no)).first() is not None:
             raise Rejected("duplicate_case_no", f"办件编号 {case_no} 已被其他办件使用，请联系信息管理员")
-        record: dict[str, Any] = {"case_id": op.entity_id, "window_code": device.window_code, "version": 0,
+        if fields.get("bundle_id") and routed is None:
+            raise Rejected("not_a_bundle_part", "中心服务器的“一件事”目录中，本窗口受理的主题不含该事项")
+        window_code = routed or device.window_code
+        record: dict[str, Any] = {"case_id": op.entity_id, "window_code": window_code, "version": 0,
                                   "materials": [], "documents": [], "backoffice": None}
-        case = Case(id=op.entity_id, case_no=case_no, window_code=device.window_code, item_code="",
+        if routed:
+            record["bundle_window"] = device.window_code  # the comprehensive window follows the bundle
+        case = Case(id=op.entity_id, case_no=case_no, window_code=window_code, item_code="",
                     state=target, updated_at=now, record_json="{}")
         session.add(case)
     else:
@@ -241,6 +252,7 @@ def _apply(session: Session, device: Device, op: Op, case: Case | None, now: dat
     record["updated_at"] = ts(now)
     _save(case, record, now)
     changes.append(session, "case", case.id, case.window_code, record, now)  # its flush writes the case too
+    themes.fan_out(session, case.id, case.window_code, record, now)
     return record
 
 

@@ -6,5 +6,6 @@ Public modules are listed in __all__; the others are private to this package
 (tests/test_architecture.py holds it).
 """
 
-__all__ = ["attachments", "case_documents", "commitments", "deadlines", "detail", "forwarding", "lights", "numbers", "personal_data", "queries",
-           "ratings", "reissue", "site_visits", "snapshot", "special_procedures", "states"]  # public modules: other packages import only these
+__all__ = ["attachments", "bundle_parts", "case_documents", "commitments", "deadlines", "detail",
+           "forwarding", "lights", "numbers", "personal_data", "queries", "ratings", "reissue",
+           "site_visits", "snapshot", "special_procedures", "states"]  # public modules: other packages import only these

@@ -15,5 +15,6 @@ def case_snapshot(case: Case) -> dict[str, object]:
         "promised_deadline": case.promised_deadline, "legal_deadline": case.legal_deadline,
         "notice_due": case.notice_due, "deemed_accepted": case.deemed_accepted,
         "forward_due": case.forward_due, "forwarded_at": case.forwarded_at,
+        "bundle_id": case.bundle_id, "bundle_after": case.bundle_after,
         "materials": [{"seq": m.seq, "name": m.name, "status": m.status, "defect": m.defect} for m in case.materials],
     }

@@ -22,6 +22,7 @@ class State(StrEnum):
     CERTIFICATE_ISSUED = "certificate_issued"
     DELIVERED = "delivered"
     WITHDRAWN = "withdrawn"
+    STOPPED = "stopped"  # 一件事: its 前置 was not approved, so this part cannot go on (the applicant is told)
 
 
 STATE_LABELS: dict[State, str] = {
@@ -29,7 +30,7 @@ STATE_LABELS: dict[State, str] = {
     State.CLOSED_UNANSWERED: "逾期未补正办结", State.UNDER_REVIEW: "审查中", State.SUSPENDED: "特别程序中",
     State.AWAITING_SIGNOFF: "待首席代表签批", State.FORWARDED: "已上报", State.APPROVED: "准予许可",
     State.DENIED: "不予许可", State.CERTIFICATE_ISSUED: "已制证", State.DELIVERED: "已送达",
-    State.WITHDRAWN: "已撤回",
+    State.WITHDRAWN: "已撤回", State.STOPPED: "前置未准予，终止办理",
 }
 
 _S = State
@@ -37,7 +38,7 @@ TRANSITIONS: dict[State | None, frozenset[State]] = {
     None: frozenset({_S.RECEIVED, _S.ACCEPTED, _S.NOTIFIED, _S.REFUSED}),
     _S.RECEIVED: frozenset({_S.ACCEPTED, _S.NOTIFIED, _S.REFUSED, _S.WITHDRAWN}),
     _S.NOTIFIED: frozenset({_S.ACCEPTED, _S.CLOSED_UNANSWERED, _S.WITHDRAWN}),
-    _S.ACCEPTED: frozenset({_S.UNDER_REVIEW, _S.APPROVED, _S.DENIED, _S.FORWARDED, _S.WITHDRAWN}),
+    _S.ACCEPTED: frozenset({_S.UNDER_REVIEW, _S.APPROVED, _S.DENIED, _S.FORWARDED, _S.WITHDRAWN, _S.STOPPED}),
     _S.UNDER_REVIEW: frozenset({_S.SUSPENDED, _S.AWAITING_SIGNOFF, _S.FORWARDED, _S.APPROVED, _S.DENIED,
                                 _S.WITHDRAWN}),
     _S.SUSPENDED: frozenset({_S.UNDER_REVIEW, _S.WITHDRAWN}),
@@ -50,6 +51,7 @@ TRANSITIONS: dict[State | None, frozenset[State]] = {
     _S.CLOSED_UNANSWERED: frozenset(),
     _S.DELIVERED: frozenset(),
     _S.WITHDRAWN: frozenset(),
+    _S.STOPPED: frozenset(),
 }
 
 OPEN_STATES = frozenset({_S.RECEIVED, _S.NOTIFIED, _S.ACCEPTED, _S.UNDER_REVIEW, _S.SUSPENDED,

@@ -25,7 +25,10 @@ LABEL_MM = 25
 
 
 def fields(doc: DocumentData) -> dict[str, str]:
-    return o.base_fields(doc)
+    out = o.base_fields(doc)
+    for n, p in enumerate(doc.bundle_parts, 1):  # 一件事: every part's names are checked for glyphs too
+        out[f"事项{n}"], out[f"办理部门{n}"] = p.item_name, p.department
+    return out
 
 
 # Tried in order until the notice fits one sheet (body pt, table pt, line spacing): 小四 with 五号 tables holds
@@ -76,6 +79,15 @@ def _rows(doc: DocumentData, st: o.Styles, chain: FontChain) -> list[tuple[str, 
     if a.agent_name:
         rows.append(("代理人", f"{a.agent_name}（{a.agent_id_label} {a.agent_id_number}，电话 {a.agent_phone}）"))
     fee = c.fee + (f"（依据：{c.fee_basis}）" if c.fee_basis else "")
+    if doc.bundle_parts:  # 一件事: the items, departments and limits are in the parts table below
+        return rows + [
+            ("一件事", c.item_name, "受理编号", c.case_no),
+            ("收件时间", o.cn_datetime(c.received_at), "受理时间", _accepted(c)),
+            ("办结时限", _limit(c.promised_days, c.promised_deadline, c.deadline_provisional),
+             "收费", fee),
+            ("结果送达", "综合窗口统一出件", "承办人", f"{c.clerk_name} {c.clerk_phone}"),
+            ("进度查询", f"{i.query_hint}；投诉电话：{i.complaint_phone}"),
+        ]
     return rows + [
         ("事项名称", c.item_name, "事项编码", c.item_code),
         ("设定依据", c.item_basis),
@@ -119,17 +131,46 @@ def _materials(doc: DocumentData, st: o.Styles, chain: FontChain) -> Any:
     return o.grid(rows, widths, chain, st, centred=(0, 2, 3))
 
 
+def _parts(doc: DocumentData, st: o.Styles, chain: FontChain) -> list[Any]:
+    """一件事: every item with its department, case number and deadlines. A part that waits on a 前置 names
+    it; its days are counted from the 前置's approval, and the dates shown are the expected ones."""
+    rows = [["序号", "事项", "办理部门", "办件编号", "承诺办结", "法定时限"]]
+    waiting = False
+    for n, p in enumerate(doc.bundle_parts, 1):
+        name = p.item_name + (f"\n（前置：{p.after}）" if p.after else "")
+        if p.outcome != "受理":
+            rows.append([str(n), name, p.department, p.case_no, p.outcome, ""])
+            continue
+        waiting = waiting or bool(p.after)
+        mark = "*" if p.after else ""
+        rows.append([str(n), name, p.department, p.case_no,
+                     _limit(p.promised_days, p.promised_deadline, False) + mark,
+                     _limit(p.legal_days, p.legal_deadline, False) + mark])
+    widths = [9 * MM, 44 * MM, 26 * MM, 26 * MM, 31 * MM, o.FRAME_W - 136 * MM]
+    out = [o.grid(rows, widths, chain, st, centred=(0,))]
+    if waiting:
+        out.append(o.paragraph("注：标 * 的事项自其前置事项准予之日起计算时限，所列日期为按前置事项期限推算的预计日期，"
+                               "以前置事项实际准予之日为准。", st.body, chain))
+    return out
+
+
 def _story(doc: DocumentData, st: o.Styles, chain: FontChain) -> list[Any]:
     c = doc.case
     story = o.title_block(doc, st, chain)
-    if c.deemed_accepted:
+    if doc.bundle_parts:
+        opening = (f"{o.you(doc)}于{cn_date(c.received_at)}提交的“{c.item_name}”一件事申请，经审查，申请材料齐全、"
+                   f"符合法定形式。根据{BASIS_ACCEPT}的规定，予以受理，由下列部门同步办理（前置事项准予后，"
+                   "依赖它的事项自准予之日起计算时限），办结后在本窗口统一出件。")
+    elif c.deemed_accepted:
         opening = deemed_acceptance_statement(o.you(doc), c.received_at.date(), c.item_name)
     else:
         opening = (f"{o.you(doc)}于{cn_date(c.received_at)}提交的{c.item_name}申请，经审查，申请材料齐全、"
                    f"符合法定形式。根据{BASIS_ACCEPT}的规定，本机关决定予以受理。")
     story.append(o.paragraph(opening, st.body, chain))
-    story += [o.kv_table(_rows(doc, st, chain), chain, st, label_mm=LABEL_MM),
-              o.spacer(2 if st.size >= o.CELL_PT else 1)]
+    gap = 2 if st.size >= o.CELL_PT else 1
+    story += [o.kv_table(_rows(doc, st, chain), chain, st, label_mm=LABEL_MM), o.spacer(gap)]
+    if doc.bundle_parts:
+        story += [*_parts(doc, st, chain), o.spacer(gap)]
     excluded = ACCEPTANCE_EXCLUDED
     if c.deadline_provisional:
         excluded += PROVISIONAL

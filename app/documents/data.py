@@ -244,6 +244,18 @@ class Revocation:
     certificates: tuple[str, ...]  # numbers of the certificates declared void
     reconsideration_body: str
     court: str
+class BundlePartLine:
+    """One item of a 一件事 bundle as its receipt and acceptance notice list it (#20)."""
+
+    item_name: str
+    department: str
+    case_no: str
+    legal_days: int
+    promised_days: int
+    promised_deadline: date | None  # for a part that waits on its 前置: the expected day (longest path)
+    legal_deadline: date | None
+    after: str = ""  # the 前置 items' names when its clock starts on their approval
+    outcome: str = "受理"  # 受理 / 不予受理
 
 
 @dataclass(frozen=True)
@@ -267,3 +279,4 @@ class DocumentData:
     sample: bool = False  # a 样张 for template review: sample number and seal, marked on every page (sample_mark)
     commitment: Commitment | None = None
     revocation: Revocation | None = None
+    bundle_parts: tuple[BundlePartLine, ...] = ()  # a 一件事 bundle's parts: one notice lists them all

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -10,9 +12,9 @@ from sqlalchemy.orm import Session, selectinload
 from app.core.auth import Action, require
 from app.core.commitment_terms import CommitmentTerms, from_json
 from app.core.context import Actor, AppContext
-from app.core.errors import NotFound
+from app.core.errors import NotFound, ValidationError
 from app.core.promise_rules import below_target, promise_warning, speed_up_rate
-from db.models import CatalogVersion, Department, Item
+from db.models import CatalogTheme, CatalogVersion, Department, Item
 
 PROCESSING_LABELS = {"immediate": "即办件", "promised": "承诺件", "forwarded": "上报件"}
 REVIEW_LABELS = {"single": "一审制", "double": "一审一核制"}
@@ -205,3 +207,104 @@ def guide_of(item: Item) -> ItemGuide:
               for m in item.materials),
         from_json(item.commitment_json or ""),
     )
+
+
+# --------------------------------------------------------------------------- 一件事 themes
+
+_FORM_RANK = {"copy": 0, "original": 1, "original_and_copy": 2}
+
+
+@dataclass(frozen=True)
+class ThemePart:
+    """One item of a theme, the window of its department that handles it, and the parts it waits on."""
+
+    item_id: int
+    item_code: str
+    item_name: str
+    department_id: int
+    department: str
+    window_code: str
+    after: tuple[str, ...]  # item codes of its 前置 parts
+    legal_days: int
+    promised_days: int
+
+
+@dataclass(frozen=True)
+class ThemePaper:
+    """A paper of the merged list: collected once however many parts need it (the strictest form and the
+    most copies any of them asks for)."""
+
+    key: str
+    name: str
+    form: str
+    copies: int
+    may_defer: bool
+    item_codes: tuple[str, ...]
+    from_part: str = ""  # item code of the part whose certificate this is (shared within the hall, not asked)
+
+    @property
+    def for_agent(self) -> bool:
+        return for_agent(self.name)
+
+
+@dataclass(frozen=True)
+class Theme:
+    """一件事: a named set of items across departments with one form and one list of papers."""
+
+    code: str
+    name: str
+    window_code: str
+    fields: tuple[tuple[str, str], ...]  # (key, label) of the combined form's shared fields
+    parts: tuple[ThemePart, ...]
+    papers: tuple[ThemePaper, ...]
+    same_papers: tuple[tuple[str, ...], ...]
+
+    def paper_key(self, material_name: str) -> str:
+        """The merged list's key of an item's material (one paper under several names has one key)."""
+        return next((group[0] for group in self.same_papers if material_name in group), material_name)
+
+
+def list_themes(ctx: AppContext, actor: Actor) -> list[Theme]:
+    """The current catalog's 一件事 themes."""
+    require(actor, Action.BROWSE_CATALOG)
+    with ctx.read() as s:
+        rows = s.execute(select(CatalogTheme).where(CatalogTheme.catalog_version_id == _current_version_id(s))
+                         .order_by(CatalogTheme.code)).scalars().all()
+        return [theme_of(s, json.loads(r.spec_json)) for r in rows]
+
+
+def get_theme(session: Session, code: str) -> Theme:
+    """A theme of the current catalog, for the bundle use cases."""
+    row = session.execute(select(CatalogTheme).where(
+        CatalogTheme.catalog_version_id == _current_version_id(session), CatalogTheme.code == code)
+    ).scalar_one_or_none()
+    if row is None:
+        raise ValidationError("theme", "请选择“一件事”主题")
+    return theme_of(session, json.loads(row.spec_json))
+
+
+def theme_of(session: Session, spec: dict[str, Any]) -> Theme:
+    """A Theme from the catalog's JSON, with its items read from the current catalog."""
+    same = tuple(tuple(group) for group in spec.get("same_papers", []))
+    from_parts = dict(spec.get("from_parts", {}))
+    parts: list[ThemePart] = []
+    merged: dict[str, dict[str, Any]] = {}
+    theme = Theme(spec["code"], spec["name"], spec.get("window_code", ""),
+                  tuple((f["key"], f["label"]) for f in spec.get("fields", [])), (), (), same)
+    for p in spec["parts"]:
+        item = session.execute(select(Item).options(selectinload(Item.materials)).where(
+            Item.catalog_version_id == _current_version_id(session), Item.code == p["item_code"])).scalar_one_or_none()
+        if item is None:
+            raise NotFound(f"一件事“{spec['name']}”的事项 {p['item_code']} 不在当前目录中")
+        parts.append(ThemePart(item.id, item.code, item.name, item.department_id, item.department.name,
+                               p["window_code"], tuple(p.get("after", [])), item.legal_days, item.promised_days))
+        for m in item.materials:
+            key = theme.paper_key(m.name)
+            got = merged.setdefault(key, {"name": key, "form": m.form, "copies": m.copies, "may_defer": m.may_defer,
+                                          "items": [], "from_part": from_parts.get(key, "")})
+            got["form"] = max(got["form"], m.form, key=lambda f: _FORM_RANK.get(f, 0))
+            got["copies"], got["may_defer"] = max(got["copies"], m.copies), got["may_defer"] and m.may_defer
+            got["items"].append(item.code)
+    papers = tuple(ThemePaper(k, v["name"], v["form"], v["copies"], v["may_defer"], tuple(v["items"]),
+                              v["from_part"]) for k, v in merged.items())
+    return Theme(theme.code, theme.name, theme.window_code, theme.fields, tuple(parts), papers, same)

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from app.cases import site_visits
+from app.cases.bundle_parts import check_not_waiting, follow_decision
 from app.cases.case_documents import issue_for_case
 from app.cases.commitments import require_signed
 from app.cases.snapshot import case_snapshot
@@ -98,6 +99,7 @@ def move(session: Session, case: Case, target: State, staff_id: int | None, kind
          reason: str = "", **data: Any) -> None:
     """One state change with its event (the caller adds the outbox entry once the case is complete)."""
     old = case.state
+    check_not_waiting(case)  # a 一件事 part is neither reviewed nor decided before its 前置 is approved
     check_transition(old, target)
     case.state, case.updated_at = str(target), at
     case.row_version += 1
@@ -214,6 +216,7 @@ def apply_decision(session: Session, ctx: AppContext, actor: Actor | None, case:
         docs.append(issue_decision_document(session, ctx, actor, case, d, custodian_password, signed_as).id)
     outbox.enqueue(session, "case", case.id, event, {**snapshot(case), "opinion": d.opinion,
                                                      "on_behalf_of_id": on_behalf_of_id}, now)
+    follow_decision(session, case, staff_id, ctx.today(), now)  # a 前置 starts or stops the parts waiting on it
     deputised = {"on_behalf_of_name": chief.name, "deputy_basis": deputy_basis, "signed_as": signed_as} \
         if chief is not None else {}
     audit.record(session, staff_id, audit_action, case.case_no,

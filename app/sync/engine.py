@@ -88,6 +88,7 @@ class _Run:
         self.ctx, self.client, self.report, self.cancel = ctx, client, report, cancel
         self.pushed = self.rejected = self.pulled = self.uploaded = 0
         self.references: list[str] = []
+        self.acting: str | None = None  # who runs the sync: the person a pulled change's follow-up is done by
 
     def step(self, n: int, text: str) -> None:
         if self.cancel.is_set():
@@ -199,6 +200,7 @@ class _Run:
             page = self.client.pull(cursor)
             record_forwarded(self.ctx, pull_apply.forwarded_decisions(page.changes))
             with self.ctx.write() as s:
+                s.info["acting_username"] = self.acting
                 stats = pull_apply.apply_page(mark(s), page.changes, self.ctx.now())
                 keys.put(s, keys.CURSOR, str(page.cursor))
             fault_point("sync.pull.after_page")
@@ -302,6 +304,7 @@ def sync_once(ctx: AppContext, store: CredentialStore, username: str | None, *, 
     try:
         own = client or client_for(ctx, store, username)
         run = _Run(ctx, own, report or (lambda *_: None), cancel or threading.Event())
+        run.acting = username
         try:
             run.step(0, "检查与中心服务器的时间差…")
             run.check_clock()

@@ -37,7 +37,7 @@ REFERENCE_NAMES = ("hall", "catalog", "calendar", "certificate-types", "number-b
 OP_STATUSES = ("applied", "duplicate", "rejected")
 CASE_STATES = ("received", "notified", "accepted", "refused", "closed_unanswered", "under_review", "suspended",
                "awaiting_signoff", "forwarded", "approved", "denied", "certificate_issued", "delivered",
-               "withdrawn")
+               "withdrawn", "stopped")
 
 T = TypeVar("T")
 

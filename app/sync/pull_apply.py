@@ -17,13 +17,27 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.cases.bundle_parts import follow_decision
+from app.core.context import to_local
 from app.core.errors import AppError
 from app.core.faults import fault_point
 from app.sync import doc_fetch, pull_consultations, pull_site_visits, reference_data
 from app.sync.outbox_push import has_pending
 from app.sync.protocol import Change, parse_day, parse_ts
 from app.sync.pull_review import apply_review
-from db.models import Case, CaseEvent, CaseMaterial, CatalogVersion, Department, Item, Review, Staff, Window
+from app.sync.settings import WINDOW_CODE
+from db.models import (
+    Case,
+    CaseEvent,
+    CaseMaterial,
+    CatalogVersion,
+    Department,
+    Item,
+    Review,
+    Setting,
+    Staff,
+    Window,
+)
 
 _DAYS = ("clock_start", "notice_due", "promised_deadline", "legal_deadline", "issue_deadline", "printed_promised",
          "forward_due")
@@ -33,7 +47,7 @@ _PLAIN = ("state", "item_name", "processing_type", "review_mode", "applicant_kin
           "agent_name", "agent_id_type", "agent_id_number", "agent_phone", "legal_days", "promised_days",
           "extension_days", "deemed_accepted", "deadline_provisional", "calendar_version", "decision",
           "refusal_reason", "refusal_basis", "competent_authority", "origin_device", "deadline_moved",
-          "decision_content", "decision_validity")
+          "decision_content", "decision_validity", "bundle_id", "bundle_after")
 _DEFAULTS = {"applicant_kind": "person", "applicant_id_type": "", "applicant_id_number": "",
              "processing_type": "promised", "review_mode": "single", "item_name": ""}
 
@@ -113,6 +127,11 @@ def _note_clash(session: Session, local: Case, rec: dict[str, Any], at: datetime
                           data_json=json.dumps({"server_case_id": rec["case_id"]}, ensure_ascii=False)))
 
 
+def _own_window(session: Session) -> int | None:
+    code = session.execute(select(Setting.value).where(Setting.key == WINDOW_CODE)).scalar_one_or_none()
+    return session.execute(select(Window.id).where(Window.code == code)).scalar_one_or_none() if code else None
+
+
 def apply_case(session: Session, rec: dict[str, Any], at: datetime) -> bool:
     """The server's record of a case onto the local row (created if new); False if left for pending ops."""
     if has_pending(session, "case", rec["case_id"]):
@@ -154,6 +173,11 @@ def apply_case(session: Session, rec: dict[str, Any], at: datetime) -> bool:
                            opinion=f"{backoffice.get('decided_by', '')}：{backoffice.get('opinion', '')}",
                            staff_id=None, at=parse_ts(backoffice["decided_at"]) if backoffice.get(
                                "decided_at") else at))
+    if case.bundle_id and case.state in ("approved", "denied") and (created or old != case.state):
+        # A 前置 decided at another window: start or stop the parts this workstation's window handles.
+        day = to_local(case.decided_at).date() if case.decided_at else to_local(at).date()
+        follow_decision(session, case, _staff_id(session, session.info.get("acting_username")), day, at,
+                        only_window=_own_window(session))
     if created or old != case.state:
         origin = rec.get("origin_device") or ""
         reason = ("经中心服务器同步（受理工作站 " + origin + "）" if created else

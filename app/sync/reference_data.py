@@ -26,6 +26,7 @@ from app.reference.catalog import pinyin_keys
 from app.sync.protocol import expand_schedule
 from db.models import (
     CalendarVersion,
+    CatalogTheme,
     CatalogVersion,
     CertificateType,
     Delegation,
@@ -196,6 +197,9 @@ def load_catalog(session: Session, doc: Doc, source: str) -> int:
             for i, m in enumerate(it["materials"])
         ]
         session.add(item)
+    for theme in doc.get("themes", ()):  # 一件事 themes: kept whole, read by app.reference.catalog.themes
+        session.add(CatalogTheme(catalog_version_id=version.id, code=theme["code"], name=theme["name"],
+                                 spec_json=json.dumps(theme, ensure_ascii=False)))
     session.flush()
     for warning in catalog_warnings(doc["items"]):  # the catalog page shows them too (slow_promises)
         log.warning("事项目录 %s：%s", label, warning)

@@ -25,6 +25,7 @@ AUDIT_LABELS: dict[str, str] = {
     "start_review": "开始审查", "review": "审查意见", "forward": "上报", "sign_off": "核准签发", "consultation": "登记咨询",
     "commitment_intake": "告知承诺受理", "commitment_signed": "附签署的告知承诺书", "commitment_check": "告知承诺核查",
     "approval_revoke": "撤销行政许可（承诺不实）",
+    "bundle_intake": "一件事受理", "bundle_notice": "一件事一次性告知",
     "return_for_review": "退回重审", "decide": "一审制决定", "decide_on_spot": "即办件当场决定",
     "backoffice_decision": "部门决定（上报件）", "issue_decision": "出具决定书",
     "seal_auth_grant": "授予常规用印", "seal_auth_withdraw": "撤回常规用印",

@@ -101,6 +101,10 @@ class Case(Base):
     decision_content: Mapped[str] = mapped_column(Text, default="", server_default="")
     decision_validity: Mapped[str] = mapped_column(String(200), default="", server_default="")
     # bookkeeping
+    # 0014 (一件事一次办): the bundle this case is a part of, and the parts (case ids, JSON) it waits on (前置).
+    # No foreign key: SQLite adds one only by rebuilding the case table; the bundle use cases keep it true.
+    bundle_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    bundle_after: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
     origin_device: Mapped[str] = mapped_column(String(16), default="")
     row_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -139,7 +139,7 @@ def test_lost_seal_is_void_at_once(ctx: AppContext) -> None:
 def test_chief_sees_only_the_seals_they_keep(ctx: AppContext) -> None:
     start(ctx)
     assert {s.code for s in list_seals(ctx, who(ctx, CHIEF))} == {A01, "3309990018202"}
-    assert len(list_seals(ctx, who(ctx, ADMIN))) == 7
+    assert len(list_seals(ctx, who(ctx, ADMIN))) == 8
 
 
 def _pdf_text(pdf: bytes, tmp: Path) -> str:

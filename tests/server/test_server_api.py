@@ -145,7 +145,7 @@ def test_reference_documents_have_etags_and_only_this_windows_password_hashes(ap
     changed = api.http.get("/v1/reference/hall", headers={**dev, "If-None-Match": hall.headers["ETag"]})
     assert changed.status_code == 200 and changed.headers["ETag"] != hall.headers["ETag"]
     catalog = api.http.get("/v1/reference/catalog", headers=dev).json()
-    assert catalog["version"] == "2026.11-demo" and len(catalog["items"]) == 41
+    assert catalog["version"] == "2026.11-demo" and len(catalog["items"]) == 43 and len(catalog["themes"]) == 3
     assert api.http.get("/v1/reference/nonsense", headers=dev).status_code == 422
 
 

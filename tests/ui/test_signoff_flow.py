@@ -187,7 +187,7 @@ def test_admin_changes_seal_status_from_the_records_window(qtbot: QtBot, ctx: Ap
     dialog = RecordsDialog(ctx, who(ctx, "chensiyuan"), Preferences(demo=True))
     qtbot.addWidget(dialog)
     custody = dialog.custody
-    assert custody.seal_table.rowCount() == 7
+    assert custody.seal_table.rowCount() == 8
     custody.seal_table.selectRow(0)
     qtbot.mouseClick(dialog.findChild(type(dialog.register.search), "revokeSeal"), Qt.MouseButton.LeftButton)
     assert custody.status.text() == "请填写原因（如：机构调整、印章更换、遗失情况）"

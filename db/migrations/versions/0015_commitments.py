@@ -7,7 +7,7 @@ deadline and result, and the revocation when the commitment proved false; a part
 open checks and the false commitments not yet revoked (the case desk and due panel read it). `credit_record` keeps the false commitments (信用记录).
 
 Revision ID: 0015
-Revises: 0013
+Revises: 0014
 """
 
 from collections.abc import Sequence
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0015"
-down_revision: str | None = "0013"
+down_revision: str | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,41 @@
+"""Shared parts of the 一件事 tests: a complete application for a theme at the comprehensive window."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+from ow_testkit import person
+
+from app.bundles.bundle_intake import BundleInput, PaperInput, PartRefusal
+from app.core.context import AppContext
+from app.documents.data import Refusal
+from app.reference.catalog import Theme, get_theme
+
+FOOD = "330999-YJS-001"
+REGISTRATION, FOOD_LICENCE, FIRE, SIGN = ("330999-SJ-XK-004", "330999-SJ-XK-001", "330999-XF-XK-001",
+                                          "330999-ZJ-XK-005")
+REFUSAL_SIGN = Refusal("招牌拟设置位置属于禁止设置区域", "《云岫市户外广告设施和招牌设置管理办法》第八条",
+                       reconsideration_body="云岫市人民政府", court="云岫市人民法院")
+SHOP = (("trade_name", "云岫市䶮记小吃店"), ("premises", "云岫市桂花巷 12 号一楼"), ("area", "86"),
+        ("scope", "餐饮服务（小型餐馆）"))
+
+
+def theme(ctx: AppContext, code: str = FOOD) -> Theme:
+    with ctx.read() as s:
+        return get_theme(s, code)
+
+
+def application(ctx: AppContext, code: str = FOOD, *, change: dict[str, PaperInput] | None = None,
+                refused: tuple[PartRefusal, ...] = ()) -> BundleInput:
+    """Every paper the applicant hands over received, originals checked; `change` replaces some by key."""
+    papers = [PaperInput(p.key, "received", True, p.copies) for p in theme(ctx, code).papers
+              if not p.from_part and not p.for_agent]
+    papers = [(change or {}).get(p.key, p) for p in papers]
+    return BundleInput(code, person(), tuple(papers), SHOP, refused)
+
+
+def pdf_text(path: Path) -> str:
+    out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True)
+    return re.sub(r"\s+", "", out.stdout)
