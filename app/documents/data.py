@@ -244,6 +244,9 @@ class Revocation:
     certificates: tuple[str, ...]  # numbers of the certificates declared void
     reconsideration_body: str
     court: str
+
+
+@dataclass(frozen=True)
 class BundlePartLine:
     """One item of a 一件事 bundle as its receipt and acceptance notice list it (#20)."""
 
