@@ -6,6 +6,7 @@ from datetime import date, datetime
 from html import escape
 
 from app.cases.detail import CaseDetail
+from app.cases.lights import LIGHT_COLORS, LIGHT_LABELS, Light
 
 
 def day_text(value: date | datetime | None) -> str:
@@ -25,3 +26,9 @@ def forwarding_line(d: CaseDetail) -> str:
     if d.department_time is not None:
         line += f"<br><b>{escape(d.department_time.text)}</b>"
     return line
+
+
+def chip(light: Light, what: str) -> str:
+    """A deadline with its light, as the header shows it."""
+    return (f"<span style='background:{LIGHT_COLORS[light]};color:white;padding:2px 8px;border-radius:8px'>"
+            f"&nbsp;{what}：{LIGHT_LABELS[light]}&nbsp;</span>")

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
 from app.cases.attachments import add_attachment, read_attachment
 from app.cases.commitments import CheckInfo, check_info
 from app.cases.detail import CaseDetail, case_detail
-from app.cases.lights import LIGHT_COLORS, LIGHT_LABELS, Light
 from app.cases.personal_data import PersonalNumbers, reveal
 from app.cases.ratings import record_rating
 from app.cases.special_procedures import acknowledge_moved_deadline, end_suspension, extend, start_suspension
@@ -35,28 +34,22 @@ from app.core.context import Actor, AppContext, to_local
 from app.core.errors import AppError
 from app.intake.commitments import attach_signed_commitment
 from app.records.doc_register import void_document
+from ui.cases import dialogs as dlg
 from ui.cases.commitment_dialog import commitment_dialog_for
+from ui.cases.detail_lines import chip as _chip
 from ui.cases.detail_lines import day_text as _d
 from ui.cases.detail_lines import forwarding_line as _forwarding
-from ui.cases.dialogs import (
-    ExtensionDialog,
-    RatingDialog,
-    ResumeDialog,
-    SuspendDialog,
-    TextDialog,
-    supplement_dialog_for,
-)
 from ui.cases.site_visit_dialog import SiteVisitDialog
 from ui.printing.document_actions import DocumentPrinter
 from ui.widgets.preferences import Preferences
 from ui.widgets.table_helpers import fill_table, simple_table
 
 SCAN_FILTER = "扫描件 (*.pdf *.jpg *.jpeg *.png)"
-
-
-def _chip(light: Light, what: str) -> str:
-    return (f"<span style='background:{LIGHT_COLORS[light]};color:white;padding:2px 8px;border-radius:8px'>"
-            f"&nbsp;{what}：{LIGHT_LABELS[light]}&nbsp;</span>")
+BUTTONS = (("supplement", "补正…", "do_supplement"), ("suspend", "特别程序…", "do_suspend"),
+           ("extend", "批准延期…", "do_extend"), ("visit", "现场核查… (Alt+V)", "do_site_visit"),
+           ("commitment", "承诺核查… (F7)", "do_commitment"), ("scan", "添加扫描件…", "do_attach"),
+           ("rate", "登记评价…", "do_rate"), ("reload", "刷新", "reload"))
+FILE_ACTIONS = ("scan", "rate", "reload")  # beside 返回; the case's procedures go on a row of their own
 
 
 class CaseDetailView(QWidget):
@@ -76,17 +69,18 @@ class CaseDetailView(QWidget):
         self.back_button.clicked.connect(self.back.emit)
         top.addWidget(self.back_button)
         top.addStretch(1)
+        # Two rows: the case's procedures below, the file's own actions beside 返回; one row of all of them was
+        # wider than the page at 1366×768 and widened the window past the screen.
+        procedures = QHBoxLayout()
         self.buttons: dict[str, QPushButton] = {}
-        for key, text, slot in (("supplement", "补正…", self.do_supplement), ("suspend", "特别程序…", self.do_suspend),
-                                ("extend", "批准延期…", self.do_extend), ("visit", "现场核查… (Alt+V)", self.do_site_visit),
-                                ("scan", "添加扫描件…", self.do_attach), ("rate", "登记评价…", self.do_rate),
-                                ("commitment", "承诺核查… (F7)", self.do_commitment),
-                                ("reload", "刷新", self.reload)):
+        for key, text, slot in BUTTONS:
             b = QPushButton(text, objectName=f"case_{key}")
-            b.clicked.connect(slot)
-            top.addWidget(b)
+            b.clicked.connect(getattr(self, slot))
+            (top if key in FILE_ACTIONS else procedures).addWidget(b)
             self.buttons[key] = b
+        procedures.addStretch(1)
         outer.addLayout(top)
+        outer.addLayout(procedures)
         self.header = QLabel(objectName="caseHeader")
         self.header.setTextFormat(Qt.TextFormat.RichText)
         self.header.setWordWrap(True)
@@ -291,23 +285,23 @@ class CaseDetailView(QWidget):
         today = self.ctx.today()
         if d.state == "suspended":
             start = next((s.started_on for s in d.suspensions if s.ended_on is None), today)
-            self._dialog(ResumeDialog(today, start, lambda end, note: end_suspension(
+            self._dialog(dlg.ResumeDialog(today, start, lambda end, note: end_suspension(
                 self.ctx, self.actor, d.id, end, note), self))
         else:
-            self._dialog(SuspendDialog(today, lambda kind, reason, days, basis, start: start_suspension(
+            self._dialog(dlg.SuspendDialog(today, lambda kind, reason, days, basis, start: start_suspension(
                 self.ctx, self.actor, d.id, kind, reason, days, basis, start), self))
 
     def do_supplement(self) -> None:
         d = self.detail
         if d is None:
             return
-        self.supplement_dialog = supplement_dialog_for(self.ctx, self.actor, d, self)
+        self.supplement_dialog = dlg.supplement_dialog_for(self.ctx, self.actor, d, self)
         self._dialog(self.supplement_dialog)
 
     def do_extend(self) -> None:
         if self.detail is not None:
             case_id = self.detail.id
-            self._dialog(ExtensionDialog(lambda reason, joint: extend(self.ctx, self.actor, case_id, reason, joint),
+            self._dialog(dlg.ExtensionDialog(lambda reason, joint: extend(self.ctx, self.actor, case_id, reason, joint),
                                          self))
 
     def do_rate(self) -> None:
@@ -316,13 +310,13 @@ class CaseDetailView(QWidget):
             return
         stages = [st.stage for st in d.ratings if st.rating is None]
         days = self.prefs.get("ratings/follow_up_workdays")
-        self._dialog(RatingDialog(stages, lambda stage, level, comment, channel: record_rating(
+        self._dialog(dlg.RatingDialog(stages, lambda stage, level, comment, channel: record_rating(
             self.ctx, self.actor, d.id, stage, level, comment, channel, days), self))
 
     def do_told(self) -> None:
         if self.detail is not None:
             case_id = self.detail.id
-            self._dialog(TextDialog("已告知申请人新的承诺办结日期", "告知方式", "确认", lambda how: acknowledge_moved_deadline(
+            self._dialog(dlg.TextDialog("已告知申请人新的承诺办结日期", "告知方式", "确认", lambda how: acknowledge_moved_deadline(
                 self.ctx, self.actor, case_id, how), "how", "如：2026-11-20 电话告知申请人本人", self))
 
     def do_site_visit(self) -> None:
@@ -396,5 +390,5 @@ class CaseDetailView(QWidget):
     def void(self) -> None:
         doc_id = self._selected(self.documents)
         if doc_id:
-            self._dialog(TextDialog("作废文书", "作废原因", "作废", lambda reason: void_document(
+            self._dialog(dlg.TextDialog("作废文书", "作废原因", "作废", lambda reason: void_document(
                 self.ctx, self.actor, doc_id, reason), "reason", "如：申请人名称打印错误，已重新出具", self))

@@ -44,6 +44,11 @@ LIGHT_CHOICES = (("", "全部期限"), ("due", "临期及逾期"), ("red", "逾�
                  ("paused", "暂停计时"), ("moved", "承诺日期变动待告知"))
 OPEN = "__open__"
 
+# The longest usual text of each column of the case table (the item's column stretches instead).
+# A moved promised date's note (⚠ 原告知 …) is elided: its tooltip and the detail page carry it.
+COLUMN_SAMPLES = ("", "000120261205000003", "王某某某某某", "", "待首席代表签批", "2026-12-05 22:18",
+                  "2026-12-05（暂定）", "2026-12-05")
+
 
 class CaseListView(QWidget):
     """Filters and search over a lazily paged table; the chosen case opens in the detail page."""
@@ -139,8 +144,11 @@ class CaseListView(QWidget):
         self.table.setWordWrap(False)
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
-        for col, width in enumerate((28, 170, 150, 230, 110, 130, 190, 100)):
-            self.table.setColumnWidth(col, width)
+        # Widths from the font's own measure of the longest usual value (so 125 % scaling keeps them), and
+        # whatever is left to the item's name, the column a clerk reads first after the number.
+        fm = self.table.fontMetrics()
+        for col, sample in enumerate(COLUMN_SAMPLES):
+            self.table.setColumnWidth(col, 28 if not sample else fm.horizontalAdvance(sample) + 18)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         lay.addWidget(self.table, 1)
 

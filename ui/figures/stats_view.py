@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QFileDialog,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -71,12 +72,13 @@ class StatsView(QWidget):
             bar.addWidget(w)
         bar.addStretch(1)
         outer.addLayout(bar)
-        self.cards = QHBoxLayout()
+        # two rows: eleven cards in one row made the page wider than a 1366×768 screen
+        self.cards = QGridLayout()
         self.card_labels: dict[str, QLabel] = {}
-        for key, title in (("accepted", "受理"), ("completed", "办结"), ("on_time_rate", "按时办结率"),
+        for n, (key, title) in enumerate((("accepted", "受理"), ("completed", "办结"), ("on_time_rate", "按时办结率"),
                            ("avg_workdays", "平均用时（工作日）"), ("notices", "一次性告知"), ("refusals", "不予受理"),
                            ("forwarded", "上报"), ("deemed", "视为受理"), ("ratings", "好差评（差评）"),
-                           ("consultations", "咨询"), ("commitments", "告知承诺（按时核查/撤销）")):
+                           ("consultations", "咨询"), ("commitments", "告知承诺（按时核查/撤销）"))):
             card = QFrame(objectName=f"card_{key}")
             card.setStyleSheet("QFrame { background:#f4f6f9; border:1px solid #dde3ea; border-radius:6px; }"
                                "QLabel { border:none; background:transparent; }")
@@ -86,7 +88,7 @@ class StatsView(QWidget):
             lay.addWidget(value)
             lay.addWidget(QLabel(title))
             self.card_labels[key] = value
-            self.cards.addWidget(card)
+            self.cards.addWidget(card, n // 6, n % 6)
         outer.addLayout(self.cards)
         split = QSplitter(Qt.Orientation.Horizontal)
         self.trend = BarLineChart("受理与办结")

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QGridLayout,
     QLabel,
+    QSizePolicy,
     QSpinBox,
     QWidget,
 )
@@ -55,7 +56,11 @@ class MaterialRow:
         self.defect = QComboBox(objectName=f"defect_{spec.seq}")
         self.defect.setEditable(True)
         self.defect.addItems(("",) + COMMON_DEFECTS)
-        self.defect.setMinimumWidth(180)
+        # an editable combo expands to its longest reason by default and took the width the material's name
+        # needs; the full reason shows when it drops down
+        self.defect.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.defect.setMinimumContentsLength(8)
+        self.defect.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.due = QDateEdit(objectName=f"due_{spec.seq}")
         self.due.setCalendarPopup(True)
         self.due.setDisplayFormat("yyyy-MM-dd")
