@@ -202,9 +202,8 @@ def hand_over_bundle(ctx: AppContext, actor: Actor, bundle_id: str, *, method: s
         first = giving[0][0]
         h = handed(ctx, s, data, first, bundle.window_id, issued)
         facts = DeliveryFacts(
-            document_name=f"“{bundle.theme_name}”办理结果文书共 {sum(len(r[1].documents) for r in giving)} 件：\n"
-                          + _proof_lines([r[1] for r in giving]),
-            document_no=f"一件事编号 {bundle.bundle_no}", recipient=h.name, recipient_id=id_text(h),
+            document_name=_proof_lines([r[1] for r in giving]),
+            document_no=f"“{bundle.theme_name}”一件事 {bundle.bundle_no}（共 {sum(len(r[1].documents) for r in giving)} 件）", recipient=h.name, recipient_id=id_text(h),
             relation=h.relation, method_label=METHODS[h.method], at=to_local(h.at).replace(tzinfo=None),
             place=h.place, server_name=actor.name, tracking_no=h.tracking)
         proof = _proof(s, ctx, actor, bundle, first, facts, to_local(h.at).date())

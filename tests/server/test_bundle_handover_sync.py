@@ -15,6 +15,8 @@ from sync_testkit import LiveServer, Workstation, enrolment_code
 
 from app.bundles.bundle_handover import hand_over_bundle, handover_readiness
 from app.bundles.bundle_intake import accept_bundle
+from app.cases.snapshot import case_snapshot
+from app.core import outbox
 from app.signoff.decisions import DecisionInput, decide_single
 from app.station.bootstrap import DEMO_PASSWORD
 from db.models import Case as ClientCase
@@ -63,3 +65,15 @@ def test_the_comprehensive_window_delivers_every_part_on_the_server(
         assert s.get(ClientCase, ids[REGISTRATION]).state == "delivered"  # type: ignore[union-attr]
     with a01.ctx.read() as s:
         assert s.execute(select(OutboxOp).where(OutboxOp.state == "pending")).first() is None
+
+    # Delivery is all the comprehensive window may do to another window's part: any other change is refused.
+    with a01.ctx.write() as s:
+        part = s.get(ClientCase, ids[REGISTRATION])
+        assert part is not None
+        outbox.enqueue(s, "case", part.id, "review", {**case_snapshot(part), "state": "under_review"},
+                       a01.ctx.now())
+    assert a01.sync("zhangmin").rejected == 1
+    with a01.ctx.read() as s:
+        result_json = s.execute(select(OutboxOp.result_json).where(OutboxOp.state == "rejected")).scalar_one()
+    assert json.loads(result_json)["code"] == "not_your_window"
+    assert _server_records(live_server)[ids[REGISTRATION]][1]["state"] == "delivered"
