@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from datetime import date
 from typing import Annotated, Literal
@@ -86,13 +87,15 @@ def _check_ops(req: PushRequest) -> None:
 
 
 def blob_visible(s: Session, blob: Blob, window_code: str) -> bool:
-    """A window reads what its own workstations uploaded and the documents of its own cases (404 otherwise,
-    so a hash alone tells another window nothing)."""
+    """A window reads what its own workstations uploaded, the documents of its own cases and those of the
+    bundle parts it received (统一出件 hands their decisions over); 404 otherwise, so a hash alone tells another
+    window nothing."""
     uploader = s.get(Device, blob.device_id) if blob.device_id else None
     if uploader is not None and uploader.window_code == window_code:
         return True
-    return s.execute(select(Case.id).where(Case.window_code == window_code,
-                                           Case.record_json.contains(blob.sha256)).limit(1)).first() is not None
+    holders = s.execute(select(Case.window_code, Case.record_json).where(Case.record_json.contains(blob.sha256))
+                        .limit(20)).all()
+    return any(w == window_code or json.loads(r).get("bundle_window") == window_code for w, r in holders)
 
 
 def create_app(config: ServerConfig, engine: Engine | None = None) -> FastAPI:

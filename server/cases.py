@@ -193,7 +193,12 @@ def _apply(session: Session, device: Device, op: Op, case: Case | None, now: dat
     # own catalog names for it (None when no theme received at this window has the item).
     routed = (themes.part_window(session, device.window_code, str(p.get("item_code", "")))
               if p.get("bundle_id") and case is None else None)
-    if p.get("window_code") not in (None, device.window_code, routed):
+    # 统一出件: the comprehensive window hands over a part of a bundle it received; by the server's own record
+    # of where the bundle was received, and for the delivery alone.
+    handover = (case is not None and target == "delivered"
+                and record_of(case).get("bundle_window") == device.window_code)
+    if p.get("window_code") not in (None, device.window_code, routed) and not (
+            handover and case is not None and p.get("window_code") == case.window_code):
         raise Rejected("not_your_window", "本机只能提交本窗口的办件")
     actor = _staff(session, op.actor)
     if actor is None or not (actor.window_code == device.window_code or actor.role == "admin"):
@@ -225,9 +230,9 @@ def _apply(session: Session, device: Device, op: Op, case: Case | None, now: dat
                     state=target, updated_at=now, record_json="{}")
         session.add(case)
     else:
-        if case.window_code != device.window_code:
-            raise Rejected("not_your_window", "该办件属于其他窗口，本机不能修改")
         record = record_of(case)
+        if case.window_code != device.window_code and not handover:
+            raise Rejected("not_your_window", "该办件属于其他窗口，本机不能修改")
         current = record["state"]
         fields.pop("case_no", None)  # a case number never changes
         fields.pop("item_code", None)  # nor its item: the catalog's terms were fixed for it at creation

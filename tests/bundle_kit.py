@@ -7,11 +7,13 @@ import subprocess
 from pathlib import Path
 
 from ow_testkit import person
+from sqlalchemy import select
 
 from app.bundles.bundle_intake import BundleInput, PaperInput, PartRefusal
 from app.core.context import AppContext
 from app.documents.data import Refusal
 from app.reference.catalog import Theme, get_theme
+from db.models import Case
 
 FOOD = "330999-YJS-001"
 REGISTRATION, FOOD_LICENCE, FIRE, SIGN = ("330999-SJ-XK-004", "330999-SJ-XK-001", "330999-XF-XK-001",
@@ -34,6 +36,12 @@ def application(ctx: AppContext, code: str = FOOD, *, change: dict[str, PaperInp
               if not p.from_part and not p.for_agent]
     papers = [(change or {}).get(p.key, p) for p in papers]
     return BundleInput(code, person(), tuple(papers), SHOP, refused)
+
+
+def parts_of(ctx: AppContext, bundle_id: str) -> dict[str, Case]:
+    """The bundle's parts by item code."""
+    with ctx.read() as s:
+        return {c.item_code: c for c in s.execute(select(Case).where(Case.bundle_id == bundle_id)).scalars()}
 
 
 def pdf_text(path: Path) -> str:

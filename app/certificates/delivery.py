@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from app.cases.case_documents import issue_for_case
 from app.cases.snapshot import case_snapshot
@@ -104,9 +105,8 @@ def _recipient(ctx: AppContext, data: HandoverInput, case: Case) -> tuple[str, s
     return number, label
 
 
-def hand_over(ctx: AppContext, actor: Actor, data: HandoverInput) -> HandoverResult:
-    """Record the handover and issue its 送达回证; the case becomes delivered."""
-    require(actor, Action.DELIVER)
+def checked_method(data: HandoverInput) -> str:
+    """The method's own requirements; returns the normalised tracking number."""
     if data.method not in METHODS:
         raise ValidationError("method", "请选择送达方式")
     tracking = data.tracking_no.strip().upper().replace(" ", "")
@@ -114,6 +114,73 @@ def hand_over(ctx: AppContext, actor: Actor, data: HandoverInput) -> HandoverRes
         raise ValidationError("tracking_no", "邮寄送达须填写邮件号码（8–30 位字母或数字）")
     if data.method == "post" and not data.place.strip():
         raise ValidationError("place", "邮寄送达须填写收件地址")
+    return tracking
+
+
+@dataclass(frozen=True)
+class Handed:
+    """Who received, how, when and where: the same for every case of one handover."""
+
+    name: str
+    id_type: str
+    id_number: str
+    relation: str
+    method: str
+    tracking: str
+    place: str
+    at: datetime  # naive UTC, to the minute
+
+
+def handed(ctx: AppContext, s: Session, data: HandoverInput, case: Case, window_id: int, issued_at: datetime) -> Handed:
+    """Check the recipient and settle the place and instant of a handover at `window_id`."""
+    number, _ = _recipient(ctx, data, case)
+    at = _when(ctx, data.at, issued_at)
+    window = s.get(Window, window_id)
+    hall = s.execute(select(Hall)).scalar_one()
+    place = data.place.strip() or f"{hall.name} {window.number if window else ''}窗口"
+    return Handed(" ".join(data.recipient_name.split()), data.recipient_id_type if number else "", number,
+                  data.relation, data.method, checked_method(data), place, at)
+
+
+def id_text(h: Handed) -> str:
+    label = ID_TYPE_LABELS.get(IdType(h.id_type), "") if h.id_number else ""
+    return f"{label} {h.id_number}" if h.id_number else ""
+
+
+def record_delivery(s: Session, ctx: AppContext, actor: Actor, case: Case, h: Handed, proof_id: str, *,
+                    cert: Certificate | None, document_id: str | None, what: str) -> Delivery:
+    """The Delivery row of one case, its certificate marked delivered, the case delivered, its event, the ops
+    the server needs and the audit line (caller's transaction). `what` names the delivered paper's number."""
+    row = Delivery(case_id=case.id, certificate_id=cert.id if cert else None, document_id=document_id,
+                   recipient_name=h.name, recipient_id_type=h.id_type, recipient_id_number=h.id_number,
+                   relation=h.relation, method=h.method, tracking_no=h.tracking, place=h.place, at=h.at,
+                   staff_id=actor.staff_id, proof_document_id=proof_id)
+    s.add(row)
+    if cert is not None:
+        cert.status = "delivered"
+    old, now = case.state, ctx.now()
+    if case.state in (State.CERTIFICATE_ISSUED, State.APPROVED, State.DENIED):  # a reissue: case already closed
+        check_transition(old, State.DELIVERED)
+        case.state, case.closed_at = str(State.DELIVERED), now
+    case.updated_at = now
+    s.flush()
+    s.add(CaseEvent(case_id=case.id, at=now, staff_id=actor.staff_id, kind="delivered", from_state=old,
+                    to_state=case.state, reason=f"{METHODS[h.method]} {what}",
+                    data_json=json.dumps({"recipient": h.name, "relation": h.relation, "tracking_no": h.tracking,
+                                          "at": h.at.isoformat()}, ensure_ascii=False)))
+    outbox.enqueue(s, "delivery", str(row.id), "deliver",
+                   {"delivery_id": row.id, "case_id": case.id, "certificate_id": cert.id if cert else None,
+                    "number": what, "recipient": h.name, "recipient_id_number": h.id_number,
+                    "relation": h.relation, "method": h.method, "tracking_no": h.tracking, "place": h.place,
+                    "at": h.at}, now)
+    outbox.enqueue(s, "case", case.id, "delivered", case_snapshot(case), now)
+    return row
+
+
+def hand_over(ctx: AppContext, actor: Actor, data: HandoverInput) -> HandoverResult:
+    """Record the handover and issue its 送达回证; the case becomes delivered."""
+    require(actor, Action.DELIVER)
+    checked_method(data)
     with ctx.write("delivery") as s:
         cert = s.get(Certificate, data.certificate_id)
         if cert is None:
@@ -126,45 +193,20 @@ def hand_over(ctx: AppContext, actor: Actor, data: HandoverInput) -> HandoverRes
         assert case is not None
         if actor.window_id != case.window_id:
             raise PermissionDenied("只能送达本窗口办件的证照")
-        number, id_label = _recipient(ctx, data, case)
         original = s.get(Document, cert.document_id) if cert.document_id else None
-        at = _when(ctx, data.at, original.created_at if original else ctx.now())
-        window = s.get(Window, case.window_id)
-        hall = s.execute(select(Hall)).scalar_one()
-        place = data.place.strip() or f"{hall.name} {window.number if window else ''}窗口"
+        h = handed(ctx, s, data, case, case.window_id, original.created_at if original else ctx.now())
         info = info_of(s, cert)
-        name = " ".join(data.recipient_name.split())
         facts = DeliveryFacts(
-            document_name=f"{info.type_name}（正本、副本）", document_no=cert.number, recipient=name,
-            recipient_id=f"{id_label} {number}" if number else "", relation=data.relation,
-            method_label=METHODS[data.method], at=to_local(at).replace(tzinfo=None), place=place,
-            server_name=actor.name, tracking_no=tracking)
-        proof = issue_for_case(s, ctx, actor, case, DocKind.DELIVERY_PROOF, issued_on=to_local(at).date(),
+            document_name=f"{info.type_name}（正本、副本）", document_no=cert.number, recipient=h.name,
+            recipient_id=id_text(h), relation=h.relation, method_label=METHODS[h.method],
+            at=to_local(h.at).replace(tzinfo=None), place=h.place, server_name=actor.name, tracking_no=h.tracking)
+        proof = issue_for_case(s, ctx, actor, case, DocKind.DELIVERY_PROOF, issued_on=to_local(h.at).date(),
                                delivery=facts)
-        row = Delivery(case_id=case.id, certificate_id=cert.id, document_id=cert.document_id, recipient_name=name,
-                       recipient_id_type=data.recipient_id_type if number else "", recipient_id_number=number,
-                       relation=data.relation, method=data.method, tracking_no=tracking, place=place, at=at,
-                       staff_id=actor.staff_id, proof_document_id=proof.id)
-        s.add(row)
-        cert.status = "delivered"
-        old, now = case.state, ctx.now()
-        if case.state == State.CERTIFICATE_ISSUED:  # a reissued certificate is delivered to a case already closed
-            check_transition(old, State.DELIVERED)
-            case.state, case.closed_at = str(State.DELIVERED), now
-        case.updated_at = now
-        s.flush()
-        s.add(CaseEvent(case_id=case.id, at=now, staff_id=actor.staff_id, kind="delivered", from_state=old,
-                        to_state=case.state, reason=f"{METHODS[data.method]} {cert.number}",
-                        data_json=json.dumps({"recipient": name, "relation": data.relation, "tracking_no": tracking,
-                                              "at": at.isoformat()}, ensure_ascii=False)))
-        outbox.enqueue(s, "delivery", str(row.id), "deliver",
-                       {"delivery_id": row.id, "case_id": case.id, "certificate_id": cert.id, "number": cert.number,
-                        "recipient": name, "recipient_id_number": number, "relation": data.relation,
-                        "method": data.method, "tracking_no": tracking, "place": place, "at": at}, now)
-        outbox.enqueue(s, "case", case.id, "delivered", case_snapshot(case), now)
+        row = record_delivery(s, ctx, actor, case, h, proof.id, cert=cert, document_id=cert.document_id,
+                              what=cert.number)
         audit.record(s, actor.staff_id, "certificate_delivered", cert.number,
-                     {"method": data.method, "relation": data.relation, "proof": proof.number}, at=now)
-        return HandoverResult(row.id, cert.id, cert.number, proof.id, case.state, to_local(at).replace(tzinfo=None))
+                     {"method": h.method, "relation": h.relation, "proof": proof.number}, at=ctx.now())
+        return HandoverResult(row.id, cert.id, cert.number, proof.id, case.state, to_local(h.at).replace(tzinfo=None))
 
 
 def deliveries_of_case(ctx: AppContext, case_id: str) -> list[DeliveryInfo]:

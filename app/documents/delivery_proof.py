@@ -55,7 +55,9 @@ def _story(doc: DocumentData, st: o.Styles, chain: FontChain) -> list[Any]:
         [p("送达人签名", label), p(f"送达人：{d.server_name}")],
         [p("备注", label), p("；".join(doc.notes))],
     ]
-    heights = [SIGN_ROW_MM * MM if r in (7, 8, 9) else None for r in range(len(rows))]
+    # A bundle's proof lists every part's papers; its signature rows give up a little room so it stays one sheet.
+    sign = SIGN_ROW_MM - 8 if d.document_name.count("\n") > 2 else SIGN_ROW_MM
+    heights = [sign * MM if r in (7, 8, 9) else None for r in range(len(rows))]
     heights[-1] = 16 * MM  # room for a refusal to sign, witnessed (留置送达)
     style = [*o.grid_style(chain), ("BOX", (0, 0), (-1, -1), 1.2, (0, 0, 0)),
              ("TOPPADDING", (0, 0), (-1, -1), 6), ("BOTTOMPADDING", (0, 0), (-1, -1), 8),

@@ -1,0 +1,122 @@
+"""统一出件: the comprehensive window hands every part's decision and certificate over together, with one
+送达回证 listing them (item, department, number); refused while a part is undecided or uncertified."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from bundle_kit import REGISTRATION, application, parts_of, pdf_text
+from ow_testkit import at_local, clerk, person, set_clock
+from sqlalchemy import select
+
+from app.bundles.bundle_handover import hand_over_bundle, handover_readiness
+from app.bundles.bundle_intake import accept_bundle
+from app.certificates.issuance import draft_for_case, issue_certificate
+from app.core.context import Actor, AppContext
+from app.core.errors import AppError, PermissionDenied
+from app.signoff.decisions import DecisionInput, decide_single
+from app.signoff.review import record_review, sign_off
+from app.station.bootstrap import DEMO_PASSWORD
+from db.models import Bundle, Case, Delivery, Document, OutboxOp, Staff
+
+pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+APPROVE = DecisionInput("approve", "符合条件，准予许可", content="准予许可")
+DENY = DecisionInput("deny", "招牌设置位置不符合规划", reasons="拟设置位置属于禁止设置区域",
+                     basis="《云岫市户外广告设施和招牌设置管理办法》第八条")
+_cases = parts_of
+
+
+def _window_clerk(ctx: AppContext, case: Case) -> Actor:
+    """A clerk of the window the part was routed to (the department's own window)."""
+    with ctx.read() as s:
+        name = s.execute(select(Staff.username).where(Staff.window_id == case.window_id, Staff.role == "clerk")
+                         .order_by(Staff.id)).scalars().first()
+    assert name is not None
+    return clerk(ctx, name)
+
+
+def _decide_all(ctx: AppContext, bundle_id: str, deny: str = "", certify: bool = True) -> None:
+    """The 前置 first, then the others, each at its own window; certificates where the item has one."""
+    order = sorted(_cases(ctx, bundle_id).values(), key=lambda c: c.item_code != REGISTRATION)
+    for case in order:
+        actor = _window_clerk(ctx, case)
+        decision = DENY if case.item_code == deny else APPROVE
+        if case.review_mode == "single":
+            decide_single(ctx, actor, case.id, decision, custodian_password=DEMO_PASSWORD)
+        else:  # 一审一核: the window reviews, the chief representative signs
+            record_review(ctx, actor, case.id, decision)
+            sign_off(ctx, clerk(ctx, "zhoujianhua"), case.id, decision, custodian_password=DEMO_PASSWORD)
+        if certify and case.item_code != deny:
+            try:
+                values = {f.key: f.value or (f.choices[0] if f.choices else "餐饮服务")
+                          for f in draft_for_case(ctx, actor, case.id).fields}
+            except AppError as e:
+                assert e.code == "no_certificate_type"
+                continue
+            issue_certificate(ctx, actor, case.id, values, DEMO_PASSWORD)
+
+
+def _accepted(ctx: AppContext) -> str:
+    set_clock(ctx, at_local(2026, 11, 20, 9, 30))
+    bundle_id = accept_bundle(ctx, clerk(ctx), application(ctx)).bundle_id
+    set_clock(ctx, at_local(2026, 11, 24, 10, 0))
+    return bundle_id
+
+
+def test_not_ready_until_every_part_is_decided_and_certified(ctx: AppContext) -> None:
+    bundle_id = _accepted(ctx)
+    ready = handover_readiness(ctx, clerk(ctx), bundle_id)
+    assert not ready.ready and "未办结或未制证" in ready.missing and "个体工商户设立登记" in ready.missing
+    with pytest.raises(AppError) as err:
+        hand_over_bundle(ctx, clerk(ctx), bundle_id, method="in_person", recipient_name=person().name,
+                         recipient_id_number=person().id_number)
+    assert err.value.code == "not_ready" and "统一出件" in err.value.message
+    _decide_all(ctx, bundle_id, certify=False)
+    ready = handover_readiness(ctx, clerk(ctx), bundle_id)
+    waiting = [p for p in ready.parts if p.outcome == "awaiting_certificate"]
+    assert not ready.ready and waiting and all(p.item_name in ready.missing for p in waiting)
+    assert "待制证" in ready.missing
+
+
+def test_one_handover_delivers_every_part_with_one_proof(ctx: AppContext) -> None:
+    bundle_id = _accepted(ctx)
+    _decide_all(ctx, bundle_id, deny="330999-ZJ-XK-005")
+    ready = handover_readiness(ctx, clerk(ctx), bundle_id)
+    assert ready.ready and ready.missing == "", ready.missing
+    outcomes = {p.item_name: p.outcome for p in ready.parts}
+    assert outcomes["户外招牌设置审批"] == "denied" and outcomes["个体工商户设立登记"] == "approved"
+    assert outcomes["食品经营许可"] == "certificate_issued"
+    # Only the comprehensive window that received the bundle hands it over.
+    with pytest.raises(PermissionDenied):
+        hand_over_bundle(ctx, clerk(ctx, "lina"), bundle_id, method="in_person", recipient_name=person().name,
+                         recipient_id_number=person().id_number)
+    result = hand_over_bundle(ctx, clerk(ctx), bundle_id, method="in_person", recipient_name=person().name,
+                              recipient_id_number=person().id_number)
+    cases = _cases(ctx, bundle_id)
+    assert {c.state for c in cases.values()} == {"delivered"}
+    with ctx.read() as s:
+        assert s.get(Bundle, bundle_id).state == "handed_over"  # type: ignore[union-attr]
+        deliveries = s.execute(select(Delivery)).scalars().all()
+        assert len(deliveries) == len(cases) == len(result.delivery_ids)
+        assert {d.proof_document_id for d in deliveries} == {result.proof_document_id}
+        proof = s.get(Document, result.proof_document_id)
+        assert proof is not None
+        ops = s.execute(select(OutboxOp.entity_id).where(OutboxOp.entity == "case", OutboxOp.op == "delivered")
+                        ).scalars().all()
+        assert sorted(ops) == sorted(c.id for c in cases.values())
+    path = ctx.data.root / proof.path
+    text = pdf_text(path)
+    assert "送达回证" in text and ready.bundle_no in text
+    for part in ready.parts:
+        assert part.item_name in text and part.department in text, part.item_name
+        for doc in part.documents:
+            assert doc.number in text and doc.name.replace("（正本、副本）", "") in text, doc.number
+    assert "不予行政许可决定书" in text and "准予行政许可决定书" in text
+    png = Path(__file__).parents[2] / "docs" / "screens" / "bundle_delivery_proof"
+    subprocess.run(["pdftoppm", "-r", "60", "-png", "-singlefile", str(path), str(png)], check=True)
+    # A second handover is refused, and so is a single-case one for the same certificate.
+    again = handover_readiness(ctx, clerk(ctx), bundle_id)
+    assert again.handed_over and not again.ready

@@ -1,0 +1,79 @@
+"""统一出件 through the real server: the 前置 is denied at A02, the waiting parts stop at their own windows
+(A02, D01, B02), and the comprehensive window hands the bundle over; the server delivers each part at its own
+window's record because its own record says the bundle was received at W01 — and refuses any other change of
+another window's part from W01."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+from bundle_kit import REGISTRATION, application
+from ow_testkit import person
+from sqlalchemy import select
+from sync_testkit import LiveServer, Workstation, enrolment_code
+
+from app.bundles.bundle_handover import hand_over_bundle, handover_readiness
+from app.bundles.bundle_intake import accept_bundle
+from app.cases.snapshot import case_snapshot
+from app.core import outbox
+from app.signoff.decisions import DecisionInput, decide_single
+from app.station.bootstrap import DEMO_PASSWORD
+from db.models import Case as ClientCase
+from db.models import OutboxOp
+from server.models import Case
+
+DENY = DecisionInput("deny", "不予登记", reasons="经营场所不符合要求", basis="《市场主体登记管理条例》第二十一条")
+
+
+def _server_records(server: LiveServer) -> dict[str, tuple[str, dict]]:
+    with server.session() as s:
+        return {c.id: (c.window_code, json.loads(c.record_json)) for c in s.execute(select(Case)).scalars()}
+
+
+def test_the_comprehensive_window_delivers_every_part_on_the_server(
+        live_server: LiveServer, workstations: Callable[[str], Workstation]) -> None:
+    made = {}
+    for name, window, user in (("a01", "W01", "zhangmin"), ("a02", "W02", "lina"), ("d01", "W08", "fangqing"),
+                               ("b02", "W04", "xujing")):
+        ws = workstations(name)
+        ws.enrol(live_server, enrolment_code(live_server, window), user)
+        ws.sign_in(user)
+        made[name] = (ws, user)
+    a01, a02 = made["a01"][0], made["a02"][0]
+    result = accept_bundle(a01.ctx, a01.actor("zhangmin"), application(a01.ctx))
+    ids = {p.item_code: p.case_id for p in result.parts}
+    assert a01.sync("zhangmin").rejected == 0
+    assert a02.sync("lina").ok
+    decide_single(a02.ctx, a02.actor("lina"), ids[REGISTRATION], DENY, custodian_password=DEMO_PASSWORD)
+    for _ in range(2):  # pull the 前置's denial and stop the own parts; then push that
+        for ws, user in made.values():
+            assert ws.sync(user).rejected == 0
+    assert a01.sync("zhangmin").rejected == 0  # the stopped parts and the denial's document come down
+    ready = handover_readiness(a01.ctx, a01.actor("zhangmin"), result.bundle_id)
+    assert ready.ready, ready.missing
+    assert {p.outcome for p in ready.parts} == {"denied", "stopped"}
+
+    hand_over_bundle(a01.ctx, a01.actor("zhangmin"), result.bundle_id, method="in_person",
+                     recipient_name=person().name, recipient_id_number=person().id_number)
+    outcome = a01.sync("zhangmin")
+    assert outcome.ok and outcome.rejected == 0
+    window, record = _server_records(live_server)[ids[REGISTRATION]]
+    assert window == "W02" and record["state"] == "delivered" and record["bundle_window"] == "W01"
+    assert a02.sync("lina").rejected == 0  # the owning window learns it was delivered
+    with a02.ctx.read() as s:
+        assert s.get(ClientCase, ids[REGISTRATION]).state == "delivered"  # type: ignore[union-attr]
+    with a01.ctx.read() as s:
+        assert s.execute(select(OutboxOp).where(OutboxOp.state == "pending")).first() is None
+
+    # Delivery is all the comprehensive window may do to another window's part: any other change is refused.
+    with a01.ctx.write() as s:
+        part = s.get(ClientCase, ids[REGISTRATION])
+        assert part is not None
+        outbox.enqueue(s, "case", part.id, "review", {**case_snapshot(part), "state": "under_review"},
+                       a01.ctx.now())
+    assert a01.sync("zhangmin").rejected == 1
+    with a01.ctx.read() as s:
+        result_json = s.execute(select(OutboxOp.result_json).where(OutboxOp.state == "rejected")).scalar_one()
+    assert json.loads(result_json)["code"] == "not_your_window"
+    assert _server_records(live_server)[ids[REGISTRATION]][1]["state"] == "delivered"
