@@ -45,9 +45,10 @@ LIGHT_CHOICES = (("", "全部期限"), ("due", "临期及逾期"), ("red", "逾�
 OPEN = "__open__"
 
 # The longest usual text of each column of the case table (the item's column stretches instead).
-# A moved promised date's note (⚠ 原告知 …) is elided: its tooltip and the detail page carry it.
-COLUMN_SAMPLES = ("", "000120261205000003", "王某某某某某", "", "待首席代表签批", "2026-12-05 22:18",
-                  "2026-12-05（暂定）", "2026-12-05")
+# A long name, a provisional date's （暂定） and a moved date's note (⚠ 原告知 …) are elided at 1280×800 so
+# the item keeps room: the tooltip and the detail page carry them.
+COLUMN_SAMPLES = ("", "000120261205000003", "王某某某", "", "待首席代表签批", "2026-12-05 22:18",
+                  "2026-12-05 暂", "2026-12-05")
 
 
 class CaseListView(QWidget):
