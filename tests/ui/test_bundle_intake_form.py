@@ -3,7 +3,7 @@ cleared, a second Alt+S makes no second bundle, and the bundle's documents are t
 
 from __future__ import annotations
 
-from bundle_kit import FOOD, SHOP, theme
+from bundle_kit import FOOD, SHOP, application, theme
 from day_kit import ime_type
 from ow_testkit import PERSON_ID, at_local, clerk, set_clock
 from PySide6.QtCore import Qt
@@ -11,10 +11,12 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
-from app.bundles.bundle_intake import BundleResult
+from app.bundles.bundle_intake import BundleResult, accept_bundle
 from app.core.context import AppContext
 from db.models import Bundle, Case, Document
 from ui.bundles.intake_view import BundleIntakeView
+from ui.figures.stats_view import StatsView
+from ui.widgets.preferences import Preferences
 
 
 def _view(qtbot: QtBot, ctx: AppContext) -> BundleIntakeView:
@@ -84,3 +86,15 @@ def test_a_missing_shared_field_is_shown_at_its_field(qtbot: QtBot, ctx: AppCont
     qtbot.keyClick(view, Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: view.applicant.shared["premises"].hasFocus())
     assert _count(ctx, Bundle) == 0 and view.picker.currentIndex() > 0  # nothing kept, nothing cleared
+
+
+def test_the_figures_page_shows_the_bundles(qtbot: QtBot, ctx: AppContext) -> None:
+    set_clock(ctx, at_local(2026, 11, 20, 9, 30))
+    accept_bundle(ctx, clerk(ctx), application(ctx))
+    view = StatsView(ctx, clerk(ctx), Preferences(demo=True))
+    qtbot.addWidget(view)
+    qtbot.waitUntil(lambda: view.bundle_tab.figures is not None)
+    f = view.bundle_tab.figures
+    assert f is not None and f.received == 1 and f.finished == 0
+    assert "受理“一件事” 1 件" in view.bundle_tab.summary.text()
+    assert view.tabs.tabText(view.tabs.indexOf(view.bundle_tab)) == "一件事一次办"
