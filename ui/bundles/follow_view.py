@@ -23,7 +23,7 @@ from ui.widgets.live import LiveRefresh
 from ui.widgets.table_helpers import fill_table, simple_table
 from ui.widgets.tasks import TaskRunner
 
-PART_HEADERS = ("受理编号", "事项", "部门", "办理窗口", "状态", "承诺办结", "法定期限", "灯")
+PART_HEADERS = ("受理编号", "事项", "部门 / 办理窗口", "状态", "承诺办结 / 法定期限", "灯")
 
 
 def _day(d: date | None) -> str:
@@ -41,7 +41,7 @@ class BundleFollowView(QWidget):
         self.rows: list[BundleRow] = []
         self.progress: BundleProgress | None = None
         self.runner = TaskRunner(self)
-        split = QSplitter(Qt.Orientation.Horizontal)
+        split = QSplitter(Qt.Orientation.Vertical)  # full width for the parts: 1280 px holds every column
         left = QWidget()
         lay = QVBoxLayout(left)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -63,12 +63,13 @@ class BundleFollowView(QWidget):
         self.head.setTextFormat(Qt.TextFormat.RichText)
         rlay.addWidget(self.head)
         self.parts = simple_table("bundlePartsProgress", PART_HEADERS, 1)
+        self.parts.setWordWrap(True)  # long item and department names take two lines, never a cut
         rlay.addWidget(self.parts, 1)
         self.actions = QHBoxLayout()  # 统一出件 goes here once the handover core exists
         self.actions.addStretch(1)
         rlay.addLayout(self.actions)
         split.addWidget(right)
-        split.setSizes([420, 700])
+        split.setSizes([260, 420])
         QVBoxLayout(self).addWidget(split)
         self.table.currentCellChanged.connect(lambda row, *_: self.show_bundle(row))
         self.live = LiveRefresh(self, ctx, self._first_page, self._shown, tables=CASE_TABLES | {"bundle"})
@@ -127,9 +128,10 @@ class BundleFollowView(QWidget):
                           f"状态：<b>{p.state_label}</b>　承诺办结（最长路径）：{_day(p.promised_deadline)}　"
                           f"法定期限：{_day(p.legal_deadline)}　"
                           f"<span style='color:{color}'>●</span> {LIGHT_LABELS[p.light]}")
-        fill_table(self.parts, [(x.case_no, x.item_name, x.department, x.window, x.state_label,
-                                 _day(x.promised_deadline), _day(x.legal_deadline), LIGHT_LABELS[x.light])
+        fill_table(self.parts, [(x.case_no, x.item_name, f"{x.department}\n{x.window}", x.state_label,
+                                 f"{_day(x.promised_deadline)} / {_day(x.legal_deadline)}", LIGHT_LABELS[x.light])
                                 for x in p.parts], [x.case_id for x in p.parts])
+        self.parts.resizeRowsToContents()
         for r, x in enumerate(p.parts):
             light = self.parts.item(r, len(PART_HEADERS) - 1)
             light.setForeground(QColor(LIGHT_COLORS[x.light]).darker(120))

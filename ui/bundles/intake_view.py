@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QScrollArea,
     QTableWidget,
@@ -36,7 +37,7 @@ from ui.widgets.action_buttons import add_action_buttons
 from ui.widgets.field_errors import FieldErrors, error_label, show_failure
 from ui.widgets.tasks import TaskRunner
 
-PART_HEADERS = ("事项", "部门", "办理窗口", "前置事项", "承诺/法定（工作日）", "本次")
+PART_HEADERS = ("事项（承诺/法定）", "部门 / 办理窗口", "前置事项", "本次")
 
 
 class BundleIntakeView(QWidget):
@@ -96,7 +97,7 @@ class BundleIntakeView(QWidget):
                         on_error=self._error)
 
     def _build_parts(self) -> QGroupBox:
-        box = QGroupBox("本“一件事”包含的事项（并联办理，前置事项准予后开始计时）")
+        box = QGroupBox("包含的事项（并联办理）")
         lay = QVBoxLayout(box)
         self.parts = QTableWidget(0, len(PART_HEADERS), objectName="bundleParts")
         self.parts.setHorizontalHeaderLabels(PART_HEADERS)
@@ -104,7 +105,11 @@ class BundleIntakeView(QWidget):
         self.parts.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.parts.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.parts.verticalHeader().hide()
-        self.parts.horizontalHeader().setStretchLastSection(True)
+        header = self.parts.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        for col in (0, 1, 2):  # the long names wrap instead of being cut at 1280 px
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
+        self.parts.setWordWrap(True)
         lay.addWidget(self.parts)
         err = error_label()
         self.errors.add("refused", self.parts, err)
@@ -146,7 +151,7 @@ class BundleIntakeView(QWidget):
         self._show_parts()
         t = self.theme
         self.theme_note.setText(f"{len(t.parts)} 个事项、{len(t.papers)} 份材料；受理后分送各部门窗口并联办理，"
-                                "办结后在本窗口统一出件" if t else "")
+                                "前置事项准予后其余事项开始计时，办结后在本窗口统一出件" if t else "")
         first = self.applicant.lines["name"]
         QTimer.singleShot(0, first.setFocus)
 
@@ -157,13 +162,13 @@ class BundleIntakeView(QWidget):
         self.parts.setRowCount(len(parts))
         for r, p in enumerate(parts):
             refusal = self.refused.get(p.item_code)
-            cells = (p.item_name, p.department, p.window_code, "、".join(names[a] for a in p.after) or "—",
-                     f"{p.promised_days} / {p.legal_days}", f"不予受理：{refusal.reasons}" if refusal else "受理")
+            cells = (f"{p.item_name}\n{p.promised_days} / {p.legal_days} 工作日", f"{p.department}\n{p.window_code}",
+                     "、".join(names[a] for a in p.after) or "—", f"不予受理：{refusal.reasons}" if refusal else "受理")
             for c, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
                 cell.setData(Qt.ItemDataRole.UserRole, p.item_code)
                 self.parts.setItem(r, c, cell)
-        self.parts.resizeColumnsToContents()
+        self.parts.resizeRowsToContents()
 
     def refuse_part(self) -> None:
         """不予受理 of the selected item alone; the same key on an item already refused takes it back."""

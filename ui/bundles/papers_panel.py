@@ -44,6 +44,10 @@ class PaperRow(MaterialRow):
         name = self.widgets[0]
         assert isinstance(name, QLabel)
         name.setText(f"{row + 1}. {paper.name}\n用于：{needs}")
+        # The merged list sits below the form beside the 期限提醒 dock: at 1280 px the single intake's
+        # widths left it 30 px too wide; the defect phrase and the name give way (they wrap / scroll).
+        name.setMinimumWidth(name.fontMetrics().horizontalAdvance("材" * 7))
+        self.defect.setMinimumWidth(100)
         self.needs = needs
 
     def set_received(self) -> None:
