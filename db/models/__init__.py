@@ -2,7 +2,7 @@
 
 from db.base import Base
 from db.models.audit import AuditEntry
-from db.models.bundles import Bundle, CatalogTheme
+from db.models.bundles import BUNDLE_DESK_WHERE, Bundle, CatalogTheme
 from db.models.cases import (
     AWAITING_ISSUE_SQL,
     DESK_PENDING_SQL,
@@ -43,7 +43,7 @@ from db.models.site_visits import SiteVisit, SiteVisitPhoto
 from db.models.sync import BlobUpload, CaseCounter, OutboxOp, RemoteDocument, SigningKey, SyncRun
 
 __all__ = [
-    "AWAITING_ISSUE_SQL", "DESK_PENDING_SQL", "FORWARD_PENDING_SQL", "Attachment", "AuditEntry", "Base", "BlobUpload", "Bundle", "CatalogTheme", "CalendarDay", "CalendarVersion", "Case",
+    "AWAITING_ISSUE_SQL", "BUNDLE_DESK_WHERE", "DESK_PENDING_SQL", "FORWARD_PENDING_SQL", "Attachment", "AuditEntry", "Base", "BlobUpload", "Bundle", "CatalogTheme", "CalendarDay", "CalendarVersion", "Case",
     "CaseCounter", "CaseEvent", "CaseMaterial", "CatalogVersion", "CHECK_OPEN_SQL", "CommitmentCheck", "CreditRecord", "Consultation", "ConsultationItem", "Certificate", "CertificateNumber",
     "CertificateType", "DeadlineChange", "Delegation", "Delivery", "Department", "Deputy", "Document",
     "DocumentCounter", "Extension", "Hall", "IntakeDraft", "Item", "ItemMaterial", "NumberBlock",

@@ -28,6 +28,7 @@ from app.core.context import Actor, AppContext
 from app.core.errors import AppError
 from app.figures.report import COLUMNS, SPEED_UP_TARGET, Figures, rows_of, window_figures
 from ui.cases.dialogs import TextDialog, pydate, qdate
+from ui.figures.bundle_figures_tab import BundleFiguresTab
 from ui.figures.chart_widget import PALETTE, BarLineChart, RankedBars, Series
 from ui.widgets.live import LiveRefresh
 from ui.widgets.preferences import Preferences
@@ -114,6 +115,8 @@ class StatsView(QWidget):
         self.consults = simple_table("statsConsultations", ("窗口/事项编码", "名称", "咨询次数", "转介其他窗口",
                                                             "转为受理"), 1)
         self.tabs.addTab(self.consults, "咨询（首问负责）")
+        self.bundle_tab = BundleFiguresTab(ctx, actor)
+        self.tabs.addTab(self.bundle_tab, "一件事一次办")
         outer.addWidget(self.tabs, 2)
         self.granularity.currentIndexChanged.connect(lambda _i: self._span_changed())
         self.refresh_button.clicked.connect(self.refresh)
@@ -140,6 +143,7 @@ class StatsView(QWidget):
     def _loaded(self, f: Figures) -> None:
         self.figures = f
         self._show(f)
+        self.bundle_tab.load(f.start, f.end)  # the hall's bundles of the same period
 
     def refresh(self) -> None:
         """Compute and show now, on this thread (the change notice recomputes off it)."""

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPushButton,
     QRadioButton,
     QScrollArea,
@@ -30,7 +29,6 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.context import Actor, AppContext
-from app.core.errors import AppError
 from app.intake import commitments, drafts
 from app.intake.consultations import IntakeStart
 from app.intake.input_checks import ApplicantInput, IntakeInput
@@ -44,7 +42,8 @@ from ui.intake.consultation_dialog import ConsultationDialog
 from ui.intake.materials import MaterialsPanel
 from ui.intake.refusal_dialog import RefusalDialog
 from ui.intake.repeat_bar import RepeatBar
-from ui.widgets.field_errors import FieldErrors, error_label
+from ui.widgets.action_buttons import add_action_buttons
+from ui.widgets.field_errors import FieldErrors, error_label, show_failure
 from ui.widgets.tasks import TaskRunner
 
 
@@ -187,13 +186,7 @@ class IntakeView(QWidget):
                  ("收件待审 (Alt+R)", "Alt+R", self.do_receive, "receiveButton"),
                  ("咨询登记 (F6)", "", self.open_consultation, "consultButton"),
                  ("清空", "", self.clear_form, "clearButton"))
-        for text, key, slot, name in specs:
-            b = QPushButton(text, objectName=name)
-            b.clicked.connect(slot)
-            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            row.addWidget(b)
-            if key:
-                QShortcut(QKeySequence(key), self, activated=slot)
+        add_action_buttons(self, row, specs)
         outer.addLayout(row)
 
     # -- item search ----------------------------------------------------------------------------
@@ -394,8 +387,4 @@ class IntakeView(QWidget):
     def _error(self, exc: BaseException) -> None:
         self._busy = False
         self.status.setText("")
-        if not isinstance(exc, AppError):
-            raise exc
-        if not self.errors.show(exc.field, exc.message):
-            self.failed.emit(exc.message)
-            QMessageBox.warning(self, "无法办理", exc.message)
+        show_failure(self, self.errors, exc, self.failed.emit)

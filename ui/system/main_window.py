@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDockWidget,
     QHBoxLayout,
@@ -20,6 +21,7 @@ from app.core.context import Actor, AppContext
 from app.reference.hall import HallInfo
 from app.reference.id_reader import IdCardReader, NoReader, SimulatedReader
 from app.sync.credentials import CredentialStore
+from ui.bundles.page import BundlePage
 from ui.cases.due_panel import DuePanel
 from ui.cases.list_view import CaseListView
 from ui.catalog.view import CatalogView
@@ -35,6 +37,7 @@ from ui.widgets.preferences import Preferences
 
 SECTIONS = (
     ("intake", "受理"),
+    ("bundles", "一件事"),
     ("cases", "办件"),
     ("signoff", "签批"),
     ("certificates", "发证"),
@@ -105,7 +108,15 @@ class MainWindow(QMainWindow):
             menu.addAction("用印登记与审计日志…", lambda: RecordsDialog(ctx, actor, self.prefs, self).exec())
         if may(actor, Action.VIEW_CASES) and actor.window_id is not None:
             self._add_due_dock(ctx, actor, menu)
+        # 一件事 from anywhere, the intake form included: the comprehensive window switches with one key.
+        QShortcut(QKeySequence("Ctrl+J"), self, activated=self.show_bundle_intake)
         self.show_section("intake" if may(actor, Action.INTAKE) else "catalog")
+
+    def show_bundle_intake(self) -> None:
+        self.show_section("bundles")
+        page = self.bundles
+        if isinstance(page, BundlePage):
+            page.show_intake()
 
     def _make(self, key: str) -> QWidget:
         ctx, actor = self.ctx, self.actor
@@ -117,6 +128,11 @@ class MainWindow(QMainWindow):
             page.open_case.connect(self._open_case)
             page.documents.connect(self.printer.print_all)  # a consultation's 一次性告知单
             return page
+        if key == "bundles" and may(actor, Action.VIEW_CASES):
+            bundles = BundlePage(ctx, actor)
+            if bundles.intake is not None:
+                bundles.intake.completed.connect(lambda r: self.printer.print_all(r.document_ids))
+            return bundles
         if key == "signoff" and may(actor, Action.VIEW_CASES):
             signoff = SignoffView(ctx, actor, self.hall, deferred=True)
             signoff.completed.connect(self.printer.print_all)
@@ -147,6 +163,7 @@ class MainWindow(QMainWindow):
 
     # The pages by name, as the rest of the window and the tests reach them.
     intake = property(lambda self: self.page("intake"))
+    bundles = property(lambda self: self.page("bundles"))
     cases = property(lambda self: self.page("cases"))
     signoff = property(lambda self: self.page("signoff"))
     certificates = property(lambda self: self.page("certificates"))

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QWidget
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
+
+from app.core.errors import AppError
 
 
 def error_label() -> QLabel:
@@ -49,3 +53,14 @@ class FieldErrors:
 
     def message(self, name: str) -> str:
         return self._fields[name][1].text()
+
+
+def show_failure(parent: QWidget, errors: FieldErrors, exc: BaseException,
+                 before_box: Callable[[str], None] | None = None) -> None:
+    """An outcome failed: a known failure at its field, else in a box; anything else is a bug and is raised."""
+    if not isinstance(exc, AppError):
+        raise exc
+    if not errors.show(exc.field, exc.message):
+        if before_box is not None:
+            before_box(exc.message)
+        QMessageBox.warning(parent, "无法办理", exc.message)
