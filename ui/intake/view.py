@@ -76,8 +76,7 @@ class IntakeView(QWidget):
         outer.addWidget(scroll)
         top = QHBoxLayout()
         self.body.addLayout(top)
-        # even halves: at 3:2 the item's search field cut its own hint and the chosen item wrapped
-        top.addWidget(self._build_applicant(), 1)
+        top.addWidget(self._build_applicant(), 1)  # even halves: at 3:2 the item's hint was cut
         top.addWidget(self._build_item(), 1)
         self.materials = MaterialsPanel(self.errors)
         box = QGroupBox("材料核验（按事项清单，不得要求清单以外的材料）")
