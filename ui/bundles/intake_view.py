@@ -199,6 +199,9 @@ class BundleIntakeView(QWidget):
         if self._busy:
             return  # the outcome under way is the one; the key was pressed twice
         self.errors.clear()
+        if self.theme is None:  # an empty form (e.g. Alt+S pressed again after the last bundle): nothing to run
+            self.errors.show("theme", "请先选择“一件事”主题")
+            return
         data = self.bundle_input()
         self._busy = True
         self.status.setText(f"正在{title}…")
