@@ -8,55 +8,19 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from bundle_kit import REGISTRATION, application, parts_of, pdf_text
+from bundle_kit import application, decide_all, parts_of, pdf_text
 from ow_testkit import at_local, clerk, person, set_clock
 from sqlalchemy import select
 
 from app.bundles.bundle_handover import hand_over_bundle, handover_readiness
 from app.bundles.bundle_intake import accept_bundle
-from app.certificates.issuance import draft_for_case, issue_certificate
-from app.core.context import Actor, AppContext
+from app.core.context import AppContext
 from app.core.errors import AppError, PermissionDenied
-from app.signoff.decisions import DecisionInput, decide_single
-from app.signoff.review import record_review, sign_off
-from app.station.bootstrap import DEMO_PASSWORD
-from db.models import Bundle, Case, Delivery, Document, OutboxOp, Staff
+from db.models import Bundle, Delivery, Document, OutboxOp
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
-APPROVE = DecisionInput("approve", "符合条件，准予许可", content="准予许可")
-DENY = DecisionInput("deny", "招牌设置位置不符合规划", reasons="拟设置位置属于禁止设置区域",
-                     basis="《云岫市户外广告设施和招牌设置管理办法》第八条")
 _cases = parts_of
-
-
-def _window_clerk(ctx: AppContext, case: Case) -> Actor:
-    """A clerk of the window the part was routed to (the department's own window)."""
-    with ctx.read() as s:
-        name = s.execute(select(Staff.username).where(Staff.window_id == case.window_id, Staff.role == "clerk")
-                         .order_by(Staff.id)).scalars().first()
-    assert name is not None
-    return clerk(ctx, name)
-
-
-def _decide_all(ctx: AppContext, bundle_id: str, deny: str = "", certify: bool = True) -> None:
-    """The 前置 first, then the others, each at its own window; certificates where the item has one."""
-    order = sorted(_cases(ctx, bundle_id).values(), key=lambda c: c.item_code != REGISTRATION)
-    for case in order:
-        actor = _window_clerk(ctx, case)
-        decision = DENY if case.item_code == deny else APPROVE
-        if case.review_mode == "single":
-            decide_single(ctx, actor, case.id, decision, custodian_password=DEMO_PASSWORD)
-        else:  # 一审一核: the window reviews, the chief representative signs
-            record_review(ctx, actor, case.id, decision)
-            sign_off(ctx, clerk(ctx, "zhoujianhua"), case.id, decision, custodian_password=DEMO_PASSWORD)
-        if certify and case.item_code != deny:
-            try:
-                values = {f.key: f.value or (f.choices[0] if f.choices else "餐饮服务")
-                          for f in draft_for_case(ctx, actor, case.id).fields}
-            except AppError as e:
-                assert e.code == "no_certificate_type"
-                continue
-            issue_certificate(ctx, actor, case.id, values, DEMO_PASSWORD)
+_decide_all = decide_all
 
 
 def _accepted(ctx: AppContext) -> str:

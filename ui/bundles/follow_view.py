@@ -2,6 +2,7 @@
 each part stands — state, department, window, deadline — with the bundle's longest-path deadline and light.
 
 The list is read a page at a time (keyset, see app/bundles/bundle_desk.py); 更多 reads the next page.
+统一出件 hands every part's decision and certificate over at once when all are done (app/bundles/bundle_handover.py).
 """
 
 from __future__ import annotations
@@ -13,12 +14,22 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from app.bundles.bundle_desk import PAGE_SIZE, BundleRow, open_bundles
+from app.bundles.bundle_handover import (
+    BundleHandoverResult,
+    HandoverReadiness,
+    hand_over_bundle,
+    handover_readiness,
+)
 from app.bundles.bundle_intake import BUNDLE_STATES
 from app.bundles.bundle_progress import BundleProgress, bundle_progress
 from app.cases.lights import LIGHT_COLORS, LIGHT_LABELS
+from app.certificates.delivery import HandoverInput
+from app.core.auth import Action, may
 from app.core.changes import CASE_TABLES
 from app.core.context import Actor, AppContext, to_local
 from app.core.errors import AppError
+from ui.certificates.delivery_dialog import DeliveryDialog
+from ui.printing.document_actions import DocumentPrinter
 from ui.widgets.live import LiveRefresh
 from ui.widgets.table_helpers import fill_table, simple_table
 from ui.widgets.tasks import TaskRunner
@@ -34,12 +45,17 @@ class BundleFollowView(QWidget):
     """The list on the left, the selected bundle's parts on the right."""
 
     progress_shown = Signal(object)  # BundleProgress, when the right side has been filled
+    readiness_shown = Signal(object)  # HandoverReadiness of the selected bundle
+    handed_over = Signal(object)  # BundleHandoverResult
 
-    def __init__(self, ctx: AppContext, actor: Actor, deferred: bool = False) -> None:
+    def __init__(self, ctx: AppContext, actor: Actor, deferred: bool = False,
+                 printer: DocumentPrinter | None = None) -> None:
         super().__init__()
-        self.ctx, self.actor = ctx, actor
+        self.ctx, self.actor, self.printer = ctx, actor, printer
         self.rows: list[BundleRow] = []
         self.progress: BundleProgress | None = None
+        self.readiness: HandoverReadiness | None = None
+        self.delivery_dialog: DeliveryDialog | None = None
         self.runner = TaskRunner(self)
         split = QSplitter(Qt.Orientation.Vertical)  # full width for the parts: 1280 px holds every column
         left = QWidget()
@@ -65,8 +81,16 @@ class BundleFollowView(QWidget):
         self.parts = simple_table("bundlePartsProgress", PART_HEADERS, 1)
         self.parts.setWordWrap(True)  # long item and department names take two lines, never a cut
         rlay.addWidget(self.parts, 1)
-        self.actions = QHBoxLayout()  # 统一出件 goes here once the handover core exists
-        self.actions.addStretch(1)
+        self.actions = QHBoxLayout()
+        self.ready_line = QLabel(objectName="bundleReadiness")
+        self.ready_line.setWordWrap(True)
+        self.actions.addWidget(self.ready_line, 1)
+        self.handover_button = QPushButton("统一出件…", objectName="bundleHandover")
+        self.handover_button.setToolTip("各事项全部办结、制证后，在本综合窗口一次送达全部决定书和证照，出具一张送达回证")
+        self.handover_button.setEnabled(False)
+        self.handover_button.setVisible(may(actor, Action.DELIVER))
+        self.handover_button.clicked.connect(self.open_handover)
+        self.actions.addWidget(self.handover_button)
         rlay.addLayout(self.actions)
         split.addWidget(right)
         split.setSizes([260, 420])
@@ -117,6 +141,9 @@ class BundleFollowView(QWidget):
     def show_bundle(self, row: int) -> None:
         if not 0 <= row < len(self.rows):
             return
+        self.readiness = None
+        self.handover_button.setEnabled(False)
+        self.ready_line.setText("")
         bundle_id = self.rows[row].bundle_id
         self.runner.run(lambda **_: bundle_progress(self.ctx, self.actor, bundle_id), quiet=True,
                         on_done=self._progress, on_error=self._failed)
@@ -136,6 +163,43 @@ class BundleFollowView(QWidget):
             light = self.parts.item(r, len(PART_HEADERS) - 1)
             light.setForeground(QColor(LIGHT_COLORS[x.light]).darker(120))
         self.progress_shown.emit(p)
+        self.runner.run(lambda **_: handover_readiness(self.ctx, self.actor, p.bundle_id), quiet=True,
+                        on_done=self._ready, on_error=self._failed)
+
+    # -- 统一出件 -------------------------------------------------------------------------------
+
+    def _ready(self, r: HandoverReadiness) -> None:
+        if self.progress is None or r.bundle_id != self.progress.bundle_id:
+            return  # another bundle was selected meanwhile
+        self.readiness = r
+        papers = sum(len(p.documents) for p in r.parts)
+        self.ready_line.setText(f"可以统一出件：{sum(1 for p in r.parts if p.documents)} 个事项、{papers} 件文书"
+                                if r.ready else r.missing)
+        self.handover_button.setEnabled(r.ready and may(self.actor, Action.DELIVER))
+        self.readiness_shown.emit(r)
+
+    def open_handover(self) -> None:
+        r = self.readiness
+        if r is None or not r.ready:
+            return
+        papers = "；".join(f"{p.item_name}：{'、'.join(d.name for d in p.documents)}" for p in r.parts if p.documents)
+        self.delivery_dialog = DeliveryDialog(
+            self.ctx, self.actor, None, self.printer, self, title=f"统一出件 {r.bundle_no}",
+            heading=f"“{r.theme_name}”一件事 {r.bundle_no}　申请人：{r.applicant_name}<br>{papers}", holder="申请人",
+            deliver=lambda data: self._hand_over(r.bundle_id, data))
+        self.delivery_dialog.delivered.connect(self._handed)
+        self.delivery_dialog.open()
+
+    def _hand_over(self, bundle_id: str, d: HandoverInput) -> BundleHandoverResult:
+        return hand_over_bundle(self.ctx, self.actor, bundle_id, method=d.method, recipient_name=d.recipient_name,
+                                recipient_id_type=d.recipient_id_type, recipient_id_number=d.recipient_id_number,
+                                relation=d.relation, tracking_no=d.tracking_no, place=d.place, at=d.at)
+
+    def _handed(self, result: BundleHandoverResult) -> None:
+        self.handover_button.setEnabled(False)
+        self.ready_line.setText(f"已统一出件：{result.bundle_no}，{result.at:%Y-%m-%d %H:%M}")
+        self.handed_over.emit(result)
+        self.live.reload()
 
     def _failed(self, exc: BaseException) -> None:
         if not isinstance(exc, AppError):

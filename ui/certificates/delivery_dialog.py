@@ -1,8 +1,13 @@
-"""送达 dialog: who collects (ID checked), how they relate to the holder, how and when; prints the 送达回证."""
+"""送达 dialog: who collects (ID checked), how they relate to the holder, how and when; prints the 送达回证.
+
+The same form serves a single certificate and a 一件事's 统一出件: only the heading and the core call differ.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from PySide6.QtCore import QDate, QDateTime, QTime, Signal
 from PySide6.QtWidgets import (
@@ -16,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.certificates.delivery import METHODS, RELATIONS, HandoverInput, HandoverResult, hand_over
+from app.certificates.delivery import METHODS, RELATIONS, HandoverInput, hand_over
 from app.certificates.issuance import CertificateInfo
 from app.core.context import Actor, AppContext, to_local
 from app.core.errors import AppError
@@ -28,17 +33,23 @@ from ui.widgets.field_errors import FieldErrors, error_label
 class DeliveryDialog(QDialog):
     """Record the handover to the minute; on success the proof of delivery goes to the A4 printer."""
 
-    delivered = Signal(object)  # HandoverResult
+    delivered = Signal(object)  # HandoverResult, or BundleHandoverResult for a 一件事
 
-    def __init__(self, ctx: AppContext, actor: Actor, cert: CertificateInfo, printer: DocumentPrinter | None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, actor: Actor, cert: CertificateInfo | None, printer: DocumentPrinter | None,
+                 parent: QWidget | None = None, *, title: str = "", heading: str = "", holder: str = "持证人",
+                 deliver: Callable[[HandoverInput], Any] | None = None) -> None:
         super().__init__(parent)
         self.ctx, self.actor, self.cert, self.printer = ctx, actor, cert, printer
-        self.result_: HandoverResult | None = None
-        self.setWindowTitle(f"送达 {cert.type_name} {cert.number}")
+        self.result_: Any = None
+        self._deliver = deliver or (lambda data: hand_over(ctx, actor, data))
+        if cert is not None:
+            title, heading = f"送达 {cert.type_name} {cert.number}", f"持证主体：{cert.holder}（{cert.holder_id}）"
+        self.setWindowTitle(title)
         self.errors = FieldErrors()
         form = QFormLayout(self)
-        form.addRow(QLabel(f"持证主体：{cert.holder}（{cert.holder_id}）"))
+        head = QLabel(heading, objectName="deliveryHeading")
+        head.setWordWrap(True)
+        form.addRow(head)
         self.method = QComboBox(objectName="deliveryMethod")
         for key, label in METHODS.items():
             self.method.addItem(label, key)
@@ -61,7 +72,7 @@ class DeliveryDialog(QDialog):
         for label, widget, name in (("送达方式", self.method, "method"), ("签收人姓名", self.name, "recipient_name"),
                                     ("证件类型", self.id_type, "recipient_id_type"),
                                     ("证件号码", self.id_number, "recipient_id_number"),
-                                    ("与持证人关系", self.relation, "relation"), ("邮件号码", self.tracking, "tracking_no"),
+                                    (f"与{holder}关系", self.relation, "relation"), ("邮件号码", self.tracking, "tracking_no"),
                                     ("送达地点", self.place, "place"), ("送达时间", self.when, "at")):
             err = error_label()
             form.addRow(label, widget)
@@ -83,14 +94,14 @@ class DeliveryDialog(QDialog):
         q = self.when.dateTime()
         d, t = q.date(), q.time()
         return HandoverInput(
-            certificate_id=self.cert.id, method=str(self.method.currentData()), recipient_name=self.name.text(),
+            certificate_id=self.cert.id if self.cert else "", method=str(self.method.currentData()), recipient_name=self.name.text(),
             recipient_id_type=str(self.id_type.currentData()), recipient_id_number=self.id_number.text(),
             relation=self.relation.currentText(), tracking_no=self.tracking.text(), place=self.place.text(),
             at=datetime(d.year(), d.month(), d.day(), t.hour(), t.minute()))
 
     def submit(self) -> None:
         try:
-            result = hand_over(self.ctx, self.actor, self.handover())
+            result = self._deliver(self.handover())
         except AppError as exc:
             if not self.errors.show(exc.field, exc.message):
                 self.errors.clear()

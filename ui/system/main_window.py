@@ -129,7 +129,7 @@ class MainWindow(QMainWindow):
             page.documents.connect(self.printer.print_all)  # a consultation's 一次性告知单
             return page
         if key == "bundles" and may(actor, Action.VIEW_CASES):
-            bundles = BundlePage(ctx, actor)
+            bundles = BundlePage(ctx, actor, self.printer)
             if bundles.intake is not None:
                 bundles.intake.completed.connect(lambda r: self.printer.print_all(r.document_ids))
             return bundles

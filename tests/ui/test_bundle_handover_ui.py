@@ -1,0 +1,98 @@
+"""统一出件 from the 一件事 follow-up tab: the button waits until every part is decided and certified (the line
+says what is missing), then one dialog takes the recipient, refuses a wrong ID at its field, hands every part
+over and prints one 送达回证 for real to a CUPS PDF queue."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+from bundle_kit import SIGN, application, decide_all, parts_of
+from ow_testkit import PERSON_ID, at_local, clerk, set_clock
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+from sqlalchemy import select
+
+from app.bundles.bundle_intake import accept_bundle
+from app.core.context import AppContext
+from db.models import Bundle, Delivery
+from tests import cups_printer
+from tests.cups_printer import CupsPdfPrinter
+from ui.bundles.follow_view import BundleFollowView
+from ui.printing.document_actions import DocumentPrinter
+from ui.widgets.preferences import Preferences
+
+
+@pytest.fixture(scope="module")
+def queue(qapp: QApplication) -> Iterator[CupsPdfPrinter]:
+    with cups_printer.cups_pdf_queue() as printer:
+        yield printer
+
+
+def _pdfs(queue: CupsPdfPrinter) -> set[str]:
+    return {p.name for p in queue.out_dir.glob("*.pdf")}
+
+
+def _view(qtbot: QtBot, ctx: AppContext, printer: DocumentPrinter | None) -> BundleFollowView:
+    view = BundleFollowView(ctx, clerk(ctx), printer=printer)
+    qtbot.addWidget(view)
+    view.resize(1366, 700)
+    view.show()
+    qtbot.waitUntil(lambda: view.table.rowCount() == 1)
+    view.table.setCurrentCell(0, 0)
+    qtbot.waitUntil(lambda: view.readiness is not None, timeout=20_000)
+    return view
+
+
+def test_the_button_waits_for_every_part(qtbot: QtBot, ctx: AppContext) -> None:
+    set_clock(ctx, at_local(2026, 11, 20, 9, 30))
+    bundle_id = accept_bundle(ctx, clerk(ctx), application(ctx)).bundle_id
+    decide_all(ctx, bundle_id, certify=False)  # decided, but the 食品经营许可证 not yet made
+    view = _view(qtbot, ctx, None)
+    assert not view.handover_button.isEnabled() and view.handover_button.isVisible()
+    assert "待制证" in view.ready_line.text() and "食品经营许可" in view.ready_line.text()
+    view.open_handover()  # pressed anyway (e.g. by its shortcut): nothing opens
+    assert view.delivery_dialog is None
+
+
+def test_one_handover_one_printed_proof(qtbot: QtBot, ctx: AppContext, queue: CupsPdfPrinter) -> None:
+    set_clock(ctx, at_local(2026, 11, 20, 9, 30))
+    bundle_id = accept_bundle(ctx, clerk(ctx), application(ctx)).bundle_id
+    set_clock(ctx, at_local(2026, 11, 24, 10, 0))
+    decide_all(ctx, bundle_id, deny=SIGN)
+    prefs = Preferences(demo=True)
+    prefs.set("printing/a4_printer", queue.queue)
+    prefs.set("printing/receipt_printer", queue.queue)
+    view = _view(qtbot, ctx, DocumentPrinter(ctx, clerk(ctx), prefs))
+    parts = parts_of(ctx, bundle_id)
+    assert view.handover_button.isEnabled(), view.ready_line.text()
+    assert view.ready_line.text().startswith(f"可以统一出件：{len(parts)} 个事项")  # the denial is handed over too
+    qtbot.mouseClick(view.handover_button, Qt.MouseButton.LeftButton)
+    dialog = view.delivery_dialog
+    assert dialog is not None and dialog.isVisible()
+    heading = dialog.findChild(type(view.ready_line), "deliveryHeading").text()
+    assert "户外招牌设置审批" in heading and "不予行政许可决定书" in heading and "与申请人关系" in [
+        form_label.text() for form_label in dialog.findChildren(type(view.ready_line))]
+    dialog.name.setText("王䶮")
+    dialog.id_number.setText(PERSON_ID[:-1] + "0")  # a wrong check character: refused at the field
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert "校验" in dialog.errors.message("recipient_id_number") and dialog.isVisible()
+    with ctx.read() as s:
+        assert s.get(Bundle, bundle_id).state != "handed_over"  # type: ignore[union-attr]
+    before = _pdfs(queue)
+    dialog.id_number.setText(PERSON_ID)
+    with qtbot.waitSignal(view.handed_over, timeout=30_000):
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible() and "已统一出件" in view.ready_line.text()
+    assert not view.handover_button.isEnabled()
+    deadline = time.monotonic() + 90
+    while len(_pdfs(queue) - before) < 1 and time.monotonic() < deadline:
+        qtbot.wait(200)
+    assert len(_pdfs(queue) - before) == 1  # one 送达回证 for the whole bundle
+    with ctx.read() as s:
+        assert s.get(Bundle, bundle_id).state == "handed_over"  # type: ignore[union-attr]
+        proofs = set(s.execute(select(Delivery.proof_document_id)).scalars())
+    assert len(proofs) == 1
+    qtbot.waitUntil(lambda: view.table.rowCount() == 0)  # handed over: no longer on the follow-up list
