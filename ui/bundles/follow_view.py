@@ -173,8 +173,11 @@ class BundleFollowView(QWidget):
             return  # another bundle was selected meanwhile
         self.readiness = r
         papers = sum(len(p.documents) for p in r.parts)
+        waiting = sum(1 for p in r.parts if p.outcome in ("open", "awaiting_certificate"))
+        short = f"尚有 {waiting} 个事项未办结或未制证（见上表），全部办结、制证后才能统一出件"
         self.ready_line.setText(f"可以统一出件：{sum(1 for p in r.parts if p.documents)} 个事项、{papers} 件文书"
-                                if r.ready else r.missing)
+                                if r.ready else r.missing if len(r.missing) <= 90 or not waiting else short)
+        self.ready_line.setToolTip(r.missing)  # the whole list, when the line gives only the count
         self.handover_button.setEnabled(r.ready and may(self.actor, Action.DELIVER))
         self.readiness_shown.emit(r)
 
