@@ -15,10 +15,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.sync.protocol import CASE_STATES, Op, OpResult, ProtocolError, parse_day, parse_ts, ts
-from server import catalog_rules, changes, site_visits, themes
+from server import catalog_rules, changes, chief_desk, site_visits, themes
 from server.catalog_rules import CATALOG_FIELDS
 from server.config import local_day
-from server.models import Case, Delegation, Deputy, Device, Staff
+from server.models import Case, Device, Staff
 from server.review_record import SAME_PERSON, NotAProposal, note_review, proposal_of, reviewed_by
 
 _N = None
@@ -119,27 +119,8 @@ def _save(case: Case, record: dict[str, Any], now: datetime) -> None:
     case.record_json = json.dumps(record, ensure_ascii=False, sort_keys=True)
 
 
-def _staff(session: Session, username: str) -> Staff | None:
-    return session.get(Staff, username) if username else None
-
-
-def _may_sign_off(session: Session, actor: Staff, item_code: str, on: date) -> bool:
-    """A chief with a delegation for the item on that day, or the deputy named for such a chief."""
-    chiefs = [actor.username] if actor.role == "chief" else []
-    for d in session.execute(select(Deputy).where(Deputy.deputy == actor.username, Deputy.valid_from <= on,
-                                                  Deputy.valid_to >= on)).scalars():
-        chief = _staff(session, d.chief)
-        # A deputy holds the chief's authority: a chief representative of the department, or named for it
-        # in writing by the department (the same rule as the workstation's).
-        if chief is not None and actor.department_code == chief.department_code and (
-                actor.role == "chief" or d.named_by.strip()):
-            chiefs.append(d.chief)
-    for chief in chiefs:
-        for dl in session.execute(select(Delegation).where(Delegation.item_code == item_code,
-                                                           Delegation.chief == chief)).scalars():
-            if dl.revoked_at is None and dl.valid_from <= on and (dl.valid_to is None or on <= dl.valid_to):
-                return True
-    return False
+_staff = chief_desk.staff
+_may_sign_off = chief_desk.may_sign_off
 
 
 def reachable(current: str, target: str) -> bool:
@@ -197,12 +178,17 @@ def _apply(session: Session, device: Device, op: Op, case: Case | None, now: dat
     # of where the bundle was received, and for the delivery alone.
     handover = (case is not None and target == "delivered"
                 and record_of(case).get("bundle_window") == device.window_code)
-    if p.get("window_code") not in (None, device.window_code, routed) and not (
-            handover and case is not None and p.get("window_code") == case.window_code):
-        raise Rejected("not_your_window", "本机只能提交本窗口的办件")
     actor = _staff(session, op.actor)
     if actor is None or not (actor.window_code == device.window_code or actor.role == "admin"):
         raise Rejected("unknown_actor", f"操作人“{op.actor}”不是本窗口的工作人员")
+    when = parse_ts(op.created_at)
+    before = record_of(case)["state"] if case is not None else None
+    # 核准签发 at the chief's own window for a case of the department's other window (server/chief_desk.py).
+    signing = case is not None and chief_desk.signs_elsewhere(session, device.window_code, actor, case.window_code,
+                                                              record_of(case), target, local_day(when))
+    if p.get("window_code") not in (None, device.window_code, routed) and not (
+            (handover or signing) and case is not None and p.get("window_code") == case.window_code):
+        raise Rejected("not_your_window", "本机只能提交本窗口的办件")
     fields = clean_fields(p)
     try:
         proposal = proposal_of(p)
@@ -210,7 +196,6 @@ def _apply(session: Session, device: Device, op: Op, case: Case | None, now: dat
         raise Rejected("invalid_payload", str(exc)) from exc
     for key in CATALOG_FIELDS:
         fields.pop(key, None)  # the catalog's, below: never the workstation's word
-    when = parse_ts(op.created_at)
     if case is None:
         if target not in TRANSITIONS[None]:
             raise Rejected("unknown_case", "中心服务器没有该办件的记录，无法执行此操作")
@@ -231,7 +216,7 @@ def _apply(session: Session, device: Device, op: Op, case: Case | None, now: dat
         session.add(case)
     else:
         record = record_of(case)
-        if case.window_code != device.window_code and not handover:
+        if case.window_code != device.window_code and not (handover or signing):
             raise Rejected("not_your_window", "该办件属于其他窗口，本机不能修改")
         current = record["state"]
         fields.pop("case_no", None)  # a case number never changes
@@ -258,6 +243,7 @@ def _apply(session: Session, device: Device, op: Op, case: Case | None, now: dat
     _save(case, record, now)
     changes.append(session, "case", case.id, case.window_code, record, now)  # its flush writes the case too
     themes.fan_out(session, case.id, case.window_code, record, now)
+    chief_desk.fan_out(session, case.id, case.window_code, record, before, now, local_day(when))
     return record
 
 

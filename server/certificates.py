@@ -17,6 +17,7 @@ from app.sync.protocol import (
     parse_day,
     ts,
 )
+from server import themes
 from server.models import Certificate, Device, NumberCounter, NumberLease
 
 MAX_BLOCK = 10_000
@@ -59,6 +60,7 @@ def apply_certificate_op(session: Session, device: Device, op: Op, now: datetime
     except (ValueError, ProtocolError, AssertionError) as exc:
         return OpResult(op.op_id, op.device_seq, "rejected", "invalid_payload", f"证照数据不正确：{exc}")
     session.flush()
+    themes.certificate_fan_out(session, device.window_code, p, now)
     return OpResult(op.op_id, op.device_seq, "applied")
 
 

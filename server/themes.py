@@ -95,3 +95,21 @@ def fan_out(session: Session, case_id: str, window_code: str, record: dict[str, 
                 windows.add(other.window_code)
     for code in sorted(windows - {window_code}):
         changes.append(session, "case", case_id, code, record, now)
+
+
+# What the comprehensive window needs of a certificate made for a part at another window (the register's facts).
+CERTIFICATE_KEYS = ("certificate_id", "number", "type_code", "type_name", "case_id", "holder_name",
+                    "holder_id_number", "issued_on", "valid_from", "valid_to", "status", "replaces_id", "void_reason",
+                    "fields")
+
+
+def certificate_fan_out(session: Session, device_window: str, payload: dict[str, Any], now: datetime) -> None:
+    """A certificate issued, reissued or voided for a 一件事 part goes down to the comprehensive window that
+    received the bundle (from the server's own case record), which hands it over with the rest."""
+    case = session.get(Case, str(payload.get("case_id") or ""))
+    if case is None:
+        return
+    window = json.loads(case.record_json).get("bundle_window")
+    if window and window != device_window and case.window_code == device_window:
+        changes.append(session, "certificate", str(payload.get("certificate_id") or payload.get("number")), window,
+                       {k: payload.get(k) for k in CERTIFICATE_KEYS}, now)

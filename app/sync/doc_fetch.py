@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from app.core.context import AppContext
 from app.documents.data import SEALED_KINDS, DocKind
 from app.records.doc_register import write_blob
+from app.sync import pull_certificates
 from app.sync.client import ServerRefused, SyncClient
 from app.sync.protocol import parse_ts
 from db.models import BlobUpload, Document, RemoteDocument
@@ -90,10 +91,14 @@ def fetch(ctx: AppContext, client: SyncClient, mark: Callable[[Session], Session
                 continue
             if s.execute(select(Document.id).where(Document.sha256 == sha)).first() is None:
                 sealed = DocKind(kind) in SEALED_KINDS
-                s.add(Document(case_id=case_id, kind=kind, number=number, sha256=sha, path=rel, size=len(data),
+                doc = Document(case_id=case_id, kind=kind, number=number, sha256=sha, path=rel, size=len(data),
                                sealed=sealed, signed=sealed, created_at=issued_at or now, created_by_id=None, void=void,
                                void_reason="在其他工作站作废（经中心服务器同步）" if void else "",
-                               voided_at=now if void else None))
+                               voided_at=now if void else None)
+                s.add(doc)
+                if kind == DocKind.CERTIFICATE_ORIGINAL:
+                    s.flush()
+                    pull_certificates.link_original(s, case_id, number, doc.id)
             s.merge(BlobUpload(sha256=sha, path=rel, uploaded_at=now))  # the server has it: never sent back
             row = s.get(RemoteDocument, sha)
             if row is not None:
