@@ -332,3 +332,15 @@ def demo_server_with_keyring(folder: Path) -> Iterator[LiveServer]:
     """A real server seeded with the demo hall, and a memory keyring for the workstations of the test."""
     with demo_server(f"sqlite:///{folder / 'server.sqlite'}", Clock()) as live, memory_keyring():
         yield live
+
+
+def enrolled(server: LiveServer, make: Callable[[str], Workstation],
+             staff: tuple[tuple[str, str, str], ...]) -> dict[str, tuple[Workstation, str]]:
+    """(name, window code, username) each: a workstation enrolled at that window with that person signed in."""
+    made = {}
+    for name, window, user in staff:
+        ws = make(name)
+        ws.enrol(server, enrolment_code(server, window), user)
+        ws.sign_in(user)
+        made[name] = (ws, user)
+    return made

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from bundle_kit import APPROVE, FOOD_LICENCE, REGISTRATION, application
 from ow_testkit import person
 from sqlalchemy import select
-from sync_testkit import LiveServer, Workstation, enrolment_code
+from sync_testkit import LiveServer, Workstation, enrolled
 
 from app.bundles.bundle_handover import hand_over_bundle, handover_readiness
 from app.bundles.bundle_intake import accept_bundle
@@ -35,12 +35,7 @@ def _sync_all(made: dict[str, tuple[Workstation, str]], rounds: int = 2) -> None
 
 def test_parts_decided_at_their_windows_are_handed_over_at_the_comprehensive_window(
         live_server: LiveServer, workstations: Callable[[str], Workstation]) -> None:
-    made: dict[str, tuple[Workstation, str]] = {}
-    for name, window, user in STAFF:
-        ws = workstations(name)
-        ws.enrol(live_server, enrolment_code(live_server, window), user)
-        ws.sign_in(user)
-        made[name] = (ws, user)
+    made = enrolled(live_server, workstations, STAFF)
     a01, a02 = made["a01"][0], made["a02"][0]
     result = accept_bundle(a01.ctx, a01.actor("zhangmin"), application(a01.ctx))
     ids = {p.item_code: p.case_id for p in result.parts}

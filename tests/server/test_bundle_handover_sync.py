@@ -11,7 +11,7 @@ from collections.abc import Callable
 from bundle_kit import REGISTRATION, application
 from ow_testkit import person
 from sqlalchemy import select
-from sync_testkit import LiveServer, Workstation, enrolment_code
+from sync_testkit import LiveServer, Workstation, enrolled
 
 from app.bundles.bundle_handover import hand_over_bundle, handover_readiness
 from app.bundles.bundle_intake import accept_bundle
@@ -23,6 +23,7 @@ from db.models import Case as ClientCase
 from db.models import OutboxOp
 from server.models import Case
 
+STAFF = (("a01", "W01", "zhangmin"), ("a02", "W02", "lina"), ("d01", "W08", "fangqing"), ("b02", "W04", "xujing"))
 DENY = DecisionInput("deny", "不予登记", reasons="经营场所不符合要求", basis="《市场主体登记管理条例》第二十一条")
 
 
@@ -33,13 +34,7 @@ def _server_records(server: LiveServer) -> dict[str, tuple[str, dict]]:
 
 def test_the_comprehensive_window_delivers_every_part_on_the_server(
         live_server: LiveServer, workstations: Callable[[str], Workstation]) -> None:
-    made = {}
-    for name, window, user in (("a01", "W01", "zhangmin"), ("a02", "W02", "lina"), ("d01", "W08", "fangqing"),
-                               ("b02", "W04", "xujing")):
-        ws = workstations(name)
-        ws.enrol(live_server, enrolment_code(live_server, window), user)
-        ws.sign_in(user)
-        made[name] = (ws, user)
+    made = enrolled(live_server, workstations, STAFF)
     a01, a02 = made["a01"][0], made["a02"][0]
     result = accept_bundle(a01.ctx, a01.actor("zhangmin"), application(a01.ctx))
     ids = {p.item_code: p.case_id for p in result.parts}
