@@ -230,12 +230,35 @@ def _bundle_op(session: Session, bundle: Bundle, theme: Theme, cases: dict[str, 
                    "after": [cases[a].id for a in p.after]} for p in theme.parts]}, at)
 
 
-def _results(bundle: Bundle, theme: Theme, cases: dict[str, Case], docs: list[str],
+def bundle_results(bundle: Bundle, theme: Theme, cases: dict[str, Case], docs: list[str],
              warnings: tuple[str, ...]) -> BundleResult:
     parts = tuple(PartResult(p.item_code, p.item_name, cases[p.item_code].id, cases[p.item_code].case_no,
                              cases[p.item_code].state, cases[p.item_code].clock_start is None
                              and cases[p.item_code].state == State.ACCEPTED) for p in theme.parts)
     return BundleResult(bundle.id, bundle.bundle_no, bundle.state, parts, tuple(docs), warnings)
+
+
+def accept_parts(s: Session, ctx: AppContext, actor: Actor, bundle: Bundle, theme: Theme, cases: dict[str, Case],
+                 refusals: dict[str, Refusal], reason: str) -> list[str]:
+    """Every part accepted (or refused with its own notice), one 受理通知书 for them all; parts without a 前置
+    start their clock today, the others when their 前置 is approved. At intake and at the completing 补正."""
+    now, today, cal = ctx.now(), ctx.today(), workdays.current_calendar(s)
+    docs: list[str] = []
+    for part in theme.parts:
+        case = cases[part.item_code]
+        if part.item_code in refusals:
+            docs += issue_refusal(s, ctx, actor, bundle, case, refusals[part.item_code], now)
+            continue
+        old = case.state if case.state != State.RECEIVED else None  # RECEIVED: made in this transaction
+        check_transition(old, State.ACCEPTED)
+        case.state, case.accepted_at, case.updated_at = str(State.ACCEPTED), now, now
+        if not part.after:  # dependants keep no clock until their 前置 is approved
+            case.clock_start = today
+            set_deadlines(s, case, compute(cal, today, case.promised_days, case.legal_days), reason, now)
+        _event(s, case, actor, "accepted", old, now, reason, bundle_no=bundle.bundle_no, waits_on=list(part.after))
+        case.printed_promised = case.promised_deadline
+        outbox.enqueue(s, "case", case.id, "accept", case_snapshot(case), now)
+    return docs + issue_acceptance(s, ctx, actor, bundle, theme, cases)
 
 
 def accept_bundle(ctx: AppContext, actor: Actor, data: BundleInput) -> BundleResult:
@@ -246,29 +269,13 @@ def accept_bundle(ctx: AppContext, actor: Actor, data: BundleInput) -> BundleRes
         if any(m.status in ("missing", "defective") for c in cases.values() if c.item_code not in refusals
                for m in c.materials):
             raise AppError("incomplete", "材料不齐全或不符合法定形式，不能受理，请出具一次性告知书")
-        now, today, cal = ctx.now(), ctx.today(), workdays.current_calendar(s)
+        now = ctx.now()
         _bundle_op(s, bundle, theme, cases, "receive", now)
-        docs: list[str] = []
-        for part in theme.parts:
-            case = cases[part.item_code]
-            if part.item_code in refusals:
-                docs += issue_refusal(s, ctx, actor, bundle, case, refusals[part.item_code], now)
-                continue
-            check_transition(None, State.ACCEPTED)
-            case.state, case.accepted_at, case.updated_at = str(State.ACCEPTED), now, now
-            if not part.after:  # dependants keep no clock until their 前置 is approved
-                case.clock_start = today
-                set_deadlines(s, case, compute(cal, today, case.promised_days, case.legal_days),
-                              "一件事一次办，综合窗口受理", now)
-            _event(s, case, actor, "accepted", None, now, "一件事一次办，综合窗口受理",
-                   bundle_no=bundle.bundle_no, waits_on=list(part.after))
-            case.printed_promised = case.promised_deadline
-            outbox.enqueue(s, "case", case.id, "accept", case_snapshot(case), now)
-        docs += issue_acceptance(s, ctx, actor, bundle, theme, cases)
+        docs = accept_parts(s, ctx, actor, bundle, theme, cases, refusals, "一件事一次办，综合窗口受理")
         audit.record(s, actor.staff_id, "bundle_intake", bundle.bundle_no,
                      {"theme": theme.code, "parts": [c.case_no for c in cases.values()],
                       "refused": sorted(refusals)}, at=now)
-        return _results(bundle, theme, cases, docs, applicant.warnings)
+        return bundle_results(bundle, theme, cases, docs, applicant.warnings)
 
 
 def notify_bundle(ctx: AppContext, actor: Actor, data: BundleInput, due_days: int = 0) -> BundleResult:
@@ -292,4 +299,4 @@ def notify_bundle(ctx: AppContext, actor: Actor, data: BundleInput, due_days: in
             outbox.enqueue(s, "case", case.id, "notify", case_snapshot(case), now)
         audit.record(s, actor.staff_id, "bundle_notice", bundle.bundle_no,
                      {"theme": theme.code, "missing": sorted({m.name for m in problems})}, at=now)
-        return _results(bundle, theme, cases, docs, applicant.warnings)
+        return bundle_results(bundle, theme, cases, docs, applicant.warnings)

@@ -1,4 +1,6 @@
-"""统一出件 from the 一件事 follow-up tab: the button waits until every part is decided and certified (the line
+"""补正 and 统一出件 from the 一件事 follow-up tab.
+
+统一出件: the button waits until every part is decided and certified (the line
 says what is missing), then one dialog takes the recipient, refuses a wrong ID at its field, hands every part
 over and prints one 送达回证 for real to a CUPS PDF queue."""
 
@@ -15,7 +17,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from app.bundles.bundle_intake import accept_bundle
+from app.bundles.bundle_intake import PaperInput, accept_bundle, notify_bundle
 from app.core.context import AppContext
 from db.models import Bundle, Delivery
 from tests import cups_printer
@@ -96,3 +98,28 @@ def test_one_handover_one_printed_proof(qtbot: QtBot, ctx: AppContext, queue: Cu
         proofs = set(s.execute(select(Delivery.proof_document_id)).scalars())
     assert len(proofs) == 1
     qtbot.waitUntil(lambda: view.table.rowCount() == 0)  # handed over: no longer on the follow-up list
+
+
+def test_supplement_from_the_follow_up_accepts_every_part(qtbot: QtBot, ctx: AppContext) -> None:
+    set_clock(ctx, at_local(2026, 11, 20, 9, 30))
+    missing = "经营场所使用相关文件"  # needed by two parts; one line on the notice and on the 补正 form
+    notified = notify_bundle(ctx, clerk(ctx), application(ctx, change={missing: PaperInput(missing, "missing")}))
+    set_clock(ctx, at_local(2026, 11, 23, 10, 0))
+    view = _view(qtbot, ctx, None)
+    assert not view.handover_button.isEnabled()
+    qtbot.waitUntil(view.supplement_button.isEnabled)
+    qtbot.mouseClick(view.supplement_button, Qt.MouseButton.LeftButton)
+    dialog = view.supplement_dialog
+    assert dialog is not None and dialog.isVisible() and len(dialog.choices) == 1
+    line, combo = dialog.choices[0]
+    assert line.name == missing
+    dialog.run()  # nothing marked as brought back: said in the dialog, nothing recorded
+    assert dialog.isVisible() and "补回" in dialog.general.text()
+    combo.setCurrentIndex(combo.findData("original"))
+    with qtbot.waitSignal(view.supplemented, timeout=30_000) as done:
+        dialog.run()
+    assert done.args[0].state == "open" and not dialog.isVisible()
+    assert "全部事项已受理" in view.ready_line.text()
+    assert {c.state for c in parts_of(ctx, notified.bundle_id).values()} == {"accepted"}
+    qtbot.waitUntil(lambda: view.progress is not None and view.progress.state == "open")
+    assert not view.supplement_button.isEnabled()

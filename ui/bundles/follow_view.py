@@ -20,14 +20,16 @@ from app.bundles.bundle_handover import (
     hand_over_bundle,
     handover_readiness,
 )
-from app.bundles.bundle_intake import BUNDLE_STATES
+from app.bundles.bundle_intake import BUNDLE_STATES, PaperInput
 from app.bundles.bundle_progress import BundleProgress, bundle_progress
+from app.bundles.bundle_supplement import bundle_outstanding, supplement_bundle
 from app.cases.lights import LIGHT_COLORS, LIGHT_LABELS
 from app.certificates.delivery import HandoverInput
 from app.core.auth import Action, may
 from app.core.changes import CASE_TABLES
 from app.core.context import Actor, AppContext, to_local
 from app.core.errors import AppError
+from ui.cases.dialogs import SupplementDialog
 from ui.certificates.delivery_dialog import DeliveryDialog
 from ui.printing.document_actions import DocumentPrinter
 from ui.widgets.live import LiveRefresh
@@ -47,6 +49,7 @@ class BundleFollowView(QWidget):
     progress_shown = Signal(object)  # BundleProgress, when the right side has been filled
     readiness_shown = Signal(object)  # HandoverReadiness of the selected bundle
     handed_over = Signal(object)  # BundleHandoverResult
+    supplemented = Signal(object)  # BundleResult of a 补正
 
     def __init__(self, ctx: AppContext, actor: Actor, deferred: bool = False,
                  printer: DocumentPrinter | None = None) -> None:
@@ -56,6 +59,7 @@ class BundleFollowView(QWidget):
         self.progress: BundleProgress | None = None
         self.readiness: HandoverReadiness | None = None
         self.delivery_dialog: DeliveryDialog | None = None
+        self.supplement_dialog: SupplementDialog | None = None
         self.runner = TaskRunner(self)
         split = QSplitter(Qt.Orientation.Vertical)  # full width for the parts: 1280 px holds every column
         left = QWidget()
@@ -85,6 +89,12 @@ class BundleFollowView(QWidget):
         self.ready_line = QLabel(objectName="bundleReadiness")
         self.ready_line.setWordWrap(True)
         self.actions.addWidget(self.ready_line, 1)
+        self.supplement_button = QPushButton("补正…", objectName="bundleSupplement")
+        self.supplement_button.setToolTip("申请人补回一次性告知书所列材料；补齐后全部事项一并受理")
+        self.supplement_button.setEnabled(False)
+        self.supplement_button.setVisible(may(actor, Action.INTAKE))
+        self.supplement_button.clicked.connect(self.open_supplement)
+        self.actions.addWidget(self.supplement_button)
         self.handover_button = QPushButton("统一出件…", objectName="bundleHandover")
         self.handover_button.setToolTip("各事项全部办结、制证后，在本综合窗口一次送达全部决定书和证照，出具一张送达回证")
         self.handover_button.setEnabled(False)
@@ -162,6 +172,7 @@ class BundleFollowView(QWidget):
         for r, x in enumerate(p.parts):
             light = self.parts.item(r, len(PART_HEADERS) - 1)
             light.setForeground(QColor(LIGHT_COLORS[x.light]).darker(120))
+        self.supplement_button.setEnabled(p.state == "notified" and may(self.actor, Action.INTAKE))
         self.progress_shown.emit(p)
         self.runner.run(lambda **_: handover_readiness(self.ctx, self.actor, p.bundle_id), quiet=True,
                         on_done=self._ready, on_error=self._failed)
@@ -192,6 +203,28 @@ class BundleFollowView(QWidget):
             deliver=lambda data: self._hand_over(r.bundle_id, data))
         self.delivery_dialog.delivered.connect(self._handed)
         self.delivery_dialog.open()
+
+    def open_supplement(self) -> None:
+        p = self.progress
+        if p is None or p.state != "notified":
+            return
+        bundle_id = p.bundle_id
+        lines = bundle_outstanding(self.ctx, self.actor, bundle_id)  # one short read: the notice's few papers
+        self.supplement_dialog = SupplementDialog(lines, lambda brought: supplement_bundle(
+            self.ctx, self.actor, bundle_id, tuple(PaperInput(line.key, "received", original, line.copies_required)
+                                                   for line, original in brought)), self)
+        self.supplement_dialog.accepted.connect(lambda: self._supplemented(self.supplement_dialog))
+        self.supplement_dialog.open()
+
+    def _supplemented(self, dialog: SupplementDialog | None) -> None:
+        result = dialog.result_value if dialog is not None else None
+        if result is None:
+            return
+        self.ready_line.setText("补正材料齐全，全部事项已受理" if result.state == "open" else "已记录补正，仍有材料待补")
+        if self.printer is not None and result.document_ids:
+            self.printer.print_all(list(result.document_ids))
+        self.supplemented.emit(result)
+        self.live.reload()
 
     def _hand_over(self, bundle_id: str, d: HandoverInput) -> BundleHandoverResult:
         return hand_over_bundle(self.ctx, self.actor, bundle_id, method=d.method, recipient_name=d.recipient_name,

@@ -196,7 +196,8 @@ class SupplementDialog(ActionDialog):
             name = QLabel(f"{line.seq}. {line.name}（{line.defect or line.status_label}）")
             name.setWordWrap(True)
             self.form.addRow(name)
-            self.field("补正情况", combo, f"materials.{line.item_material_id}")
+            # A 一件事's merged line names its own field (papers.<key>); a case's material its id.
+            self.field("补正情况", combo, getattr(line, "field_name", None) or f"materials.{line.item_material_id}")
             self.choices.append((line, combo))
         self.finish(lambda: submit(self._brought()))
 
