@@ -32,8 +32,12 @@ def _story(doc: DocumentData, st: o.Styles, chain: FontChain) -> list[Any]:
 
     d = doc.delivery
     assert d is not None
-    label = para_style("dp-label", o.BODY_PT, 20, alignment=1, chain=chain)
-    value = para_style("dp-value", o.BODY_PT, 20, alignment=0, chain=chain)
+    # A bundle's proof lists every part's papers: the whole form is set tighter, and the signature rows give up
+    # a little room, so the proof stays one sheet (a second sheet would be a second paper to sign).
+    compact = d.document_name.count("\n") > 2
+    leading = 16 if compact else 20
+    label = para_style("dp-label", o.BODY_PT, leading, alignment=1, chain=chain)
+    value = para_style("dp-value", o.BODY_PT, leading, alignment=0, chain=chain)
 
     def p(text: str, style: Any = value) -> Any:
         return o.paragraph(text, style, chain)
@@ -41,8 +45,9 @@ def _story(doc: DocumentData, st: o.Styles, chain: FontChain) -> list[Any]:
     when = o.blanks_line(chain, o.date_blanks(minutes=True), o.BODY_PT)
     method = d.method_label + (f"（邮件号码：{d.tracking_no}）" if d.tracking_no else "")
     proxy = "" if d.relation in ("", "本人") else d.relation
+    listing = para_style("dp-list", o.BODY_PT - 1, 16, alignment=0, chain=chain) if compact else value
     rows: list[list[Any]] = [
-        [p("送达文书名称", label), p(d.document_name)],
+        [p("送达文书名称", label), p(d.document_name, listing)],
         [p("送达文书编号", label), p(d.document_no)],
         [p("送达机关", label), p(doc.issuer.department_name)],
         [p("受送达人", label), p(d.recipient + (f"（{d.recipient_id}）" if d.recipient_id else ""))],
@@ -55,12 +60,12 @@ def _story(doc: DocumentData, st: o.Styles, chain: FontChain) -> list[Any]:
         [p("送达人签名", label), p(f"送达人：{d.server_name}")],
         [p("备注", label), p("；".join(doc.notes))],
     ]
-    # A bundle's proof lists every part's papers; its signature rows give up a little room so it stays one sheet.
-    sign = SIGN_ROW_MM - 8 if d.document_name.count("\n") > 2 else SIGN_ROW_MM
+    sign = SIGN_ROW_MM - 6 if compact else SIGN_ROW_MM
     heights = [sign * MM if r in (7, 8, 9) else None for r in range(len(rows))]
-    heights[-1] = 16 * MM  # room for a refusal to sign, witnessed (留置送达)
+    heights[-1] = (12 if compact else 16) * MM  # room for a refusal to sign, witnessed (留置送达)
     style = [*o.grid_style(chain), ("BOX", (0, 0), (-1, -1), 1.2, (0, 0, 0)),
-             ("TOPPADDING", (0, 0), (-1, -1), 6), ("BOTTOMPADDING", (0, 0), (-1, -1), 8),
+             ("TOPPADDING", (0, 0), (-1, -1), 3 if compact else 6),
+             ("BOTTOMPADDING", (0, 0), (-1, -1), 4 if compact else 8),
              ("VALIGN", (1, 7), (1, 9), "BOTTOM")]  # signatures go above the printed line
     table = Table(rows, colWidths=[38 * MM, o.FRAME_W - 38 * MM], rowHeights=heights, style=style)
     story = [*o.title_block(doc, st, chain, ref_label="", salutation=False), o.spacer(3), table, o.spacer(3)]

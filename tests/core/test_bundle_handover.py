@@ -79,6 +79,8 @@ def test_one_handover_delivers_every_part_with_one_proof(ctx: AppContext) -> Non
         for doc in part.documents:
             assert doc.number in text and doc.name.replace("（正本、副本）", "") in text, doc.number
     assert "不予行政许可决定书" in text and "准予行政许可决定书" in text
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    assert "Pages:           1" in info  # one sheet to sign, the footnote included
     png = Path(__file__).parents[2] / "docs" / "screens" / "bundle_delivery_proof"
     subprocess.run(["pdftoppm", "-r", "60", "-png", "-singlefile", str(path), str(png)], check=True)
     # A second handover is refused, and so is a single-case one for the same certificate.
