@@ -8,59 +8,28 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from bundle_kit import APPROVE, FOOD_LICENCE, REGISTRATION, application
+from bundle_kit import FOOD_LICENCE, application
+from bundle_windows_kit import STAFF, approve_every_part, sync_all
 from ow_testkit import person
 from sqlalchemy import select
 from sync_testkit import LiveServer, Workstation, enrolled
 
 from app.bundles.bundle_handover import hand_over_bundle, handover_readiness
 from app.bundles.bundle_intake import accept_bundle
-from app.certificates.issuance import draft_for_case, issue_certificate
-from app.signoff.decisions import decide_single
-from app.signoff.queue import signoff_queue
-from app.signoff.review import record_review, sign_off
-from app.station.bootstrap import DEMO_PASSWORD
 from db.models import Case as ClientCase
 from db.models import Document
 from server.models import Case
-
-STAFF = (("a01", "W01", "zhangmin"), ("a02", "W02", "lina"), ("d01", "W08", "fangqing"), ("b02", "W04", "xujing"))
-
-
-def _sync_all(made: dict[str, tuple[Workstation, str]], rounds: int = 2) -> None:
-    for _ in range(rounds):
-        for ws, user in made.values():
-            assert ws.sync(user).rejected == 0
 
 
 def test_parts_decided_at_their_windows_are_handed_over_at_the_comprehensive_window(
         live_server: LiveServer, workstations: Callable[[str], Workstation]) -> None:
     made = enrolled(live_server, workstations, STAFF)
-    a01, a02 = made["a01"][0], made["a02"][0]
+    a01 = made["a01"][0]
     result = accept_bundle(a01.ctx, a01.actor("zhangmin"), application(a01.ctx))
     ids = {p.item_code: p.case_id for p in result.parts}
-    _sync_all(made, 1)
+    sync_all(made, 1)
 
-    decide_single(a02.ctx, a02.actor("lina"), ids[REGISTRATION], APPROVE, custodian_password=DEMO_PASSWORD)
-    _sync_all(made)  # the 前置's approval reaches the server; the waiting parts start at their own windows
-    for name, code in (("d01", "330999-XF-XK-001"), ("b02", "330999-ZJ-XK-005")):
-        ws, user = made[name]
-        with ws.ctx.read() as s:
-            assert s.get(ClientCase, ids[code]).state == "accepted", name  # type: ignore[union-attr]
-        decide_single(ws.ctx, ws.actor(user), ids[code], APPROVE, custodian_password=DEMO_PASSWORD)
-    # 一审一核: A02 reviews; the chief representative delegated 食品经营许可 sits at A01 and signs it there.
-    record_review(a02.ctx, a02.actor("lina"), ids[FOOD_LICENCE], APPROVE)
-    _sync_all(made)
-    a01.sign_in("zhoujianhua")
-    queue = signoff_queue(a01.ctx, a01.actor("zhoujianhua"))
-    assert ids[FOOD_LICENCE] in [r.case_id for r in queue]  # in the chief's queue at his own window
-    sign_off(a01.ctx, a01.actor("zhoujianhua"), ids[FOOD_LICENCE], APPROVE, custodian_password=DEMO_PASSWORD)
-    assert a01.sync("zhoujianhua").rejected == 0
-    _sync_all(made, 1)
-    values = {f.key: f.value or (f.choices[0] if f.choices else "餐饮服务")
-              for f in draft_for_case(a02.ctx, a02.actor("lina"), ids[FOOD_LICENCE]).fields}
-    cert = issue_certificate(a02.ctx, a02.actor("lina"), ids[FOOD_LICENCE], values, DEMO_PASSWORD)
-    _sync_all(made)
+    cert = approve_every_part(made, ids)
 
     ready = handover_readiness(a01.ctx, a01.actor("zhangmin"), result.bundle_id)
     assert ready.ready, ready.missing
@@ -75,7 +44,7 @@ def test_parts_decided_at_their_windows_are_handed_over_at_the_comprehensive_win
 
     hand_over_bundle(a01.ctx, a01.actor("zhangmin"), result.bundle_id, method="in_person",
                      recipient_name=person().name, recipient_id_number=person().id_number)
-    _sync_all(made)
+    sync_all(made)
     with live_server.session() as s:
         records = {c.id: json.loads(c.record_json) for c in s.execute(select(Case)).scalars()}
     assert {records[i]["state"] for i in ids.values()} == {"delivered"}

@@ -9,6 +9,7 @@ import json
 from collections.abc import Callable
 
 from bundle_kit import REGISTRATION, application
+from bundle_windows_kit import STAFF, refuse_prerequisite
 from ow_testkit import person
 from sqlalchemy import select
 from sync_testkit import LiveServer, Workstation, enrolled
@@ -17,14 +18,9 @@ from app.bundles.bundle_handover import hand_over_bundle, handover_readiness
 from app.bundles.bundle_intake import accept_bundle
 from app.cases.snapshot import case_snapshot
 from app.core import outbox
-from app.signoff.decisions import DecisionInput, decide_single
-from app.station.bootstrap import DEMO_PASSWORD
 from db.models import Case as ClientCase
 from db.models import OutboxOp
 from server.models import Case
-
-STAFF = (("a01", "W01", "zhangmin"), ("a02", "W02", "lina"), ("d01", "W08", "fangqing"), ("b02", "W04", "xujing"))
-DENY = DecisionInput("deny", "不予登记", reasons="经营场所不符合要求", basis="《市场主体登记管理条例》第二十一条")
 
 
 def _server_records(server: LiveServer) -> dict[str, tuple[str, dict]]:
@@ -40,10 +36,7 @@ def test_the_comprehensive_window_delivers_every_part_on_the_server(
     ids = {p.item_code: p.case_id for p in result.parts}
     assert a01.sync("zhangmin").rejected == 0
     assert a02.sync("lina").ok
-    decide_single(a02.ctx, a02.actor("lina"), ids[REGISTRATION], DENY, custodian_password=DEMO_PASSWORD)
-    for _ in range(2):  # pull the 前置's denial and stop the own parts; then push that
-        for ws, user in made.values():
-            assert ws.sync(user).rejected == 0
+    refuse_prerequisite(made, ids)
     assert a01.sync("zhangmin").rejected == 0  # the stopped parts and the denial's document come down
     ready = handover_readiness(a01.ctx, a01.actor("zhangmin"), result.bundle_id)
     assert ready.ready, ready.missing

@@ -3,9 +3,9 @@ cleared, a second Alt+S makes no second bundle, and the bundle's documents are t
 
 from __future__ import annotations
 
-from bundle_kit import FOOD, SHOP, application, theme
-from day_kit import ime_type
-from ow_testkit import PERSON_ID, at_local, clerk, set_clock
+from bundle_kit import application, theme
+from bundle_ui_kit import fill_bundle_form
+from ow_testkit import at_local, clerk, set_clock
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -29,21 +29,6 @@ def _view(qtbot: QtBot, ctx: AppContext) -> BundleIntakeView:
     qtbot.waitExposed(view)
     qtbot.waitUntil(lambda: view.picker.count() > 1)
     return view
-
-
-def fill_bundle_form(qtbot: QtBot, view: BundleIntakeView, code: str = FOOD) -> None:
-    """The clerk's keys for one 一件事: theme, applicant, the shared fields, every paper handed over."""
-    qtbot.keyClick(view, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
-    assert view.picker.hasFocus()
-    view.pick_theme(code)
-    qtbot.waitUntil(lambda: view.applicant.lines["name"].hasFocus())
-    ime_type(view.applicant.lines["name"], "王䶮")
-    qtbot.keyClicks(view.applicant.lines["id_number"], PERSON_ID)
-    qtbot.keyClicks(view.applicant.lines["phone"], "13800001234")
-    ime_type(view.applicant.lines["address"], "云岫市桂花巷 12 号")
-    for key, value in SHOP:
-        ime_type(view.applicant.shared[key], value)
-    qtbot.keyClick(view, Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)
 
 
 def _count(ctx: AppContext, model: type) -> int:
