@@ -80,7 +80,8 @@ def part_window(session: Session, intake_window: str, item_code: str) -> str | N
 
 def fan_out(session: Session, case_id: str, window_code: str, record: dict[str, Any], now: datetime) -> None:
     """A bundle part's record also goes down to the comprehensive window that follows the bundle, and a
-    前置's decision to the windows of the parts waiting on it (their workstations start or stop them).
+    前置's decision (and what follows it) to the windows of the parts waiting on it (their workstations start or
+    stop them).
 
     The parts are found by the bundle id in the stored records (a scan of LIKE; fine for a hall's bundles,
     a column of its own when it is not)."""
@@ -88,7 +89,8 @@ def fan_out(session: Session, case_id: str, window_code: str, record: dict[str, 
     if not bundle_id:
         return
     windows = {record.get("bundle_window")} - {None, window_code}
-    if record.get("state") in ("approved", "denied"):
+    # Once decided, every later change too: the windows holding a copy of the 前置 keep it current.
+    if record.get("state") in ("approved", "denied", "certificate_issued", "delivered"):
         for other in session.execute(select(Case).where(Case.record_json.contains(str(bundle_id)),
                                                         Case.id != case_id)).scalars():
             if case_id in json.loads(json.loads(other.record_json).get("bundle_after") or "[]"):

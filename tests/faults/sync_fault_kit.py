@@ -25,7 +25,7 @@ FOOD_CHANGE = "食品经营许可变更"  # 承诺件, 一审制: accepted in on
 
 @dataclass
 class Hall:
-    """One server and the workstations enrolled with it (all at window W01, so every one pulls every case)."""
+    """One server and the workstations enrolled with it (at window W01 unless told: then every one pulls every case)."""
 
     template: Path
     root: Path
@@ -34,11 +34,11 @@ class Hall:
     made: list[Workstation] = field(default_factory=list)
 
     def workstation(self, name: str, username: str = "zhangmin", url: str | None = None,
-                    clock: Clock | None = None) -> Workstation:
+                    clock: Clock | None = None, window: str = "W01") -> Workstation:
         ws = Workstation(self.template, self.root / name, clock or self.clock)
         self.made.append(ws)
         target = _Url(url or self.server.url)
-        ws.enrol(target, enrolment_code(self.server), username)  # type: ignore[arg-type]
+        ws.enrol(target, enrolment_code(self.server, window), username)  # type: ignore[arg-type]
         ws.sign_in(username)
         return ws
 
