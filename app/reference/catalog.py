@@ -14,7 +14,7 @@ from app.core.commitment_terms import CommitmentTerms, from_json
 from app.core.context import Actor, AppContext
 from app.core.errors import NotFound, ValidationError
 from app.core.promise_rules import below_target, promise_warning, speed_up_rate
-from db.models import CatalogTheme, CatalogVersion, Department, Item
+from db.models import CatalogTheme, CatalogVersion, Department, Item, Window
 
 PROCESSING_LABELS = {"immediate": "即办件", "promised": "承诺件", "forwarded": "上报件"}
 REVIEW_LABELS = {"single": "一审制", "double": "一审一核制"}
@@ -227,6 +227,7 @@ class ThemePart:
     after: tuple[str, ...]  # item codes of its 前置 parts
     legal_days: int
     promised_days: int
+    window: str = ""  # as the clerk knows it: "A02 市场监管登记注册窗口"
 
 
 @dataclass(frozen=True)
@@ -291,13 +292,15 @@ def theme_of(session: Session, spec: dict[str, Any]) -> Theme:
     merged: dict[str, dict[str, Any]] = {}
     theme = Theme(spec["code"], spec["name"], spec.get("window_code", ""),
                   tuple((f["key"], f["label"]) for f in spec.get("fields", [])), (), (), same)
+    windows = {w.code: f"{w.number} {w.name}" for w in session.execute(select(Window)).scalars()}
     for p in spec["parts"]:
         item = session.execute(select(Item).options(selectinload(Item.materials)).where(
             Item.catalog_version_id == _current_version_id(session), Item.code == p["item_code"])).scalar_one_or_none()
         if item is None:
             raise NotFound(f"一件事“{spec['name']}”的事项 {p['item_code']} 不在当前目录中")
         parts.append(ThemePart(item.id, item.code, item.name, item.department_id, item.department.name,
-                               p["window_code"], tuple(p.get("after", [])), item.legal_days, item.promised_days))
+                               p["window_code"], tuple(p.get("after", [])), item.legal_days, item.promised_days,
+                               windows.get(p["window_code"], p["window_code"])))
         for m in item.materials:
             key = theme.paper_key(m.name)
             got = merged.setdefault(key, {"name": key, "form": m.form, "copies": m.copies, "may_defer": m.may_defer,

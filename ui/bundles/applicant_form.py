@@ -12,7 +12,8 @@ KINDS = (("person", "个人"), ("org", "单位"))
 
 
 class ApplicantForm(QGroupBox):
-    """申请人 and 代理人, then the theme's shared fields (店名、经营场所 …) asked once for every item."""
+    """申请人 and 代理人; the theme's shared fields (店名、经营场所 …), asked once for every item, are in
+    `shared_box`, which the page places beside the parts (the merged papers list then starts higher up)."""
 
     def __init__(self, errors: FieldErrors) -> None:
         super().__init__("申请人及共同信息（一表申请）")
@@ -38,11 +39,15 @@ class ApplicantForm(QGroupBox):
         self._kind_changed()
         self.shared: dict[str, QLineEdit] = {}
         self._shared_rows: list[QWidget] = []
+        self.shared_box = QGroupBox("共同信息（各事项共用，只填一次）")
+        self.shared_form = QFormLayout(self.shared_box)
+        self.shared_box.hide()
 
-    def _row(self, label: str, widget: QWidget, field: str) -> QWidget:
+    def _row(self, label: str, widget: QWidget, field: str, form: QFormLayout | None = None) -> QWidget:
         err = error_label()
-        self.form.addRow(label, widget)
-        self.form.addRow("", err)
+        form = form or self.form
+        form.addRow(label, widget)
+        form.addRow("", err)
         self.errors.add(field, widget, err)
         return err
 
@@ -58,13 +63,14 @@ class ApplicantForm(QGroupBox):
     def set_fields(self, fields: tuple[tuple[str, str], ...]) -> None:
         """The theme's shared fields replace the previous theme's (asked once, used by every part)."""
         for w in self._shared_rows:
-            self.form.removeRow(w)  # each field and its error label are two rows of their own
+            self.shared_form.removeRow(w)  # each field and its error label are two rows of their own
         self.errors.forget("fields.")
         self.shared, self._shared_rows = {}, []
         for key, label in fields:
             edit = QLineEdit(objectName=f"field_{key}")
-            self._shared_rows += [edit, self._row(label, edit, f"fields.{key}")]
+            self._shared_rows += [edit, self._row(label, edit, f"fields.{key}", self.shared_form)]
             self.shared[key] = edit
+        self.shared_box.setVisible(bool(fields))
 
     def applicant(self) -> ApplicantInput:
         t = {k: w.text() for k, w in self.lines.items()}

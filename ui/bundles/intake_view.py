@@ -37,7 +37,7 @@ from ui.widgets.action_buttons import add_action_buttons
 from ui.widgets.field_errors import FieldErrors, error_label, show_failure
 from ui.widgets.tasks import TaskRunner
 
-PART_HEADERS = ("事项（承诺/法定）", "部门 / 办理窗口", "前置事项", "本次")
+PART_HEADERS = ("事项（承诺/法定）", "办理窗口", "前置事项", "本次")
 
 
 class BundleIntakeView(QWidget):
@@ -79,7 +79,11 @@ class BundleIntakeView(QWidget):
         top = QHBoxLayout()
         self.applicant = ApplicantForm(self.errors)
         top.addWidget(self.applicant, 2)
-        top.addWidget(self._build_parts(), 3)
+        right = QVBoxLayout()
+        right.addWidget(self._build_parts())
+        right.addWidget(self.applicant.shared_box)
+        right.addStretch(1)
+        top.addLayout(right, 3)
         lay.addLayout(top)
         self.papers = PapersPanel(self.errors)
         box = QGroupBox("合并材料清单（一套材料：同一份材料只收一次）")
@@ -107,9 +111,10 @@ class BundleIntakeView(QWidget):
         self.parts.verticalHeader().hide()
         header = self.parts.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        for col in (0, 1, 2):  # the long names wrap instead of being cut at 1280 px
+        for col in (0, 1):  # the long names wrap instead of being cut at 1280 px; the 前置 column fits its name
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
         self.parts.setWordWrap(True)
+        header.sectionResized.connect(lambda *_: QTimer.singleShot(0, self._fit_parts))
         lay.addWidget(self.parts)
         err = error_label()
         self.errors.add("refused", self.parts, err)
@@ -162,13 +167,21 @@ class BundleIntakeView(QWidget):
         self.parts.setRowCount(len(parts))
         for r, p in enumerate(parts):
             refusal = self.refused.get(p.item_code)
-            cells = (f"{p.item_name}\n{p.promised_days} / {p.legal_days} 工作日", f"{p.department}\n{p.window_code}",
+            cells = (f"{p.item_name}\n{p.promised_days} / {p.legal_days} 工作日", p.window or p.window_code,
                      "、".join(names[a] for a in p.after) or "—", f"不予受理：{refusal.reasons}" if refusal else "受理")
             for c, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
                 cell.setData(Qt.ItemDataRole.UserRole, p.item_code)
+                cell.setToolTip(f"{p.item_name}：{p.department}，{p.window or p.window_code}")
                 self.parts.setItem(r, c, cell)
+        self._fit_parts()
+
+    def _fit_parts(self) -> None:
+        """As tall as its rows, no more (the room below goes to the shared fields and the papers); again whenever
+        a column's width changes, since the long names wrap to it."""
         self.parts.resizeRowsToContents()
+        rows = sum(self.parts.rowHeight(r) for r in range(self.parts.rowCount()))
+        self.parts.setFixedHeight(self.parts.horizontalHeader().height() + rows + 2 * self.parts.frameWidth() + 6)
 
     def refuse_part(self) -> None:
         """不予受理 of the selected item alone; the same key on an item already refused takes it back."""

@@ -43,12 +43,20 @@ class PaperRow(MaterialRow):
         errors.add(f"papers.{paper.key}", self.status, self.error)  # the bundle core names papers by key
         name = self.widgets[0]
         assert isinstance(name, QLabel)
-        name.setText(f"{row + 1}. {paper.name}\n用于：{needs}")
+        form = self.widgets[1]
+        assert isinstance(form, QLabel)
+        # The form asked for goes with the name, and its column with it: the long merged names get the room.
+        name.setText(f"{row + 1}. {paper.name}（{form.text()}）\n用于：{needs}")
+        form.hide()
         # The merged list sits below the form beside the 期限提醒 dock: at 1280 px the single intake's
         # widths left it 30 px too wide; the defect phrase and the name give way (they wrap / scroll).
         name.setMinimumWidth(name.fontMetrics().horizontalAdvance("材" * 7))
         self.defect.setMinimumWidth(100)
         self.needs = needs
+
+    def set_shown(self, shown: bool) -> None:
+        super().set_shown(shown)
+        self.widgets[1].hide()  # said in the name (see __init__)
 
     def set_received(self) -> None:
         """Handed over as asked: original checked where one is asked, the copies counted."""
