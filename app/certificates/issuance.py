@@ -33,7 +33,7 @@ from app.core.masking import mask_id
 from app.documents.data import CertificateContent, DocKind, DocumentData, SealImpression
 from app.records.doc_facts import issuer_for
 from app.seal import sealing
-from db.models import Case, CaseEvent, Certificate, Document, Hall, Item, Staff
+from db.models import Bundle, Case, CaseEvent, Certificate, Document, Hall, Item, Staff
 
 STATUS_LABELS = {"issued": "已制证", "delivered": "已送达", "voided": "已作废"}
 COPY_KINDS = {"original": DocKind.CERTIFICATE_ORIGINAL, "copy": DocKind.CERTIFICATE_COPY}
@@ -120,9 +120,13 @@ def _type_for_case(session: Session, case: Case) -> CertType:
 
 
 def _source(session: Session, case: Case, source: str) -> str:
-    """A proposed value from the case: "applicant.address", alternatives separated by "|"."""
+    """A proposed value from the case: "applicant.address", alternatives separated by "|"; "bundle.<key>" is a
+    shared field of the 一件事 the case is a part of (经营场所 asked once on the combined form)."""
     for part in source.split("|"):
-        if part == "approver.name":
+        if part.startswith("bundle."):
+            bundle = session.get(Bundle, case.bundle_id) if case.bundle_id else None
+            value = str(json.loads(bundle.fields_json or "{}").get(part[7:], "")) if bundle else ""
+        elif part == "approver.name":
             staff = session.get(Staff, case.approver_id) if case.approver_id else None
             value = staff.name if staff else ""
         else:

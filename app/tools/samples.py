@@ -144,7 +144,8 @@ def _certificate(ctype: CertType, copy: str, number: str, party: Party, chief: s
     """The certificate the sample decision licenses: decided fields from its words, the rest as the type
     proposes them from the case (the same sources the 制证 form uses)."""
     sources = {"applicant.name": party.name, "applicant.address": party.address, "applicant.legal_rep": party.legal_rep,
-               "applicant.id_number": party.id_number, "case.item_name": SAMPLE_ITEM, "approver.name": chief}
+               "applicant.id_number": party.id_number, "case.item_name": SAMPLE_ITEM, "approver.name": chief,
+               "bundle.premises": party.address}
     decided = decided_fields(ctype, APPROVED_CONTENT)
     values = {f.key: decided.get(f.key) or next((sources[p] for p in f.source.split("|") if sources.get(p)), "")
               or f.default for f in ctype.fields}

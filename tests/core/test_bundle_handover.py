@@ -8,12 +8,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from bundle_kit import application, decide_all, parts_of, pdf_text
+from bundle_kit import FOOD_LICENCE, SHOP, application, decide_all, parts_of, pdf_text
 from ow_testkit import at_local, clerk, person, set_clock
 from sqlalchemy import select
 
 from app.bundles.bundle_handover import hand_over_bundle, handover_readiness
 from app.bundles.bundle_intake import accept_bundle
+from app.certificates.issuance import draft_for_case
 from app.core.context import AppContext
 from app.core.errors import AppError, PermissionDenied
 from db.models import Bundle, Delivery, Document, OutboxOp
@@ -86,3 +87,13 @@ def test_one_handover_delivers_every_part_with_one_proof(ctx: AppContext) -> Non
     # A second handover is refused, and so is a single-case one for the same certificate.
     again = handover_readiness(ctx, clerk(ctx), bundle_id)
     assert again.handed_over and not again.ready
+
+
+def test_the_licence_is_drafted_from_the_shared_fields(ctx: AppContext) -> None:
+    """经营场所 asked once on the combined form is what the 食品经营许可证 proposes (not the home address)."""
+    bundle_id = _accepted(ctx)
+    _decide_all(ctx, bundle_id, certify=False)
+    food = _cases(ctx, bundle_id)[FOOD_LICENCE]
+    fields = {f.key: f.value for f in draft_for_case(ctx, clerk(ctx, "lina"), food.id).fields}
+    assert fields["premises"] == dict(SHOP)["premises"] != person().address
+    assert fields["domicile"] == person().address  # 住所 stays the applicant's own
