@@ -62,20 +62,34 @@ def window_departments(session: Session) -> dict[str, str]:
 
 
 def part_window(session: Session, intake_window: str, item_code: str) -> str | None:
-    """The window that handles `item_code` as a part of a theme received at `intake_window`, from the
-    current catalog; None when no such theme has the item."""
+    """The window that handles `item_code` as a part of a bundle received at `intake_window`, from the
+    current catalog; None when no theme is received there (not a comprehensive window) or no such item."""
     doc = session.execute(select(ReferenceDoc.doc_json).where(ReferenceDoc.kind == "catalog",
                                                               ReferenceDoc.current.is_(True))
                           .order_by(ReferenceDoc.id.desc()).limit(1)).scalar_one_or_none()
     if doc is None:
         return None
-    for theme in json.loads(doc).get("themes", []):
+    catalog = json.loads(doc)
+    received_here = False
+    for theme in catalog.get("themes", []):
         if theme.get("window_code") != intake_window:
             continue
+        received_here = True
         for part in theme.get("parts", []):
             if part.get("item_code") == item_code:
                 return str(part.get("window_code"))
-    return None
+    if not received_here:
+        return None
+    # 自选“一件事” (items added by hand at a comprehensive window, app/bundles/adhoc.py): by the item's department —
+    # the comprehensive window itself when it is that department's, else the department's first window.
+    item = next((i for i in catalog.get("items", []) if isinstance(i, dict) and i.get("code") == item_code), None)
+    intake = session.get(Window, intake_window)
+    if item is None or intake is None:
+        return None
+    if item.get("department_code") == intake.department_code:
+        return intake_window
+    return session.execute(select(Window.code).where(Window.department_code == item.get("department_code"))
+                           .order_by(Window.number).limit(1)).scalar_one_or_none()
 
 
 def fan_out(session: Session, case_id: str, window_code: str, record: dict[str, Any], now: datetime) -> None:

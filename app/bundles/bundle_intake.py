@@ -16,6 +16,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.bundles.adhoc import ADHOC, build_adhoc, comprehensive
 from app.bundles.bundle_papers import issue_acceptance, issue_correction, issue_refusal
 from app.cases.deadlines import compute, set_deadlines
 from app.cases.numbers import next_case_no
@@ -66,6 +67,7 @@ class BundleInput:
     papers: tuple[PaperInput, ...]
     fields: tuple[tuple[str, str], ...] = ()
     refused: tuple[PartRefusal, ...] = field(default_factory=tuple)
+    items: tuple[str, ...] = ()  # theme_code ADHOC: the items the clerk added by hand (app/bundles/adhoc.py)
 
 
 @dataclass(frozen=True)
@@ -190,7 +192,12 @@ def _start(session: Session, ctx: AppContext, actor: Actor, data: BundleInput, s
            ) -> tuple[Bundle, Theme, CleanApplicant, dict[str, Refusal], dict[str, Case]]:
     """Checks everything, then makes the bundle and every part's case (state RECEIVED until decided)."""
     require(actor, Action.INTAKE)
-    theme = get_theme(session, data.theme_code)
+    if data.theme_code == ADHOC:
+        if actor.window_id is None or not comprehensive(session, actor.window_id):
+            raise AppError("not_comprehensive", "“一件事”只能在综合窗口受理")
+        theme = build_adhoc(session, actor.window_id, data.items)
+    else:
+        theme = get_theme(session, data.theme_code)
     windows = _window_ids(session, theme)
     if actor.window_id is None or actor.window_id != windows.get(theme.window_code):
         raise AppError("not_comprehensive", "“一件事”只能在综合窗口受理")

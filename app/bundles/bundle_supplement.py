@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app.bundles.adhoc import bundle_theme
 from app.bundles.bundle_intake import BundleResult, PaperInput, accept_parts, bundle_results
 from app.cases.snapshot import case_snapshot
 from app.cases.states import State
@@ -22,7 +23,6 @@ from app.core import audit, outbox
 from app.core.auth import Action, require
 from app.core.context import Actor, AppContext
 from app.core.errors import AppError, NotFound, PermissionDenied, ValidationError
-from app.reference.catalog import get_theme
 from db.models import Bundle, Case, CaseEvent, CaseMaterial
 
 
@@ -49,7 +49,7 @@ def bundle_outstanding(ctx: AppContext, actor: Actor, bundle_id: str) -> list[Ou
         bundle = s.get(Bundle, bundle_id)
         if bundle is None:
             raise NotFound("一件事办件不存在")
-        theme = get_theme(s, bundle.theme_code)
+        theme = bundle_theme(s, bundle)
         found: dict[str, OutstandingPaper] = {}
         rows = s.execute(select(CaseMaterial).join(Case, Case.id == CaseMaterial.case_id).where(
             Case.bundle_id == bundle_id, CaseMaterial.status.in_(("missing", "defective")),
@@ -91,7 +91,7 @@ def supplement_bundle(ctx: AppContext, actor: Actor, bundle_id: str,
             raise PermissionDenied("只能在受理该“一件事”的综合窗口补正")
         if bundle.state != "notified":
             raise AppError("bad_state", "该“一件事”不在等待补正状态")
-        theme = get_theme(s, bundle.theme_code)
+        theme = bundle_theme(s, bundle)
         cases = {c.item_code: c for c in s.execute(select(Case).options(selectinload(Case.materials))
                                                     .where(Case.bundle_id == bundle_id)).scalars()}
         if any(c.state != State.NOTIFIED for c in cases.values()):

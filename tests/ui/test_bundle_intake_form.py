@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from bundle_kit import application, theme
 from bundle_ui_kit import fill_bundle_form
-from ow_testkit import at_local, clerk, set_clock
+from day_kit import ime_type
+from ow_testkit import PERSON_ID, at_local, clerk, set_clock
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -83,3 +84,35 @@ def test_the_figures_page_shows_the_bundles(qtbot: QtBot, ctx: AppContext) -> No
     assert f is not None and f.received == 1 and f.finished == 0
     assert "受理“一件事” 1 件" in view.bundle_tab.summary.text()
     assert view.tabs.tabText(view.tabs.indexOf(view.bundle_tab)) == "一件事一次办"
+
+
+def test_items_added_by_hand(qtbot: QtBot, ctx: AppContext) -> None:
+    """自选事项 at the end of the theme list: tick two items (one is not enough), then one intake as for a theme."""
+    view = _view(qtbot, ctx)
+    view.pick_theme("ADHOC")
+    qtbot.waitUntil(lambda: view.item_picker is not None and view.item_picker.isVisible())
+    picker = view.item_picker
+    assert picker is not None
+    picker.filter.setText("spsc")  # 食品生产许可 by its pinyin initials
+    shown = [picker.list.item(i).text() for i in range(picker.list.count()) if not picker.list.item(i).isHidden()]
+    assert any(t.startswith("食品生产许可") for t in shown)
+    picker.tick("330999-SJ-XK-008")
+    assert not picker.ok_button.isEnabled() and "至少 2 个" in picker.count.text()
+    picker.tick("330999-WJ-XK-001")
+    assert picker.ok_button.isEnabled()
+    picker.accept()
+    qtbot.waitUntil(lambda: view.theme is not None and view.theme.code == "ADHOC")
+    assert view.parts.rowCount() == 2 and "B01 卫生健康窗口" in view.parts.item(1, 1).text()
+    view.activateWindow()  # the keys belong to the active window, the form's again once the dialog is gone
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is view)
+    ime_type(view.applicant.lines["name"], "王䶮")
+    qtbot.keyClicks(view.applicant.lines["id_number"], PERSON_ID)
+    qtbot.keyClicks(view.applicant.lines["phone"], "13800001234")
+    ime_type(view.applicant.lines["address"], "云岫市桂花巷 12 号")
+    qtbot.keyClick(view, Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)
+    with qtbot.waitSignal(view.completed, timeout=30_000) as done:
+        qtbot.keyClick(view, Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier)
+    result: BundleResult = done.args[0]
+    assert len(result.parts) == 2 and {p.state for p in result.parts} == {"accepted"}
+    with ctx.read() as s:
+        assert s.get(Bundle, result.bundle_id).theme_code == "ADHOC"  # type: ignore[union-attr]

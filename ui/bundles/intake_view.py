@@ -25,12 +25,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.bundles.adhoc import ADHOC, adhoc_theme
 from app.bundles.bundle_intake import BundleInput, BundleResult, PartRefusal, accept_bundle, notify_bundle
 from app.core.context import Actor, AppContext
+from app.core.errors import AppError
 from app.documents.data import Refusal
-from app.reference.catalog import Theme, list_themes
+from app.reference.catalog import Theme, list_themes, search_items
 from app.reference.hall import hall_info
 from ui.bundles.applicant_form import ApplicantForm
+from ui.bundles.item_picker import ItemPickerDialog
 from ui.bundles.papers_panel import PapersPanel
 from ui.intake.refusal_dialog import RefusalDialog
 from ui.widgets.action_buttons import add_action_buttons
@@ -53,6 +56,7 @@ class BundleIntakeView(QWidget):
         self.themes: list[Theme] = []
         self.theme: Theme | None = None
         self.refused: dict[str, Refusal] = {}
+        self.item_picker: ItemPickerDialog | None = None
         self._busy = False  # an outcome is being written: a second Alt+S must not make a second bundle
         outer = QVBoxLayout(self)
         pick = QHBoxLayout()
@@ -142,6 +146,7 @@ class BundleIntakeView(QWidget):
         self.picker.addItem("请选择“一件事”…", None)
         for t in themes:
             self.picker.addItem(f"{t.name}（{len(t.parts)} 个事项）", t.code)
+        self.picker.addItem("自选事项（无合适主题时手工组合）…", ADHOC)
         self.picker.blockSignals(False)
 
     def pick_theme(self, code: str) -> None:
@@ -149,7 +154,35 @@ class BundleIntakeView(QWidget):
         self.picker.setCurrentIndex(self.picker.findData(code))
 
     def _pick(self, code: str | None) -> None:
-        self.theme = next((t for t in self.themes if t.code == code), None)
+        if code == ADHOC:
+            QTimer.singleShot(0, self.choose_items)  # after the combo's popup has closed
+            return
+        self._use(next((t for t in self.themes if t.code == code), None))
+
+    def choose_items(self) -> None:
+        """自选事项: tick the items; they make this application's own theme (app/bundles/adhoc.py)."""
+        self.item_picker = ItemPickerDialog(search_items(self.ctx, self.actor, "", limit=5000), self)
+        self.item_picker.finished.connect(self._items_chosen)
+        self.item_picker.open()
+
+    def _items_chosen(self, result: int) -> None:
+        dialog = self.item_picker
+        theme = None
+        if dialog is not None and result == ItemPickerDialog.DialogCode.Accepted:
+            try:
+                theme = adhoc_theme(self.ctx, self.actor, dialog.chosen())
+            except AppError as exc:
+                self.errors.show("theme", exc.message)
+        if theme is None and (self.theme is None or self.theme.code != ADHOC):
+            self.picker.blockSignals(True)  # nothing chosen: back to the theme that was there
+            self.picker.setCurrentIndex(max(0, self.picker.findData(self.theme.code if self.theme else None)))
+            self.picker.blockSignals(False)
+            return
+        if theme is not None:
+            self._use(theme)
+
+    def _use(self, theme: Theme | None) -> None:
+        self.theme = theme
         self.refused = {}
         self.applicant.set_fields(self.theme.fields if self.theme else ())
         self.papers.set_theme(self.theme)
@@ -204,9 +237,10 @@ class BundleIntakeView(QWidget):
     # -- outcomes -----------------------------------------------------------------------------
 
     def bundle_input(self) -> BundleInput:
-        return BundleInput(self.theme.code if self.theme else "", self.applicant.applicant(), self.papers.values(),
-                           self.applicant.field_values(),
-                           tuple(PartRefusal(code, r) for code, r in self.refused.items()))
+        t = self.theme
+        return BundleInput(t.code if t else "", self.applicant.applicant(), self.papers.values(),
+                           self.applicant.field_values(), tuple(PartRefusal(code, r) for code, r in self.refused.items()),
+                           tuple(p.item_code for p in t.parts) if t and t.code == ADHOC else ())
 
     def _run(self, title: str, fn: Any, *args: Any) -> None:
         if self._busy:

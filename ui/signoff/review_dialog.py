@@ -12,7 +12,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from app.reference.hall import HallInfo
 from app.signoff.decisions import DecisionInput
+from ui.widgets.dialog_buttons import ok_cancel
 from ui.widgets.field_errors import FieldErrors, error_label
 
 MODES = {
@@ -104,13 +104,8 @@ class ReviewDialog(QDialog):
         self._rows["deny"].append(self.rights)
         self.general = error_label()
         layout.addWidget(self.general)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok.setText(button)
+        buttons, self.ok = ok_cancel(button, self._submit, self.reject)
         self.ok.setObjectName("submitDecision")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self._submit)
-        buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.approve.toggled.connect(self._show_fields)
         self._fill(proposal)
@@ -179,11 +174,7 @@ class OpinionDialog(QDialog):
         layout.addWidget(self.opinion)
         self.error = error_label()
         layout.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(button)
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(lambda: self.submitted.emit(self.opinion.toPlainText()))
-        buttons.rejected.connect(self.reject)
+        buttons, _ok = ok_cancel(button, lambda: self.submitted.emit(self.opinion.toPlainText()), self.reject)
         layout.addWidget(buttons)
         self.opinion.setFocus()
 
