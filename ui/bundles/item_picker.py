@@ -25,7 +25,7 @@ class ItemPickerDialog(QDialog):
     def __init__(self, items: list[ItemSummary], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("自选“一件事”事项")
-        self.setMinimumSize(560, 480)
+        self.setMinimumSize(680, 480)
         self.order: list[str] = []
         lay = QVBoxLayout(self)
         note = QLabel(f"勾选本次一并申请的事项（2–{MAX_ITEMS} 个）。各事项并联办理，分送各部门窗口，办结后在本窗口统一出件。")
