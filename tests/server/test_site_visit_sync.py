@@ -10,7 +10,7 @@ import pytest
 from ow_testkit import at_local, complete, item_named
 from signoff_kit import APPROVE, FRIDAY
 from sqlalchemy import delete, select, update
-from sync_testkit import Clock, LiveServer, Workstation, enrolment_code
+from sync_testkit import Clock, LiveServer, Workstation, counter_and_chief
 from visit_kit import FOOD, NO_VISIT, photo, visit_on
 
 from app.cases.site_visits import VisitResultInput, case_site_visits, record_visit_result, schedule_site_visit
@@ -28,12 +28,7 @@ VISIT_DAY = date(2026, 11, 25)  # Wednesday; the case's legal deadline is Friday
 
 
 def _pair(live_server: LiveServer, workstations: Callable[[str], Workstation]) -> tuple[Workstation, Workstation]:
-    counter, chief = workstations("counter"), workstations("chief")
-    counter.enrol(live_server, enrolment_code(live_server, "W01"), "wangyan")
-    chief.enrol(live_server, enrolment_code(live_server, "W01"), CHIEF)
-    counter.sign_in("wangyan")
-    chief.sign_in(CHIEF)
-    return counter, chief
+    return counter_and_chief(live_server, workstations, chief=CHIEF)
 
 
 def _reviewed_with_a_visit(counter: Workstation) -> tuple[str, str]:
