@@ -14,8 +14,9 @@ SIGNED = DecisionInput("approve", "申请人已书面承诺符合许可条件，
 CHANGE = "食品经营许可变更"  # A01 (W01): a 告知承诺 item of the demo catalog
 
 
-def decided_on_commitment(ws: Any, clerk_name: str = "wangyan") -> str:
-    """A 告知承诺 case accepted at a (sync_testkit) workstation, its signed letter attached, decided on the spot."""
+def decided_on_commitment(ws: Any, clerk_name: str = "wangyan", *, decide: bool = True) -> str:
+    """A 告知承诺 case accepted at a workstation (anything with .ctx and .actor(username)), its signed letter
+    attached, and decided on the spot (unless `decide` is False)."""
     from app.intake.commitments import accept_on_commitment, attach_signed_commitment
     from app.intake.input_checks import IntakeInput, MaterialInput
     from app.records.doc_register import read_document
@@ -29,5 +30,6 @@ def decided_on_commitment(ws: Any, clerk_name: str = "wangyan") -> str:
     result = accept_on_commitment(ws.ctx, clerk, IntakeInput(item.id, person(), mats))
     attach_signed_commitment(ws.ctx, clerk, result.case_id, "signed.pdf",
                              read_document(ws.ctx, result.document_ids[0])[1])
-    decide_on_spot(ws.ctx, clerk, result.case_id, SIGNED, custodian_password=DEMO_PASSWORD)
+    if decide:
+        decide_on_spot(ws.ctx, clerk, result.case_id, SIGNED, custodian_password=DEMO_PASSWORD)
     return str(result.case_id)
