@@ -8,7 +8,9 @@ from collections.abc import Callable
 from datetime import date
 
 import pytest
+from case_dialog_kit import desk
 from ow_testkit import at_local, complete, item_named
+from pytestqt.qtbot import QtBot
 from signoff_kit import APPROVE, FRIDAY
 from sqlalchemy import delete, select, update
 from sync_testkit import Clock, LiveServer, Workstation, counter_and_chief
@@ -149,3 +151,21 @@ def test_the_photos_reach_the_server_and_the_chief_fetches_them_on_demand(
     assert again.ok and again.uploaded == 0 and again.pushed == 0
     taker = case_site_visits(counter.ctx, counter.actor("wangyan"), case_id)[0]
     assert counter.sync("wangyan").ok and len(taker.photo_ids) == 2 and taker.photos_on_server == ()
+
+
+def test_the_chief_fetches_the_photos_from_the_case_detail(
+        live_server: LiveServer, workstations: Callable[[str], Workstation], clock: Clock, qtbot: QtBot) -> None:
+    clock.at = FRIDAY
+    counter, chief = _pair(live_server, workstations)
+    case_id, visit_id = _reviewed_with_a_visit(counter)
+    clock.at = at_local(2026, 11, 25, 16)
+    record_visit_result(counter.ctx, counter.actor("wangyan"), visit_id, VisitResultInput(
+        "meets", photos=(("场所.png", photo()), ("冷库.png", photo((1, 2, 3))))))
+    assert counter.sync("wangyan").rejected == 0 and chief.sync(CHIEF).ok
+    view, _printer = desk(qtbot, chief.ctx, CHIEF, case_id)
+    view.photo_store = chief.store
+    button = view.buttons["photos"]
+    assert button.isVisible() and button.text() == "获取现场照片（2 张）" and view.attachments.rowCount() == 0
+    button.click()
+    qtbot.waitUntil(lambda: view.attachments.rowCount() == 2, timeout=20_000)
+    assert not button.isVisible()  # all here now: nothing left to fetch
