@@ -344,6 +344,21 @@ class Commitment(Base):
     result: Mapped[str | None] = mapped_column(String(16))  # true | false | unverifiable
     checked_on: Mapped[date | None] = mapped_column(Date)
     checked_by: Mapped[str | None] = mapped_column(String(64))
+    note: Mapped[str] = mapped_column(Text, default="")  # what the check found (the credit record's reason)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
     revoked_by: Mapped[str | None] = mapped_column(String(64))
     revocation_document: Mapped[str] = mapped_column(String(64), default="")
+
+
+class CreditRecord(Base):
+    """A credit-record entry (信用记录) the hall keeps: an approval revoked on a false commitment, made by the
+    server itself when it applies the revocation (the window's other workstations learn it from the change feed)."""
+
+    __tablename__ = "credit_record"
+    case_id: Mapped[str] = mapped_column(String(36), primary_key=True)  # one revocation per case
+    window_code: Mapped[str] = mapped_column(String(32), index=True)
+    kind: Mapped[str] = mapped_column(String(32))  # false_commitment
+    subject_name: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    recorded_by: Mapped[str] = mapped_column(String(64))

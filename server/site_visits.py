@@ -4,7 +4,8 @@ The server does not take the workstation's word: the actor must be active clerk 
 device's window, the case must be that window's on the server and still under review, the server's own catalog
 must mark the item as needing a site visit, two inspectors at least, the day within the case's legal deadline;
 a result needs its visit (no second result) and its photos. Each visit goes to the window's other workstations
-through the change feed (the chief signs off at his own).
+through the change feed (the chief signs off at his own), with its photos' hashes: the photos themselves were
+uploaded before the op (a workstation sends its files first) and are read by the window's devices on demand.
 """
 
 from __future__ import annotations
@@ -45,7 +46,9 @@ def _doc(v: SiteVisit, case_no: str) -> dict[str, Any]:
             "day": v.day.isoformat(), "place": sent.get("place", ""), "inspectors": sent.get("inspectors", []),
             "checks": sent.get("checks", ""), "scheduled_by": v.scheduled_by, "result": v.result,
             "note": sent.get("note", ""), "rectify_due": v.rectify_due.isoformat() if v.rectify_due else None,
-            "result_by": v.result_by, "result_at": sent.get("result_at"), "photos": len(sent.get("photos") or [])}
+            "result_by": v.result_by, "result_at": sent.get("result_at"), "photos": len(sent.get("photos") or []),
+            # The window's other workstations fetch each photo by its hash when the clerk asks (GET /blobs).
+            "photo_hashes": list(sent.get("photos") or [])}
 
 
 def _text(p: dict[str, Any], key: str, required: bool = True) -> str:

@@ -311,6 +311,17 @@ def workstation_factory(template: Path, root: Path, clock: Clock) -> Iterator[Ca
             ws.close()
 
 
+def counter_and_chief(server: LiveServer, make: Callable[[str], Workstation], clerk: str = "wangyan",
+                      chief: str = "zhoujianhua") -> tuple[Workstation, Workstation]:
+    """Two workstations of W01, each enrolled and signed in by its own person: the counter's clerk, the chief."""
+    counter, office = make("counter"), make("chief")
+    counter.enrol(server, enrolment_code(server, "W01"), clerk)
+    office.enrol(server, enrolment_code(server, "W01"), chief)
+    counter.sign_in(clerk)
+    office.sign_in(chief)
+    return counter, office
+
+
 def enrolment_code(server: LiveServer, window: str = "W01") -> str:
     """A one-time code, as the administrator's `onewindow-server enrol-code` makes it."""
     from datetime import timedelta

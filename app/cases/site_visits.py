@@ -70,8 +70,9 @@ class SiteVisitInfo:
     rectify_due: date | None
     result_at: datetime | None  # hall local
     result_by: str
-    photo_ids: tuple[str, ...]  # the attachments, where the photos were taken
+    photo_ids: tuple[str, ...]  # the attachments: where the photos were taken, or once fetched from the server
     photo_count: int = 0
+    photos_on_server: tuple[str, ...] = ()  # hashes of photos taken elsewhere, not fetched here yet
 
     @property
     def result_label(self) -> str:
@@ -122,14 +123,16 @@ def _names(inspectors: tuple[str, ...]) -> tuple[str, ...]:
 def _info(session: Session, v: SiteVisit) -> SiteVisitInfo:
     names = dict(session.execute(select(Staff.id, Staff.name).where(
         Staff.id.in_({v.scheduled_by_id, v.result_by_id or 0}))).all())
-    photos = tuple(session.execute(select(SiteVisitPhoto.attachment_id).join(
+    here = session.execute(select(SiteVisitPhoto.attachment_id, Attachment.sha256).join(
         Attachment, Attachment.id == SiteVisitPhoto.attachment_id).where(SiteVisitPhoto.site_visit_id == v.id)
         # Photos recorded together share a timestamp: the insertion order (rowid) is the order they were given.
-        .order_by(Attachment.added_at, literal_column("attachment.rowid"))).scalars())
+        .order_by(Attachment.added_at, literal_column("attachment.rowid"))).all()
+    photos, shas = tuple(a for a, _sha in here), {sha for _a, sha in here}
+    elsewhere = tuple(h for h in json.loads(v.photo_hashes_json or "[]") if h not in shas)
     return SiteVisitInfo(v.id, v.case_id, v.scheduled_on, v.place, tuple(json.loads(v.inspectors_json)), v.checks,
                          v.notice_document_id, names.get(v.scheduled_by_id, ""), v.result, v.result_note,
                          v.rectify_due, local_naive(v.result_at) if v.result_at else None,
-                         names.get(v.result_by_id or 0, ""), photos, max(v.photo_count, len(photos)))
+                         names.get(v.result_by_id or 0, ""), photos, max(v.photo_count, len(photos)), elsewhere)
 
 
 def needs_site_visit(session: Session, case: Case) -> bool:

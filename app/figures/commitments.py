@@ -1,5 +1,6 @@
-"""告知承诺 in the figures: cases accepted on a commitment, post-checks done (and on time), revocations and
-credit-record entries, over hall-local days (both ends included) at a window or the whole database."""
+"""告知承诺 in the figures: cases accepted on a commitment and approved on it, post-checks falling due, done (and on
+time) and overdue, false commitments, revocations and credit-record entries, over hall-local days (both ends
+included) at a window or the whole database."""
 
 from __future__ import annotations
 
@@ -21,6 +22,9 @@ class CommitmentFigures:
     found_false: int  # 不属实
     revoked: int  # approvals revoked in the period
     credit_records: int  # 信用记录 entries made in the period
+    approved: int = 0  # approved in the period on a commitment (the decision on the spot)
+    due: int = 0  # post-checks whose deadline falls in the period
+    overdue: int = 0  # of those, past their deadline (before today) without a final result by it
 
     @property
     def on_time_rate(self) -> float | None:
@@ -43,6 +47,17 @@ def commitment_figures(ctx: AppContext, actor: Actor, start: date, end: date,
             f"AND k.checked_at < :hi{scope}"), p).one()
         revoked = s.execute(text(f"SELECT count(*) FROM commitment_check k WHERE k.revoked_at >= :lo "
                                  f"AND k.revoked_at < :hi{scope}"), p).scalar_one()
+        approved = s.execute(text(f"SELECT count(*) FROM commitment_check k JOIN \"case\" c ON c.id = k.case_id "
+                                  f"WHERE c.decision = 'approved' AND c.decided_at >= :lo AND c.decided_at < :hi"
+                                  f"{scope}"), p).scalar_one()
+        # A check is overdue once its last day has passed (today it may still be done) without 属实 / 不属实 on
+        # or before that day; one concluded late stays overdue in its period's figures.
+        due = s.execute(text(
+            "SELECT count(*), sum(k.due < :today AND NOT coalesce(k.result IN ('true', 'false') "
+            "AND date(k.checked_at, '+8 hours') <= k.due, 0)) "
+            f"FROM commitment_check k WHERE k.due >= :start AND k.due <= :end{scope}"),
+            {**p, "today": ctx.today().isoformat()}).one()
         credit = s.execute(text(f"SELECT count(*) FROM credit_record r JOIN commitment_check k ON k.case_id = r.case_id "
                                 f"WHERE r.at >= :lo AND r.at < :hi{scope}"), p).scalar_one()
-    return CommitmentFigures(cases, checked[0], checked[1] or 0, checked[2] or 0, revoked, credit)
+    return CommitmentFigures(cases, checked[0], checked[1] or 0, checked[2] or 0, revoked, credit, approved, due[0],
+                             due[1] or 0)

@@ -23,6 +23,7 @@ from app.core.auth import Action, require
 from app.core.context import HALL_TZ, Actor, AppContext
 from app.figures.commitments import CommitmentFigures, commitment_figures
 from app.figures.consultations import ConsultationFigures, consultation_figures
+from app.figures.site_visits import SiteVisitFigures, site_visit_figures
 from app.reference import workdays
 from app.reference.calendar import CalendarError, WorkCalendar
 
@@ -84,6 +85,7 @@ class Figures:
     bad_reviews: tuple[RatingInfo, ...] = ()
     consultations: ConsultationFigures | None = None  # visitors who only asked (首问负责), per window and item
     commitments: CommitmentFigures | None = None  # 告知承诺: cases, post-checks on time, revocations
+    site_visits: SiteVisitFigures | None = None  # 现场核查: scheduled, done, with photos, what they found
 
     @property
     def rated(self) -> int:
@@ -212,7 +214,8 @@ def window_figures(ctx: AppContext, actor: Actor, start: date, end: date, granul
     return Figures(granularity, start, end, scope, periods, total, speeds,
                    {level: ratings.get(level, 0) for level in LEVELS}, bad,
                    consultation_figures(ctx, actor, start, end, window_id),
-                   commitment_figures(ctx, actor, start, end, window_id))
+                   commitment_figures(ctx, actor, start, end, window_id),
+                   site_visit_figures(ctx, actor, start, end, window_id))
 
 
 _COUNTS = ("accepted", "completed", "on_time", "late", "over_legal", "workdays_used", "timed", "notices", "refusals",

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import email.utils
+import hashlib
 import json
 import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, NoReturn, TypeVar
+from typing import Any, BinaryIO, NoReturn, TypeVar
 from urllib.parse import urlsplit
 
 from app.core.errors import AppError
@@ -37,6 +38,7 @@ from app.sync.protocol import (
 )
 
 TIMEOUT = (5.0, 30.0)  # connect, read
+CHUNK = 256 * 1024  # a streamed download's piece: what one is held in memory at a time
 ATTEMPTS = 3  # an idempotent request lost on the way is sent again at once, this many times in all
 RETRY_PAUSE = 0.2  # seconds, times the attempt number
 R = TypeVar("R")
@@ -156,7 +158,7 @@ class SyncClient:
 
     def _call(self, method: str, path: str, *, auth: str, body: Any = None, data: bytes | None = None,
               headers: dict[str, str] | None = None, params: dict[str, Any] | None = None,
-              accept: tuple[int, ...] = (200,)) -> Any:
+              accept: tuple[int, ...] = (200,), stream: bool = False) -> Any:
         import requests
 
         all_headers = {**self._headers(auth), **(headers or {})}
@@ -167,7 +169,7 @@ class SyncClient:
                                           data=data if data is not None else (
                                               json.dumps(to_wire(body), ensure_ascii=False).encode()
                                               if body is not None else None),
-                                          timeout=TIMEOUT, allow_redirects=False)
+                                          timeout=TIMEOUT, allow_redirects=False, stream=stream)
         except requests.exceptions.SSLError as exc:
             raise ServerRefused(0, "tls", f"中心服务器的 HTTPS 证书未通过验证（{exc.__class__.__name__}），"
                                           "请信息管理员检查证书或本机的受信任根证书") from exc
@@ -273,6 +275,28 @@ class SyncClient:
 
     def get_blob(self, sha256: str) -> bytes:
         return bytes(self._again(lambda: self._call("GET", f"{API}/blobs/{sha256}", auth="staff").content))
+
+    def fetch_blob(self, sha256: str, sink: BinaryIO, limit: int) -> int:
+        """Stream a file into `sink` in chunks (never whole in memory); ServerRefused past `limit` bytes or when the
+        content is not the one its SHA-256 names. Returns the size."""
+        import requests
+
+        response = self._again(lambda: self._call("GET", f"{API}/blobs/{sha256}", auth="staff", stream=True))
+        digest, size = hashlib.sha256(), 0
+        try:
+            for chunk in response.iter_content(CHUNK):
+                size += len(chunk)
+                if size > limit:
+                    raise ServerRefused(200, "too_large", f"中心服务器上的文件超过 {limit // 2**20} MB，未下载")
+                digest.update(chunk)
+                sink.write(chunk)
+        except (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
+            raise ServerUnavailable("与中心服务器的连接中断，文件未下载完") from exc
+        finally:
+            response.close()
+        if digest.hexdigest() != sha256:
+            raise ServerRefused(200, "digest_mismatch", "中心服务器返回的文件与其摘要不符")
+        return size
 
     def lease_block(self, request: BlockRequest) -> NumberBlockLease:
         return self._post("/number-blocks", request, NumberBlockLease, "staff")

@@ -21,7 +21,14 @@ from app.cases.bundle_parts import follow_decision
 from app.core.context import to_local
 from app.core.errors import AppError
 from app.core.faults import fault_point
-from app.sync import doc_fetch, pull_certificates, pull_consultations, pull_site_visits, reference_data
+from app.sync import (
+    doc_fetch,
+    pull_certificates,
+    pull_commitments,
+    pull_consultations,
+    pull_site_visits,
+    reference_data,
+)
 from app.sync.outbox_push import has_pending
 from app.sync.protocol import Change, parse_day, parse_ts
 from app.sync.pull_review import apply_review
@@ -54,7 +61,7 @@ _DEFAULTS = {"applicant_kind": "person", "applicant_id_type": "", "applicant_id_
 
 # Records of the window that are not cases, applied after the page's cases (they name a case).
 _RECORDS = {"consultation": pull_consultations.apply_consultation, "site_visit": pull_site_visits.apply_site_visit,
-            "certificate": pull_certificates.apply_certificate}
+            "certificate": pull_certificates.apply_certificate, "commitment": pull_commitments.apply_commitment}
 
 
 class MissingReference(AppError):

@@ -3,12 +3,13 @@
 The chief signs off at his own workstation: the visit and its result must be there before he can decide (the
 decision checks the visits it holds). A visit with ops still waiting here is left as it is (this workstation's
 push comes first). The photos stay with the workstation that took them and on the server; the result says how
-many there are (photo_count).
+many there are (photo_count) and their hashes, by which app.sync.visit_photos fetches them when the clerk asks.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 from typing import Any
 
@@ -18,6 +19,16 @@ from sqlalchemy.orm import Session
 from app.sync.outbox_push import has_pending
 from app.sync.protocol import parse_day, parse_ts
 from db.models import Case, SiteVisit, Staff
+
+MAX_PHOTOS = 20  # as app/cases/site_visits.py and the server
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+def _hashes(raw: Any) -> list[str]:
+    """The photos' hashes the server sent (anything else is left out: nothing is fetched by a guessed name)."""
+    if not isinstance(raw, list):
+        return []
+    return list(dict.fromkeys(h for h in raw if isinstance(h, str) and _SHA256.fullmatch(h)))[:MAX_PHOTOS]
 
 
 def _staff_id(session: Session, username: str | None) -> int | None:
@@ -47,4 +58,6 @@ def apply_site_visit(session: Session, rec: dict[str, Any], at: datetime) -> boo
         visit.result_at = parse_ts(rec["result_at"]) if rec.get("result_at") else at
         visit.result_by_id = _staff_id(session, rec.get("result_by"))
         visit.photo_count = int(rec.get("photos") or 0)
+    if visit.result is not None and visit.photo_hashes_json in ("", "[]"):
+        visit.photo_hashes_json = json.dumps(_hashes(rec.get("photo_hashes")))
     return True

@@ -33,6 +33,9 @@ class SiteVisit(Base):
     result_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     # Photos with the result: linked below where they were taken; a count where the result was pulled.
     photo_count: Mapped[int] = mapped_column(Integer, default=0)
+    # 0018: the photos' SHA-256 as the server holds them (JSON list, at most 20): where the result was pulled,
+    # each one is fetched from the server when the clerk asks, then linked below like a photo taken here.
+    photo_hashes_json: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
 
 
 class SiteVisitPhoto(Base):

@@ -101,7 +101,7 @@ def test_export_xlsx(month: AppContext, tmp_path: Path) -> None:
     f = window_figures(ctx, clerk(ctx), date(2026, 9, 21), date(2026, 10, 25), "week", scope="A01 市场监管综合窗口")
     path = export_xlsx(f, tmp_path / "统计.xlsx")
     wb = load_workbook(path)
-    assert wb.sheetnames == ["办件统计", "事项提速率", "好差评"]
+    assert wb.sheetnames == ["办件统计", "事项提速率", "好差评", "告知承诺与现场核查"]
     ws = wb["办件统计"]
     assert [c.value for c in ws[4]][:4] == ["期间", "受理", "办结", "按时办结"]
     total = [c.value for c in ws[4 + len(f.periods) + 1]]

@@ -11,38 +11,23 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from ow_testkit import item_named, person
 from sqlalchemy import select, update
 from sync_testkit import Clock, LiveServer, Workstation, enrolment_code, seed_demo
-from tests_commitment_terms import REPLACED, SIGNED
+from tests_commitment_terms import decided_on_commitment
 
 from app.cases.commitments import record_check
 from app.certificates.issuance import draft_for_case, issue_certificate
 from app.certificates.revocation import revoke_on_false_commitment
-from app.intake.commitments import accept_on_commitment, attach_signed_commitment
-from app.intake.input_checks import IntakeInput, MaterialInput
-from app.records.doc_register import read_document
-from app.signoff.review import decide_on_spot
 from app.station.bootstrap import DEMO_PASSWORD
 from app.sync import status
 from server.cli import run
 from server.models import Certificate, Commitment, ReferenceDoc, Staff
 
 ROOT = Path(__file__).resolve().parents[2]
-CHANGE = "食品经营许可变更"  # A01 (W01): a 告知承诺 item of the demo catalog
 
 
 def _decided(ws: Workstation) -> str:
-    item = item_named(ws.ctx, CHANGE)
-    mats = tuple(MaterialInput(m.id, "committed") if m.name == REPLACED else MaterialInput(m.id, "received", True,
-                                                                                           m.copies)
-                 for m in item.materials)
-    clerk = ws.actor("wangyan")
-    result = accept_on_commitment(ws.ctx, clerk, IntakeInput(item.id, person(), mats))
-    attach_signed_commitment(ws.ctx, clerk, result.case_id, "signed.pdf",
-                             read_document(ws.ctx, result.document_ids[0])[1])
-    decide_on_spot(ws.ctx, clerk, result.case_id, SIGNED, custodian_password=DEMO_PASSWORD)
-    return result.case_id
+    return decided_on_commitment(ws)
 
 
 def _ready(live_server: LiveServer, workstations: Callable[[str], Workstation]) -> Workstation:

@@ -138,6 +138,8 @@ def test_stats_view_counts_and_exports(qtbot: QtBot, ctx: AppContext, tmp_path: 
     assert view.card_labels["accepted"].text() == "2"
     path = view.export(tmp_path / "figures.xlsx")
     assert path is not None and load_workbook(path)["办件统计"]["A4"].value == "期间"
+    assert view.card_labels["site_visits"].text() == "0/0"  # 现场核查 done / with photos (none scheduled yet)
+    assert load_workbook(path)["告知承诺与现场核查"]["A5"].value == "告知承诺"
 
 
 def test_main_window_has_the_case_desk_stats_and_due_panel(qtbot: QtBot, ctx: AppContext) -> None:

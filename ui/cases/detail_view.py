@@ -40,6 +40,8 @@ from ui.cases.detail_lines import chip as _chip
 from ui.cases.detail_lines import day_text as _d
 from ui.cases.detail_lines import forwarding_line as _forwarding
 from ui.cases.site_visit_dialog import SiteVisitDialog
+from ui.cases.visit_photo_fetch import BUTTON as PHOTO_BUTTON
+from ui.cases.visit_photo_fetch import VisitPhotoFetch
 from ui.printing.document_actions import DocumentPrinter
 from ui.widgets.preferences import Preferences
 from ui.widgets.table_helpers import fill_table, simple_table
@@ -48,11 +50,11 @@ SCAN_FILTER = "扫描件 (*.pdf *.jpg *.jpeg *.png)"
 BUTTONS = (("supplement", "补正…", "do_supplement"), ("suspend", "特别程序…", "do_suspend"),
            ("extend", "批准延期…", "do_extend"), ("visit", "现场核查… (Alt+V)", "do_site_visit"),
            ("commitment", "承诺核查… (F7)", "do_commitment"), ("scan", "添加扫描件…", "do_attach"),
-           ("rate", "登记评价…", "do_rate"), ("reload", "刷新", "reload"))
+           ("rate", "登记评价…", "do_rate"), ("reload", "刷新", "reload"), PHOTO_BUTTON)
 FILE_ACTIONS = ("scan", "rate", "reload")  # beside 返回; the case's procedures go on a row of their own
 
 
-class CaseDetailView(QWidget):
+class CaseDetailView(VisitPhotoFetch, QWidget):
     """Shows one case; every action goes through app/ and reloads the case afterwards."""
 
     back = Signal()
@@ -252,6 +254,7 @@ class CaseDetailView(QWidget):
         self.buttons["commitment"].setVisible(self.commitment is not None)
         self.buttons["rate"].setEnabled(may(self.actor, Action.RECORD_RATING)
                                         and any(st.rating is None for st in d.ratings))
+        self._enable_photos(d)  # 获取现场照片: shown while photos taken at another workstation are not here
         self._enable_document_buttons()
 
     def _enable_document_buttons(self) -> None:

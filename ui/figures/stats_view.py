@@ -73,13 +73,14 @@ class StatsView(QWidget):
             bar.addWidget(w)
         bar.addStretch(1)
         outer.addLayout(bar)
-        # two rows: eleven cards in one row made the page wider than a 1366×768 screen
+        # two rows of six: eleven cards in one row made the page wider than a 1366×768 screen
         self.cards = QGridLayout()
         self.card_labels: dict[str, QLabel] = {}
         for n, (key, title) in enumerate((("accepted", "受理"), ("completed", "办结"), ("on_time_rate", "按时办结率"),
                            ("avg_workdays", "平均用时（工作日）"), ("notices", "一次性告知"), ("refusals", "不予受理"),
                            ("forwarded", "上报"), ("deemed", "视为受理"), ("ratings", "好差评（差评）"),
-                           ("consultations", "咨询"), ("commitments", "告知承诺（按时核查/撤销）"))):
+                           ("consultations", "咨询"), ("commitments", "告知承诺（按时核查/撤销）"),
+                           ("site_visits", "现场核查（完成/附照片）"))):
             card = QFrame(objectName=f"card_{key}")
             card.setStyleSheet("QFrame { background:#f4f6f9; border:1px solid #dde3ea; border-radius:6px; }"
                                "QLabel { border:none; background:transparent; }")
@@ -159,6 +160,10 @@ class StatsView(QWidget):
         for key, label in self.card_labels.items():
             if key == "consultations":
                 label.setText(str(f.consultations.total if f.consultations else 0))
+                continue
+            if key == "site_visits":
+                v = f.site_visits
+                label.setText(f"{v.done}/{v.with_photos}" if v else "0")
                 continue
             if key == "commitments":
                 k = f.commitments
