@@ -5,4 +5,5 @@ Public modules are listed in __all__; the others are private to this package
 (tests/test_architecture.py holds it).
 """
 
-__all__ = ["action_buttons", "field_errors", "live", "preferences", "rows_model", "table_helpers", "tasks"]  # public modules: other packages import only these
+__all__ = ["action_buttons", "dialog_buttons", "field_errors", "live", "preferences", "rows_model", "table_helpers",
+           "tasks"]  # public modules: other packages import only these
