@@ -186,6 +186,8 @@ def apply_case(session: Session, rec: dict[str, Any], at: datetime) -> bool:
         day = to_local(case.decided_at).date() if case.decided_at else to_local(at).date()
         follow_decision(session, case, _staff_id(session, session.info.get("acting_username")), day, at,
                         only_window=_own_window(session))
+    if case.state == "delivered" and old != case.state:
+        pull_certificates.delivered_elsewhere(session, case.id)  # 统一出件 at the comprehensive window
     if created or old != case.state:
         origin = rec.get("origin_device") or ""
         reason = ("经中心服务器同步（受理工作站 " + origin + "）" if created else

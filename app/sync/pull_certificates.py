@@ -55,3 +55,10 @@ def apply_certificate(session: Session, rec: dict[str, Any], at: datetime) -> bo
     if status == "voided" and row.status != "voided":
         row.status, row.void_reason, row.voided_at = "voided", str(rec.get("void_reason") or ""), at
     return True
+
+
+def delivered_elsewhere(session: Session, case_id: str) -> None:
+    """The case was handed over at another workstation (a 一件事 part at the comprehensive window): its live
+    certificate here is marked delivered, so this window's register and desk do not offer it again."""
+    session.execute(update(Certificate).where(Certificate.case_id == case_id, Certificate.status == "issued")
+                    .values(status="delivered"))

@@ -17,7 +17,7 @@ from sync_testkit import LiveServer, Workstation, enrolled
 from app.bundles.bundle_handover import hand_over_bundle, handover_readiness
 from app.bundles.bundle_intake import accept_bundle
 from db.models import Case as ClientCase
-from db.models import Document
+from db.models import Certificate, Document
 from server.models import Case
 
 
@@ -48,6 +48,8 @@ def test_parts_decided_at_their_windows_are_handed_over_at_the_comprehensive_win
     with live_server.session() as s:
         records = {c.id: json.loads(c.record_json) for c in s.execute(select(Case)).scalars()}
     assert {records[i]["state"] for i in ids.values()} == {"delivered"}
+    with made["a02"][0].ctx.read() as s:  # the licence's own window no longer offers it for handover
+        assert s.get(Certificate, cert.id).status == "delivered"  # type: ignore[union-attr]
     for name, code in (("a02", FOOD_LICENCE), ("d01", "330999-XF-XK-001"), ("b02", "330999-ZJ-XK-005")):
         with made[name][0].ctx.read() as s:
             assert s.get(ClientCase, ids[code]).state == "delivered", name  # type: ignore[union-attr]
