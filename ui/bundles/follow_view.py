@@ -196,10 +196,11 @@ class BundleFollowView(QWidget):
         r = self.readiness
         if r is None or not r.ready:
             return
-        papers = "；".join(f"{p.item_name}：{'、'.join(d.name for d in p.documents)}" for p in r.parts if p.documents)
+        papers = "<br>".join(f"{n}. {p.item_name}：{'、'.join(d.name for d in p.documents)}"
+                             for n, p in enumerate((p for p in r.parts if p.documents), 1))
         self.delivery_dialog = DeliveryDialog(
             self.ctx, self.actor, None, self.printer, self, title=f"统一出件 {r.bundle_no}",
-            heading=f"“{r.theme_name}”一件事 {r.bundle_no}　申请人：{r.applicant_name}<br>{papers}", holder="申请人",
+            heading=f"<b>“{r.theme_name}”一件事 {r.bundle_no}</b>　申请人：{r.applicant_name}<br>{papers}", holder="申请人",
             deliver=lambda data: self._hand_over(r.bundle_id, data))
         self.delivery_dialog.delivered.connect(self._handed)
         self.delivery_dialog.open()

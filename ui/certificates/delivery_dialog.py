@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -27,6 +26,7 @@ from app.core.context import Actor, AppContext, to_local
 from app.core.errors import AppError
 from app.reference.identity import ID_TYPE_LABELS, PERSON_ID_TYPES
 from ui.printing.document_actions import DocumentPrinter
+from ui.widgets.dialog_buttons import ok_cancel
 from ui.widgets.field_errors import FieldErrors, error_label
 
 
@@ -45,6 +45,7 @@ class DeliveryDialog(QDialog):
         if cert is not None:
             title, heading = f"送达 {cert.type_name} {cert.number}", f"持证主体：{cert.holder}（{cert.holder_id}）"
         self.setWindowTitle(title)
+        self.setMinimumWidth(560)  # the 一件事's list of papers above the form reads one part a line
         self.errors = FieldErrors()
         form = QFormLayout(self)
         head = QLabel(heading, objectName="deliveryHeading")
@@ -81,12 +82,8 @@ class DeliveryDialog(QDialog):
         self.status = QLabel(objectName="deliveryStatus")
         self.status.setWordWrap(True)
         form.addRow(self.status)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("确认送达并打印送达回证")
+        buttons, self.ok_button = ok_cancel("确认送达并打印送达回证", self.submit, self.reject)
         self.ok_button.setObjectName("deliverButton")
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
         form.addRow(buttons)
         self.name.setFocus()
 
