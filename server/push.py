@@ -31,6 +31,7 @@ from app.sync.protocol import (
     to_wire,
 )
 from server import changes, op_proof
+from server.case_scans import apply_attachment_op
 from server.cases import apply_case_op
 from server.certificates import apply_certificate_op
 from server.commitments import apply_commitment_op
@@ -42,7 +43,7 @@ from server.site_visits import apply_site_visit_op
 
 HANDLERS = {"case": apply_case_op, "certificate": apply_certificate_op, "seal": apply_seal_op,
             "consultation": apply_consultation_op, "site_visit": apply_site_visit_op,
-            "commitment": apply_commitment_op}
+            "commitment": apply_commitment_op, "attachment": apply_attachment_op}
 
 
 def _stored(row: AppliedOp) -> OpResult:

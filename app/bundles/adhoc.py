@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from app.core.auth import Action, require
 from app.core.context import Actor, AppContext
-from app.core.errors import ValidationError
+from app.core.errors import NotFound, PermissionDenied, ValidationError
 from app.reference.catalog import Theme, get_theme, theme_of
 from db.models import Bundle, Case, CatalogTheme, CatalogVersion, Item, Window
 
@@ -90,6 +90,16 @@ def adhoc_theme(ctx: AppContext, actor: Actor, item_codes: tuple[str, ...]) -> T
         raise ValidationError("theme", "本机未设置窗口，不能受理“一件事”")
     with ctx.read() as s:
         return build_adhoc(s, actor.window_id, item_codes)
+
+
+def own_bundle(session: Session, actor: Actor, bundle_id: str, doing: str) -> Bundle:
+    """The bundle, if this actor's window is the comprehensive window that received it (`doing`: 补正, 扫描 …)."""
+    bundle = session.get(Bundle, bundle_id)
+    if bundle is None:
+        raise NotFound("一件事办件不存在")
+    if actor.window_id != bundle.window_id:
+        raise PermissionDenied(f"只能在受理该“一件事”的综合窗口{doing}")
+    return bundle
 
 
 def bundle_theme(session: Session, bundle: Bundle) -> Theme:

@@ -15,14 +15,14 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app.bundles.adhoc import bundle_theme
+from app.bundles.adhoc import bundle_theme, own_bundle
 from app.bundles.bundle_intake import BundleResult, PaperInput, accept_parts, bundle_results
 from app.cases.snapshot import case_snapshot
 from app.cases.states import State
 from app.core import audit, outbox
 from app.core.auth import Action, require
 from app.core.context import Actor, AppContext
-from app.core.errors import AppError, NotFound, PermissionDenied, ValidationError
+from app.core.errors import AppError, NotFound, ValidationError
 from db.models import Bundle, Case, CaseEvent, CaseMaterial
 
 
@@ -84,11 +84,7 @@ def supplement_bundle(ctx: AppContext, actor: Actor, bundle_id: str,
     """Record what came back on the merged list; accept every part when nothing is outstanding."""
     require(actor, Action.INTAKE)
     with ctx.write("bundle_supplement") as s:
-        bundle = s.get(Bundle, bundle_id)
-        if bundle is None:
-            raise NotFound("一件事办件不存在")
-        if actor.window_id != bundle.window_id:
-            raise PermissionDenied("只能在受理该“一件事”的综合窗口补正")
+        bundle = own_bundle(s, actor, bundle_id, "补正")
         if bundle.state != "notified":
             raise AppError("bad_state", "该“一件事”不在等待补正状态")
         theme = bundle_theme(s, bundle)

@@ -95,10 +95,12 @@ def attach_scan(session: Session, case: Case, scan: StoredScan, staff_id: int, n
     session.flush()
     add_event(session, case.id, staff_id, "attachment_added", now, scan.filename, file=scan.filename,
               sha256=scan.sha256, size=scan.size, material=material)
+    staff = session.get(Staff, staff_id)  # the op is signed by who scanned (the server checks it)
     outbox.enqueue(session, "attachment", att.id, "add", {"case_id": case.id, "case_no": case.case_no,
                                                           "filename": scan.filename, "mime": scan.mime,
                                                           "sha256": scan.sha256, "size": scan.size,
-                                                          "material": material}, now)
+                                                          "material": material,
+                                                          "actor": staff.username if staff else ""}, now)
     return att
 
 

@@ -28,7 +28,7 @@ from app.core.errors import AppError
 from app.core.faults import fault_point
 from app.core.outbox import current_epoch
 from app.core.sealed_files import read_stored
-from app.sync import blocks, doc_fetch, pull_apply, reference_data
+from app.sync import blocks, doc_fetch, pull_apply, reference_data, scan_fetch
 from app.sync import settings as keys
 from app.sync.client import DeviceRejected, NeedLogin, ServerRefused, ServerUnavailable, SyncClient
 from app.sync.credentials import CredentialStore
@@ -318,6 +318,7 @@ def sync_once(ctx: AppContext, store: CredentialStore, username: str | None, *, 
             run.pull()
             run.step(5, "下载其他工作站出具的文书…")
             doc_fetch.fetch(ctx, own, mark, run.cancel)
+            scan_fetch.fetch(ctx, own, mark, run.cancel)  # the papers scanned at other workstations
             run.step(6, "领取证照编号段…")
             blocks.lease_low(ctx, own, mark)
             run.step(7, "对账…")

@@ -28,6 +28,7 @@ from app.sync import (
     pull_consultations,
     pull_site_visits,
     reference_data,
+    scan_fetch,
 )
 from app.sync.outbox_push import has_pending
 from app.sync.protocol import Change, parse_day, parse_ts
@@ -172,6 +173,7 @@ def apply_case(session: Session, rec: dict[str, Any], at: datetime) -> bool:
     session.flush()
     apply_review(session, case, rec, at)
     doc_fetch.note(session, case.id, rec.get("documents"), at)
+    scan_fetch.note(session, case.id, rec.get("attachments"), at)
     backoffice = rec.get("backoffice") or None
     if backoffice and old == "forwarded" and case.state in ("approved", "denied"):
         if case.state == "approved":  # the department's terms: the certificate is drawn from them

@@ -40,14 +40,14 @@ from db.models.reference import (
     Window,
 )
 from db.models.site_visits import SiteVisit, SiteVisitPhoto
-from db.models.sync import BlobUpload, CaseCounter, OutboxOp, RemoteDocument, SigningKey, SyncRun
+from db.models.sync import BlobUpload, CaseCounter, OutboxOp, RemoteDocument, RemoteScan, SigningKey, SyncRun
 
 __all__ = [
     "AWAITING_ISSUE_SQL", "BUNDLE_DESK_WHERE", "DESK_PENDING_SQL", "FORWARD_PENDING_SQL", "Attachment", "AuditEntry", "Base", "BlobUpload", "Bundle", "CatalogTheme", "CalendarDay", "CalendarVersion", "Case",
     "CaseCounter", "CaseEvent", "CaseMaterial", "CatalogVersion", "CHECK_OPEN_SQL", "CommitmentCheck", "CreditRecord", "Consultation", "ConsultationItem", "Certificate", "CertificateNumber",
     "CertificateType", "DeadlineChange", "Delegation", "Delivery", "Department", "Deputy", "Document",
     "DocumentCounter", "Extension", "Hall", "IntakeDraft", "Item", "ItemMaterial", "NumberBlock",
-    "OutboxOp", "PrintJob", "Rating", "RemoteDocument", "Review", "Seal", "SealAuthorization", "SealUse", "Setting",
+    "OutboxOp", "PrintJob", "Rating", "RemoteDocument", "RemoteScan", "Review", "Seal", "SealAuthorization", "SealUse", "Setting",
     "Staff", "Suspension", "SigningKey",
     "SyncRun", "Window",
     "SiteVisit", "SiteVisitPhoto",

@@ -85,6 +85,19 @@ class RemoteDocument(Base):
     last_error: Mapped[str] = mapped_column(Text, default="")
 
 
+class RemoteScan(Base):
+    """A scan of a case's materials taken at another workstation (the 一件事's shared papers at the comprehensive
+    window, say) that the server holds and this one has not fetched yet; fetched after the pull like documents."""
+
+    __tablename__ = "remote_scan"
+    case_id: Mapped[str] = mapped_column(ForeignKey("case.id"), primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    material: Mapped[str] = mapped_column(String(200), default="")
+    seen_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+
+
 class SyncRun(Base):
     """One sync attempt: what went up and came down, or why it failed."""
 
