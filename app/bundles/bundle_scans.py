@@ -11,8 +11,8 @@ from app.bundles.adhoc import bundle_theme, own_bundle
 from app.cases.attachments import attach_scan, store_scan
 from app.core.auth import Action, require
 from app.core.context import Actor, AppContext
-from app.core.errors import ValidationError
-from db.models import Case
+from app.core.errors import NotFound, ValidationError
+from db.models import Bundle, Case
 
 
 def attach_bundle_scan(ctx: AppContext, actor: Actor, bundle_id: str, paper_key: str, filename: str,
@@ -33,3 +33,13 @@ def attach_bundle_scan(ctx: AppContext, actor: Actor, bundle_id: str, paper_key:
         if not made:
             raise ValidationError(f"papers.{paper_key}", "该“一件事”的事项均不需要这份材料")
         return made
+
+
+def scannable_papers(ctx: AppContext, actor: Actor, bundle_id: str) -> list[tuple[str, str]]:
+    """(key, name) of the merged list's papers the applicant hands over, in the list's order."""
+    require(actor, Action.VIEW_CASES)
+    with ctx.read() as s:
+        bundle = s.get(Bundle, bundle_id)
+        if bundle is None:
+            raise NotFound("一件事办件不存在")
+        return [(p.key, p.name) for p in bundle_theme(s, bundle).papers if not p.from_part]

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
-from bundle_kit import SIGN, application, decide_all, parts_of
+from bundle_kit import REGISTRATION, SIGN, application, decide_all, parts_of
 from ow_testkit import PERSON_ID, at_local, clerk, set_clock
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
@@ -19,7 +20,7 @@ from sqlalchemy import select
 
 from app.bundles.bundle_intake import PaperInput, accept_bundle, notify_bundle
 from app.core.context import AppContext
-from db.models import Bundle, Delivery
+from db.models import Attachment, Bundle, Delivery
 from tests import cups_printer
 from tests.cups_printer import CupsPdfPrinter
 from ui.bundles.follow_view import BundleFollowView
@@ -123,3 +124,21 @@ def test_supplement_from_the_follow_up_accepts_every_part(qtbot: QtBot, ctx: App
     assert {c.state for c in parts_of(ctx, notified.bundle_id).values()} == {"accepted"}
     qtbot.waitUntil(lambda: view.progress is not None and view.progress.state == "open")
     assert not view.supplement_button.isEnabled()
+
+
+def test_a_paper_scanned_once_is_beside_every_part_needing_it(qtbot: QtBot, ctx: AppContext,
+                                                             tmp_path: Path) -> None:
+    set_clock(ctx, at_local(2026, 11, 20, 9, 30))
+    result = accept_bundle(ctx, clerk(ctx), application(ctx))
+    view = _view(qtbot, ctx, None)
+    qtbot.waitUntil(view.scan_button.isEnabled)
+    scan = tmp_path / "经营场所租赁合同.pdf"
+    scan.write_bytes(b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+    view.do_scan("经营场所使用相关文件", [str(scan)])
+    assert view.ready_line.text() == "已附扫描件：1 份，附到 2 个事项"
+    with ctx.read() as s:
+        rows = s.execute(select(Attachment.case_id).where(Attachment.filename == scan.name)).scalars().all()
+    parts = parts_of(ctx, result.bundle_id)
+    assert sorted(rows) == sorted(parts[c].id for c in (REGISTRATION, SIGN))  # the two parts that ask for it
+    view.do_scan("经营场所使用相关文件", [str(tmp_path / "missing.pdf")])  # a file gone meanwhile: said, no crash
+    assert "missing.pdf" in view.ready_line.text() or "No such file" in view.ready_line.text()

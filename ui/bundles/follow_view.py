@@ -8,10 +8,20 @@ The list is read a page at a time (keyset, see app/bundles/bundle_desk.py); 更�
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.bundles.bundle_desk import PAGE_SIZE, BundleRow, open_bundles
 from app.bundles.bundle_handover import (
@@ -22,6 +32,7 @@ from app.bundles.bundle_handover import (
 )
 from app.bundles.bundle_intake import BUNDLE_STATES, PaperInput
 from app.bundles.bundle_progress import BundleProgress, bundle_progress
+from app.bundles.bundle_scans import attach_bundle_scan, scannable_papers
 from app.bundles.bundle_supplement import bundle_outstanding, supplement_bundle
 from app.cases.lights import LIGHT_COLORS, LIGHT_LABELS
 from app.certificates.delivery import HandoverInput
@@ -36,6 +47,7 @@ from ui.widgets.live import LiveRefresh
 from ui.widgets.table_helpers import fill_table, simple_table
 from ui.widgets.tasks import TaskRunner
 
+SCAN_FILTER = "扫描件 (*.pdf *.jpg *.jpeg *.png)"  # as the case detail's 添加扫描件
 PART_HEADERS = ("受理编号", "事项", "部门 / 办理窗口", "状态", "承诺办结 / 法定期限", "灯")
 
 
@@ -89,6 +101,12 @@ class BundleFollowView(QWidget):
         self.ready_line = QLabel(objectName="bundleReadiness")
         self.ready_line.setWordWrap(True)
         self.actions.addWidget(self.ready_line, 1)
+        self.scan_button = QPushButton("扫描材料…", objectName="bundleScan")
+        self.scan_button.setToolTip("一份材料只扫描一次，附到需要它的每个事项，各部门窗口同步后可见")
+        self.scan_button.setEnabled(False)
+        self.scan_button.setVisible(may(actor, Action.INTAKE))
+        self.scan_button.clicked.connect(lambda: self.do_scan())
+        self.actions.addWidget(self.scan_button)
         self.supplement_button = QPushButton("补正…", objectName="bundleSupplement")
         self.supplement_button.setToolTip("申请人补回一次性告知书所列材料；补齐后全部事项一并受理")
         self.supplement_button.setEnabled(False)
@@ -173,6 +191,7 @@ class BundleFollowView(QWidget):
             light = self.parts.item(r, len(PART_HEADERS) - 1)
             light.setForeground(QColor(LIGHT_COLORS[x.light]).darker(120))
         self.supplement_button.setEnabled(p.state == "notified" and may(self.actor, Action.INTAKE))
+        self.scan_button.setEnabled(p.state != "handed_over" and may(self.actor, Action.INTAKE))
         self.progress_shown.emit(p)
         self.runner.run(lambda **_: handover_readiness(self.ctx, self.actor, p.bundle_id), quiet=True,
                         on_done=self._ready, on_error=self._failed)
@@ -204,6 +223,30 @@ class BundleFollowView(QWidget):
             deliver=lambda data: self._hand_over(r.bundle_id, data))
         self.delivery_dialog.delivered.connect(self._handed)
         self.delivery_dialog.open()
+
+    def do_scan(self, paper_key: str | None = None, paths: list[str] | None = None) -> None:
+        """扫描材料: which paper of the merged list, then its files (the tests pass both)."""
+        p = self.progress
+        if p is None:
+            return
+        if paper_key is None:
+            papers = scannable_papers(self.ctx, self.actor, p.bundle_id)
+            name, ok = QInputDialog.getItem(self, "扫描材料", "材料", [n for _k, n in papers], 0, False)
+            paper_key = next((k for k, n in papers if n == name), None) if ok else None
+        if paper_key is None:
+            return
+        if paths is None:
+            paths, _f = QFileDialog.getOpenFileNames(self, "选择扫描件", "", SCAN_FILTER)
+        done = 0
+        for path in paths:
+            try:
+                done += attach_bundle_scan(self.ctx, self.actor, p.bundle_id, paper_key, Path(path).name,
+                                           Path(path).read_bytes())
+            except (AppError, OSError) as exc:
+                self.ready_line.setText(getattr(exc, "message", None) or str(exc))
+                return
+        if paths:
+            self.ready_line.setText(f"已附扫描件：{len(paths)} 份，附到 {done // len(paths)} 个事项")
 
     def open_supplement(self) -> None:
         p = self.progress
