@@ -1,7 +1,10 @@
 """#19 benchmark (run by hand; prints numbers, never fails): the same work on a plain and on an
 encrypted workstation (SQLCipher 4 database, AES-GCM document files), in the same run.
 
-    uv run python bench/bench_privacy.py [N cases] [runs]
+    uv run python bench/bench_privacy.py [N cases] [runs] [--keep DIR]
+
+--keep DIR keeps the two halls in DIR and reuses them on the next run with the same DIR (a million
+cases take a quarter of an hour to build and encrypt).
 
 Both halls are the same N cases (bulk-loaded plain, then one copy encrypted in place by the
 application's own upgrade path). Measured, alternating plain/encrypted call by call so that the
@@ -11,6 +14,7 @@ shared machine's load falls on both alike: intake commit + receipt written (fsyn
 
 from __future__ import annotations
 
+import json
 import shutil
 import sys
 import tempfile
@@ -51,18 +55,35 @@ def pair(label: str, plain: Callable[[], object], enc: Callable[[], object], run
           f"p95 {pct(b, .95):7.2f} ms | p50 ratio {ratio:4.2f}× (goal ≤ 1.3×)", flush=True)
 
 
-def main(n: int = 200_000, runs: int = 150) -> None:
-    work = Path(tempfile.mkdtemp(prefix="ow-bench-privacy-"))
-    with memory_keyring():
-        plain_root, enc_root = work / "plain", work / "encrypted"
-        open_data_dir(plain_root, demo=True).dispose()
-        print(f"building {n:,} cases …", flush=True)
-        print(f"built in {build(plain_root / 'onewindow.sqlite', n, NOW):.1f} s", flush=True)
-        shutil.copytree(plain_root, enc_root)
-        t0 = time.perf_counter()
-        open_data_dir(enc_root, demo=False).dispose()  # this release's upgrade: encrypted in place
-        size = (enc_root / "onewindow.sqlite").stat().st_size / 2**20
-        print(f"encrypted in place in {time.perf_counter() - t0:.1f} s ({size:.0f} MiB)", flush=True)
+def _make_halls(work: Path, n: int) -> tuple[Path, Path]:
+    plain_root, enc_root = work / "plain", work / "encrypted"
+    if (work / f"ready-{n}").exists():
+        print(f"reusing the {n:,}-case halls in {work}", flush=True)
+        return plain_root, enc_root
+    shutil.rmtree(plain_root, ignore_errors=True)
+    shutil.rmtree(enc_root, ignore_errors=True)
+    open_data_dir(plain_root, demo=True).dispose()
+    print(f"building {n:,} cases …", flush=True)
+    print(f"built in {build(plain_root / 'onewindow.sqlite', n, NOW):.1f} s", flush=True)
+    shutil.copytree(plain_root, enc_root)
+    t0 = time.perf_counter()
+    open_data_dir(enc_root, demo=False).dispose()  # this release's upgrade: encrypted in place
+    size = (enc_root / "onewindow.sqlite").stat().st_size / 2**20
+    print(f"encrypted in place in {time.perf_counter() - t0:.1f} s ({size:.0f} MiB)", flush=True)
+    (work / f"ready-{n}").write_text("")
+    return plain_root, enc_root
+
+
+def main(n: int = 200_000, runs: int = 150, keep: Path | None = None) -> None:
+    work = keep or Path(tempfile.mkdtemp(prefix="ow-bench-privacy-"))
+    with memory_keyring() as ring:
+        # A kept encrypted hall's key is kept beside it (bench data only), so a later run can open it.
+        ring_file = work / "keyring.json"
+        if keep and ring_file.exists():
+            ring.store.update({(a, b): c for a, b, c in json.loads(ring_file.read_text())})
+        plain_root, enc_root = _make_halls(work, n)
+        if keep:
+            ring_file.write_text(json.dumps([[a, b, c] for (a, b), c in ring.store.items()]))
         ctxs: list[AppContext] = [open_data_dir(r, demo=True) for r in (plain_root, enc_root)]
         for ctx in ctxs:
             ctx.clock = lambda: NOW
@@ -93,8 +114,15 @@ def main(n: int = 200_000, runs: int = 150) -> None:
             pair(label, step_plain, step_enc, runs)
         for ctx in ctxs:
             ctx.dispose()
-    shutil.rmtree(work, ignore_errors=True)
+    if keep is None:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
-    main(*(int(a) for a in sys.argv[1:3]))
+    argv = sys.argv[1:]
+    keep_dir = None
+    if "--keep" in argv:
+        at = argv.index("--keep")
+        keep_dir = Path(argv[at + 1])
+        del argv[at:at + 2]
+    main(*(int(a) for a in argv[:2]), keep=keep_dir)
