@@ -188,6 +188,7 @@ def login(ctx: AppContext, username: str, password: str) -> Actor:
                 audit.record(s, staff.id, "login", username, at=now)
                 op_keys.unlock(ctx, s, staff.username, password, now)
                 actor = actor_for(s, staff)
+    kdf.give_back_memory()  # the argon2 blocks of this check (and of the key's unsealing)
     if failure is not None:
         raise failure
     for hook in ctx.on_sign_in:
