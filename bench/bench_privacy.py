@@ -74,6 +74,35 @@ def _make_halls(work: Path, n: int) -> tuple[Path, Path]:
     return plain_root, enc_root
 
 
+def bare_libraries(ctxs: list[AppContext], numbers: list[str], runs: int) -> None:
+    """The case-number SQL bare on three connections, to tell the library from the encryption: stdlib
+    sqlite3 and sqlcipher3 without a key on the plain file, and the encrypted hall's own connection."""
+    import sqlite3
+
+    import sqlcipher3
+
+    sql = ('SELECT rowid, id, case_no, state FROM "case" WHERE case_no = ? OR applicant_id_number = ? '
+           "ORDER BY rowid DESC LIMIT 101")
+    plain_file = str(ctxs[0].data.database)
+    stdlib = sqlite3.connect(plain_file, isolation_level=None)
+    unkeyed = sqlcipher3.connect(plain_file, isolation_level=None)
+    pooled = ctxs[1].read_engine.raw_connection()
+    keyed = pooled.driver_connection
+    assert keyed is not None
+    timings: dict[str, list[float]] = {"stdlib": [], "unkeyed": [], "keyed": []}
+    for i in range(runs * 4):
+        no = numbers[i % len(numbers)]
+        for name, con in (("stdlib", stdlib), ("unkeyed", unkeyed), ("keyed", keyed)):
+            timings[name].append(_ms(lambda con=con, no=no: con.execute(sql, (no, no)).fetchall()))
+    p50 = {k: pct(v, 0.5) * 1000 for k, v in timings.items()}
+    print(f"{'case-number SQL, bare (µs p50)':34s} stdlib sqlite3 {p50['stdlib']:6.1f} | sqlcipher3 no key "
+          f"{p50['unkeyed']:6.1f} | sqlcipher3 encrypted {p50['keyed']:6.1f} | library {p50['unkeyed'] / p50['stdlib']:4.2f}× "
+          f"encryption {p50['keyed'] / p50['unkeyed']:4.2f}×", flush=True)
+    pooled.close()
+    stdlib.close()
+    unkeyed.close()
+
+
 def main(n: int = 200_000, runs: int = 150, keep: Path | None = None) -> None:
     work = keep or Path(tempfile.mkdtemp(prefix="ow-bench-privacy-"))
     with memory_keyring() as ring:
@@ -112,6 +141,7 @@ def main(n: int = 200_000, runs: int = 150, keep: Path | None = None) -> None:
                 return out
 
             pair(label, step_plain, step_enc, runs)
+        bare_libraries(ctxs, numbers, runs)
         for ctx in ctxs:
             ctx.dispose()
     if keep is None:
