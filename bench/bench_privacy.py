@@ -1,7 +1,10 @@
 """#19 benchmark (run by hand; prints numbers, never fails): the same work on a plain and on an
 encrypted workstation (SQLCipher 4 database, AES-GCM document files), in the same run.
 
-    uv run python bench/bench_privacy.py [N cases] [runs]
+    uv run python bench/bench_privacy.py [N cases] [runs] [--keep DIR]
+
+--keep DIR keeps the two halls in DIR and reuses them on the next run with the same DIR (a million
+cases take a quarter of an hour to build and encrypt).
 
 Both halls are the same N cases (bulk-loaded plain, then one copy encrypted in place by the
 application's own upgrade path). Measured, alternating plain/encrypted call by call so that the
@@ -11,6 +14,7 @@ shared machine's load falls on both alike: intake commit + receipt written (fsyn
 
 from __future__ import annotations
 
+import json
 import shutil
 import sys
 import tempfile
@@ -51,18 +55,64 @@ def pair(label: str, plain: Callable[[], object], enc: Callable[[], object], run
           f"p95 {pct(b, .95):7.2f} ms | p50 ratio {ratio:4.2f}× (goal ≤ 1.3×)", flush=True)
 
 
-def main(n: int = 200_000, runs: int = 150) -> None:
-    work = Path(tempfile.mkdtemp(prefix="ow-bench-privacy-"))
-    with memory_keyring():
-        plain_root, enc_root = work / "plain", work / "encrypted"
-        open_data_dir(plain_root, demo=True).dispose()
-        print(f"building {n:,} cases …", flush=True)
-        print(f"built in {build(plain_root / 'onewindow.sqlite', n, NOW):.1f} s", flush=True)
-        shutil.copytree(plain_root, enc_root)
-        t0 = time.perf_counter()
-        open_data_dir(enc_root, demo=False).dispose()  # this release's upgrade: encrypted in place
-        size = (enc_root / "onewindow.sqlite").stat().st_size / 2**20
-        print(f"encrypted in place in {time.perf_counter() - t0:.1f} s ({size:.0f} MiB)", flush=True)
+def _make_halls(work: Path, n: int) -> tuple[Path, Path]:
+    plain_root, enc_root = work / "plain", work / "encrypted"
+    if (work / f"ready-{n}").exists():
+        print(f"reusing the {n:,}-case halls in {work}", flush=True)
+        return plain_root, enc_root
+    shutil.rmtree(plain_root, ignore_errors=True)
+    shutil.rmtree(enc_root, ignore_errors=True)
+    open_data_dir(plain_root, demo=True).dispose()
+    print(f"building {n:,} cases …", flush=True)
+    print(f"built in {build(plain_root / 'onewindow.sqlite', n, NOW):.1f} s", flush=True)
+    shutil.copytree(plain_root, enc_root)
+    t0 = time.perf_counter()
+    open_data_dir(enc_root, demo=False).dispose()  # this release's upgrade: encrypted in place
+    size = (enc_root / "onewindow.sqlite").stat().st_size / 2**20
+    print(f"encrypted in place in {time.perf_counter() - t0:.1f} s ({size:.0f} MiB)", flush=True)
+    (work / f"ready-{n}").write_text("")
+    return plain_root, enc_root
+
+
+def bare_libraries(ctxs: list[AppContext], numbers: list[str], runs: int) -> None:
+    """The case-number SQL bare on three connections, to tell the library from the encryption: stdlib
+    sqlite3 and sqlcipher3 without a key on the plain file, and the encrypted hall's own connection."""
+    import sqlite3
+
+    import sqlcipher3
+
+    sql = ('SELECT rowid, id, case_no, state FROM "case" WHERE case_no = ? OR applicant_id_number = ? '
+           "ORDER BY rowid DESC LIMIT 101")
+    plain_file = str(ctxs[0].data.database)
+    stdlib = sqlite3.connect(plain_file, isolation_level=None)
+    unkeyed = sqlcipher3.connect(plain_file, isolation_level=None)
+    pooled = ctxs[1].read_engine.raw_connection()
+    keyed = pooled.driver_connection
+    assert keyed is not None
+    timings: dict[str, list[float]] = {"stdlib": [], "unkeyed": [], "keyed": []}
+    for i in range(runs * 4):
+        no = numbers[i % len(numbers)]
+        for name, con in (("stdlib", stdlib), ("unkeyed", unkeyed), ("keyed", keyed)):
+            timings[name].append(_ms(lambda con=con, no=no: con.execute(sql, (no, no)).fetchall()))
+    p50 = {k: pct(v, 0.5) * 1000 for k, v in timings.items()}
+    print(f"{'case-number SQL, bare (µs p50)':34s} stdlib sqlite3 {p50['stdlib']:6.1f} | sqlcipher3 no key "
+          f"{p50['unkeyed']:6.1f} | sqlcipher3 encrypted {p50['keyed']:6.1f} | library {p50['unkeyed'] / p50['stdlib']:4.2f}× "
+          f"encryption {p50['keyed'] / p50['unkeyed']:4.2f}×", flush=True)
+    pooled.close()
+    stdlib.close()
+    unkeyed.close()
+
+
+def main(n: int = 200_000, runs: int = 150, keep: Path | None = None) -> None:
+    work = keep or Path(tempfile.mkdtemp(prefix="ow-bench-privacy-"))
+    with memory_keyring() as ring:
+        # A kept encrypted hall's key is kept beside it (bench data only), so a later run can open it.
+        ring_file = work / "keyring.json"
+        if keep and ring_file.exists():
+            ring.store.update({(a, b): c for a, b, c in json.loads(ring_file.read_text())})
+        plain_root, enc_root = _make_halls(work, n)
+        if keep:
+            ring_file.write_text(json.dumps([[a, b, c] for (a, b), c in ring.store.items()]))
         ctxs: list[AppContext] = [open_data_dir(r, demo=True) for r in (plain_root, enc_root)]
         for ctx in ctxs:
             ctx.clock = lambda: NOW
@@ -91,10 +141,18 @@ def main(n: int = 200_000, runs: int = 150) -> None:
                 return out
 
             pair(label, step_plain, step_enc, runs)
+        bare_libraries(ctxs, numbers, runs)
         for ctx in ctxs:
             ctx.dispose()
-    shutil.rmtree(work, ignore_errors=True)
+    if keep is None:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
-    main(*(int(a) for a in sys.argv[1:3]))
+    argv = sys.argv[1:]
+    keep_dir = None
+    if "--keep" in argv:
+        at = argv.index("--keep")
+        keep_dir = Path(argv[at + 1])
+        del argv[at:at + 2]
+    main(*(int(a) for a in argv[:2]), keep=keep_dir)

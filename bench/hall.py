@@ -41,6 +41,7 @@ from bench.bench_case_search import (  # noqa: E402
     person_name,
     uscc,
 )
+from bench.hall_schema import bring_up_to_date  # noqa: E402
 
 END = datetime(2026, 12, 1, 2, 0)  # naive UTC; the hall's last intake (fixed, so a kept hall stays valid)
 RUNNING = 400  # the most recent cases that are still being worked on
@@ -252,7 +253,11 @@ def hall(n: int, rebuild: bool = False) -> Path:
     if rebuild and root.exists():
         shutil.rmtree(root)
     if (root / "ready").exists():
-        return root
+        # A kept hall may predate migrations that landed since (or were relinked at a merge).
+        if bring_up_to_date(root):
+            return root
+        print(f"rebuilding the kept hall {root.name}: it could not be upgraded", flush=True)
+        shutil.rmtree(root)
     if root.exists():
         shutil.rmtree(root)  # a build cut off half-way
     with tempfile.TemporaryDirectory(prefix="ow-hall-") as tmp:

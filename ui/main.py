@@ -66,6 +66,9 @@ def main(argv: list[str] | None = None) -> int:
         from ui.system.keys_cli import run_restore
 
         return run_restore(root, args.backup, args.recovery_key)
+    from ui.system.pyside_sources import keep_no_sources
+
+    keep_no_sources()  # before the window's imports, or PySide6 keeps their source text (~25 MiB)
     from ui.system.gui import run_gui
 
     return run_gui(root, demo=args.demo, as_user=args.as_user)

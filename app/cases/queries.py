@@ -220,8 +220,9 @@ def _sql(plan: _Plan, after: Sequence[Any] | None, limit: int) -> tuple[str, dic
     direction = " DESC" if plan.descending else ""
     order = ", ".join(f"{col}{direction}" for col in plan.order)
     clause = f" WHERE {' AND '.join(where)}" if where else ""
-    params["limit"] = limit + 1
-    return f"SELECT {_COLUMNS} FROM {plan.source}{clause} ORDER BY {order} LIMIT :limit", params
+    # The limit is written into the SQL, not bound: SQLCipher's SQLite (3.51) lets the planner use a bound
+    # LIMIT's value, so each call re-prepared the statement (68 against 16 µs per page at 100k, #19).
+    return f"SELECT {_COLUMNS} FROM {plan.source}{clause} ORDER BY {order} LIMIT {int(limit) + 1}", params
 
 
 def page_sql(q: CaseQuery, window: LightWindow, after: Sequence[Any] | None = None, limit: int = PAGE_SIZE,

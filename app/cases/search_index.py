@@ -115,8 +115,9 @@ def rarest_piece(con: sqlite3.Connection, term: str) -> str:
         return candidates[0]
     best, fewest = candidates[0], PROBE_LIMIT + 1
     for piece in candidates:
-        (n,) = con.execute("SELECT count(*) FROM (SELECT 1 FROM case_gram WHERE gram = ? LIMIT ?)",
-                           (piece, PROBE_LIMIT)).fetchone()
+        # LIMIT written in, not bound: a bound LIMIT re-prepares the statement on SQLCipher's SQLite (#19).
+        (n,) = con.execute(f"SELECT count(*) FROM (SELECT 1 FROM case_gram WHERE gram = ? LIMIT {int(PROBE_LIMIT)})",
+                           (piece,)).fetchone()
         if n < fewest:
             best, fewest = piece, n
         if n == 0:

@@ -189,7 +189,7 @@ def awaiting_issue(ctx: AppContext, actor: Actor, after: PendingIssue | None = N
     """
     today = ctx.today()
     yellow = int(default("deadlines/yellow_workdays"))
-    params: dict[str, object] = {"limit": limit}
+    params: dict[str, object] = {}  # the LIMIT is written in: a bound one re-prepares on SQLCipher (#19)
     where = [AWAITING_ISSUE_SQL, "i.certificate_type_code IS NOT NULL", "i.certificate_type_code != ''"]
     if actor.window_id is not None:
         where.append("c.window_id = :window")
@@ -200,7 +200,7 @@ def awaiting_issue(ctx: AppContext, actor: Actor, after: PendingIssue | None = N
     sql = ("SELECT c.id, c.case_no, c.item_name, c.applicant_name, c.decided_at, c.issue_deadline, "
            "i.certificate_type_code, t.code IS NOT NULL "
            'FROM "case" c JOIN item i ON i.id = c.item_id LEFT JOIN certificate_type t ON t.code = i.certificate_type_code '
-           f"WHERE {' AND '.join(where)} ORDER BY coalesce(c.issue_deadline, '{_FAR}'), c.case_no LIMIT :limit")
+           f"WHERE {' AND '.join(where)} ORDER BY coalesce(c.issue_deadline, '{_FAR}'), c.case_no LIMIT {int(limit)}")
     with ctx.read() as s:
         cal = workdays.current_calendar(s)
         out = []

@@ -128,13 +128,12 @@ def signoff_queue(ctx: AppContext, actor: Actor, after: QueueRow | None = None,
     require(actor, Action.VIEW_CASES)
     scope, params = _scope_sql(actor, by_window=False)
     keyset = _keyset(_QUEUE_ORDER, after.key if after else None, params)
-    params["limit"] = limit
     sql = ("SELECT c.id, c.case_no, c.item_code, c.item_name, c.applicant_name, c.processing_type, "
            "c.promised_deadline, c.legal_deadline, coalesce(st.name, ''), "
            "(SELECT json_array(e.at, e.data_json) FROM case_event e WHERE e.case_id = c.id AND e.kind = 'reviewed' "
            "ORDER BY e.id DESC LIMIT 1), c.reviewer_id "
            'FROM "case" c LEFT JOIN staff st ON st.id = c.reviewer_id '
-           f"WHERE c.state = 'awaiting_signoff' AND {scope}{keyset} ORDER BY {', '.join(_QUEUE_ORDER)} LIMIT :limit")
+           f"WHERE c.state = 'awaiting_signoff' AND {scope}{keyset} ORDER BY {', '.join(_QUEUE_ORDER)} LIMIT {int(limit)}")
     today = ctx.today()
     rows = []
     with ctx.read() as s:
@@ -197,12 +196,13 @@ def review_desk(ctx: AppContext, actor: Actor, after: DeskRow | None = None,
     require(actor, Action.VIEW_CASES)
     scope, params = _scope_sql(actor, by_window=True)
     keyset = _keyset(_DESK_ORDER, after.key if after else None, params)
-    params.update(limit=limit, k_app=_DECISION_KINDS[0], k_den=_DECISION_KINDS[1])
+    # LIMIT written in, not bound: SQLCipher's SQLite re-prepares a statement with a bound LIMIT (#19).
+    params.update(k_app=_DECISION_KINDS[0], k_den=_DECISION_KINDS[1])
     sql = ("SELECT c.id, c.case_no, c.item_name, c.applicant_name, c.processing_type, c.review_mode, c.state, "
            "c.accepted_at, c.promised_deadline, c.legal_deadline, c.item_code "
            f'FROM "case" c WHERE ({DESK_PENDING_SQL}) AND {scope} '
            "AND NOT (c.state IN ('approved', 'denied') AND EXISTS (SELECT 1 FROM document d WHERE d.case_id = c.id "
-           f"AND d.kind IN (:k_app, :k_den) AND d.void = 0)){keyset} ORDER BY {', '.join(_DESK_ORDER)} LIMIT :limit")
+           f"AND d.kind IN (:k_app, :k_den) AND d.void = 0)){keyset} ORDER BY {', '.join(_DESK_ORDER)} LIMIT {int(limit)}")
     today = ctx.today()
     rows = []
     with ctx.read() as s:

@@ -44,7 +44,7 @@ class SigningKey(Base):
     __tablename__ = "signing_key"
     username: Mapped[str] = mapped_column(String(64), primary_key=True)
     public_key: Mapped[str] = mapped_column(String(64))  # base64 of the raw 32 bytes
-    sealed: Mapped[str] = mapped_column(Text)  # base64: argon2id salt | AES-GCM nonce | ciphertext
+    sealed: Mapped[str] = mapped_column(Text)  # "m=…,t=…,p=…$" base64(argon2id salt | AES-GCM nonce | ciphertext)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     registered_at: Mapped[datetime | None] = mapped_column(DateTime)  # the server holds the public half
 

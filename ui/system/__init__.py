@@ -5,4 +5,5 @@ Public modules are listed in __all__; the others are private to this package
 (tests/test_architecture.py holds it).
 """
 
-__all__ = ["doctor_cli", "enrol_cli", "first_run_dialog", "gui", "keys_cli", "samples_cli", "verify_cli"]  # public modules
+__all__ = ["doctor_cli", "enrol_cli", "first_run_dialog", "gui", "keys_cli", "pyside_sources", "samples_cli",
+           "verify_cli"]  # public modules
