@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QLockFile, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from app.core.auth import sign_out
 from app.core.paths import DataDir
 from ui.system.crash import install_excepthook, setup_logging
 from ui.system.fonts import install_fonts
@@ -88,6 +87,8 @@ def start_housekeeping(window: MainWindow, ctx: AppContext, close_after: int, re
 
 
 def _main_window(app: QApplication, ctx: AppContext, actor: Actor, demo: bool) -> int:
+    # Here, not at the top: app.core.auth brings SQLAlchemy, which must load behind the sign-in dialog.
+    from app.core.auth import sign_out
     from app.reference.hall import hall_info
     from ui.system.login_dialog import IdleLock
     from ui.system.main_window import MainWindow
