@@ -7,5 +7,6 @@ Public modules are listed in __all__; the others are private to this package
 (tests/test_architecture.py holds it).
 """
 
-__all__ = ["adhoc", "bundle_desk", "bundle_figures", "bundle_handover", "bundle_intake", "bundle_papers", "bundle_scans",
-           "bundle_path", "bundle_progress", "bundle_supplement"]  # public modules: other packages import only these
+__all__ = ["adhoc", "bundle_desk", "bundle_figures", "bundle_handover", "bundle_intake", "bundle_papers",
+           "bundle_path", "bundle_progress", "bundle_receipt", "bundle_scans",
+           "bundle_supplement"]  # public modules: other packages import only these

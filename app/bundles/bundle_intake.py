@@ -34,7 +34,7 @@ from app.reference.catalog import Theme, ThemePaper, ThemePart, get_theme
 from app.seal.sealing import device_code
 from db.models import Bundle, Case, CaseEvent, CaseMaterial, Item, Window
 
-BUNDLE_STATES = {"open": "办理中", "notified": "已一次性告知", "refused": "不予受理", "stopped": "已终止",
+BUNDLE_STATES = {"received": "已收件（待审查）", "open": "办理中", "notified": "已一次性告知", "refused": "不予受理", "stopped": "已终止",
                  "ready": "待统一出件", "handed_over": "已统一出件"}
 
 
@@ -246,19 +246,25 @@ def bundle_results(bundle: Bundle, theme: Theme, cases: dict[str, Case], docs: l
 
 
 def accept_parts(s: Session, ctx: AppContext, actor: Actor, bundle: Bundle, theme: Theme, cases: dict[str, Case],
-                 refusals: dict[str, Refusal], reason: str) -> list[str]:
+                 refusals: dict[str, Refusal], reason: str, *, fresh: bool = True, on: date | None = None,
+                 deemed: bool = False) -> list[str]:
     """Every part accepted (or refused with its own notice), one 受理通知书 for them all; parts without a 前置
-    start their clock today, the others when their 前置 is approved. At intake and at the completing 补正."""
-    now, today, cal = ctx.now(), ctx.today(), workdays.current_calendar(s)
+    start their clock today (or `on`: the day of receipt, after 收件), the others when their 前置 is approved.
+    At intake (`fresh`: the parts were made in this transaction), at the completing 补正, after 收件, and by law
+    (`deemed`: art. 32, accepted from the day the papers were received)."""
+    now, cal = ctx.now(), workdays.current_calendar(s)
+    today = on or ctx.today()
     docs: list[str] = []
     for part in theme.parts:
         case = cases[part.item_code]
         if part.item_code in refusals:
             docs += issue_refusal(s, ctx, actor, bundle, case, refusals[part.item_code], now)
             continue
-        old = case.state if case.state != State.RECEIVED else None  # RECEIVED: made in this transaction
+        old = None if fresh else case.state
         check_transition(old, State.ACCEPTED)
-        case.state, case.accepted_at, case.updated_at = str(State.ACCEPTED), now, now
+        case.state, case.updated_at = str(State.ACCEPTED), now
+        case.accepted_at = case.received_at if deemed else now
+        case.deemed_accepted = deemed
         if not part.after:  # dependants keep no clock until their 前置 is approved
             case.clock_start = today
             set_deadlines(s, case, compute(cal, today, case.promised_days, case.legal_days), reason, now)

@@ -8,7 +8,7 @@ first part (documents belong to a case; the first part is the 前置 every other
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
@@ -114,6 +114,17 @@ def issue_acceptance(session: Session, ctx: AppContext, actor: Actor, bundle: Bu
         for n, p in enumerate(lines, 1))
     return [_issue(session, ctx, actor, bundle, cases, DocKind.RECEIPT, facts, notes=notes),
             _issue(session, ctx, actor, bundle, cases, DocKind.ACCEPTANCE, facts, bundle_parts=lines)]
+
+
+def issue_receipt(session: Session, ctx: AppContext, actor: Actor, bundle: Bundle, theme: Theme,
+                  cases: dict[str, Case], notice_due: date) -> list[str]:
+    """收件: one receipt for the papers taken in for examination, with the day by which the applicant is told."""
+    facts = bundle_facts(session, bundle, theme, cases, ctx.today())
+    notes = (f"材料已收取，待审查。本窗口将于 {notice_due:%Y年%m月%d日} 前告知是否受理；逾期未告知的，"
+             "自收到材料之日起即为受理。",
+             *(f"{n}. {p.item_name}（{p.department}）办件编号 {cases[p.item_code].case_no}"
+               for n, p in enumerate(theme.parts, 1)))
+    return [_issue(session, ctx, actor, bundle, cases, DocKind.RECEIPT, facts, notes=notes)]
 
 
 def issue_correction(session: Session, ctx: AppContext, actor: Actor, bundle: Bundle, theme: Theme,

@@ -51,7 +51,7 @@ class BundleProgress:
 
 
 def _state(bundle: Bundle, cases: list[Case]) -> str:
-    if bundle.state in ("handed_over", "notified"):
+    if bundle.state in ("handed_over", "notified", "received"):
         return bundle.state
     return "open" if any(c.state in OPEN_STATES for c in cases) else "ready"
 

@@ -114,7 +114,8 @@ def supplement_bundle(ctx: AppContext, actor: Actor, bundle_id: str,
                          at=now)
             return bundle_results(bundle, theme, cases, [], ())
         bundle.state, bundle.updated_at = "open", now
-        docs = accept_parts(s, ctx, actor, bundle, theme, cases, {}, "一件事补正材料齐全，受理（自补正次日起计算期限）")
+        docs = accept_parts(s, ctx, actor, bundle, theme, cases, {}, "一件事补正材料齐全，受理（自补正次日起计算期限）",
+                            fresh=False)
         outbox.enqueue(s, "bundle", bundle.id, "accept", {"bundle_no": bundle.bundle_no, "state": "open",
                                                           "at": now}, now)
         audit.record(s, actor.staff_id, "bundle_supplement", bundle.bundle_no,

@@ -22,7 +22,7 @@ from app.core.context import Actor, AppContext, to_local
 from app.core.errors import AppError, NotFound, PermissionDenied, ValidationError
 from app.documents.data import DocKind
 from app.intake.input_checks import MaterialInput
-from app.intake.outcomes import IntakeResult, SweepResult, _accept, _event, _result, sweep_failure
+from app.intake.outcomes import IntakeResult, SweepResult, _accept, _event, _result, sweep_each
 from app.reference import workdays
 from db.models import Case, CaseEvent, CaseMaterial, Document, Staff
 
@@ -138,14 +138,8 @@ def sweep_unanswered(ctx: AppContext, workdays_limit: int) -> SweepResult:
     with ctx.read() as s:
         notified = s.execute(select(Case.id, Case.case_no).where(Case.state == str(State.NOTIFIED))
                              .order_by(Case.received_at)).all()
-    done: list[str] = []
-    failed: list[tuple[str, str, str]] = []
-    for case_id, case_no in notified:
-        try:
-            with ctx.write("close_unanswered") as s:
-                case = s.get(Case, case_id)
-                if case is not None and _close_if_unanswered(s, ctx, case, workdays_limit):
-                    done.append(case_no)
-        except Exception as exc:  # noqa: BLE001 — one case's failure is reported, the sweep goes on
-            failed.append((case_id, case_no, sweep_failure(exc)))
-    return SweepResult(tuple(done), tuple(failed))
+    def close(s: Session, case_id: str) -> bool:
+        case = s.get(Case, case_id)
+        return case is not None and _close_if_unanswered(s, ctx, case, workdays_limit)
+
+    return sweep_each(ctx, notified, "close_unanswered", close)

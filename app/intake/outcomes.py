@@ -8,6 +8,7 @@ If any part fails (a full disk, a missing glyph, a revoked seal) nothing is kept
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -286,6 +287,9 @@ def decide_received(ctx: AppContext, actor: Actor, case_id: str, outcome: str,
                     due_days: int = 0) -> IntakeResult:
     """The examination of a received case: accept, notify or refuse (within five working days)."""
     require(actor, Action.INTAKE)
+    with ctx.read() as s:
+        if _load(s, case_id).bundle_id:
+            raise AppError("bundle_part", "该办件是“一件事”的事项，请在“一件事”页审查收件（全部事项一并决定）")
     # Too late is a fact, not an error: the deemed acceptance is committed before we say so.
     with ctx.write() as s:
         deemed = _apply_deemed(s, ctx, actor, _load(s, case_id))
@@ -342,6 +346,22 @@ def sweep_failure(exc: Exception) -> str:
     return exc.message if isinstance(exc, AppError) else f"系统错误：{type(exc).__name__}: {exc}"
 
 
+def sweep_each(ctx: AppContext, rows: Sequence[tuple[str, str]], label: str,
+               step: Callable[[Session, str], bool]) -> SweepResult:
+    """(id, number) each in its own `label` transaction: `step` says whether it moved; one that fails is
+    reported with the reason and holds up neither the others nor what housekeeping does next."""
+    done: list[str] = []
+    failed: list[tuple[str, str, str]] = []
+    for key, number in rows:
+        try:
+            with ctx.write(label) as s:
+                if step(s, key):
+                    done.append(number)
+        except Exception as exc:  # noqa: BLE001 — any failure of one is reported, the sweep goes on
+            failed.append((key, number, sweep_failure(exc)))
+    return SweepResult(tuple(done), tuple(failed))
+
+
 def sweep_deemed_acceptance(ctx: AppContext) -> SweepResult:
     """Run at start-up and hourly: every received case past its notice day becomes accepted.
 
@@ -349,16 +369,8 @@ def sweep_deemed_acceptance(ctx: AppContext) -> SweepResult:
     is reported with the reason and holds up neither the others nor what housekeeping does next.
     """
     with ctx.read() as s:
+        # A 一件事's parts are received and deemed accepted together (app/bundles/bundle_receipt.py).
         due = s.execute(select(Case.id, Case.case_no).where(Case.state == str(State.RECEIVED),
-                                                            Case.notice_due < ctx.today())
+                                                            Case.notice_due < ctx.today(), Case.bundle_id.is_(None))
                         .order_by(Case.received_at)).all()
-    done: list[str] = []
-    failed: list[tuple[str, str, str]] = []
-    for case_id, case_no in due:
-        try:
-            with ctx.write("deemed_acceptance") as s:
-                if _apply_deemed(s, ctx, None, _load(s, case_id)):
-                    done.append(case_no)
-        except Exception as exc:  # noqa: BLE001 — any failure of one case is reported, the sweep goes on
-            failed.append((case_id, case_no, sweep_failure(exc)))
-    return SweepResult(tuple(done), tuple(failed))
+    return sweep_each(ctx, due, "deemed_acceptance", lambda s, case_id: _apply_deemed(s, ctx, None, _load(s, case_id)))

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from app.bundles.bundle_receipt import sweep_deemed_bundles
 from app.core.context import AppContext
 from app.core.errors import AppError
 from app.intake.correction import sweep_unanswered
@@ -54,7 +55,8 @@ def run_housekeeping(ctx: AppContext, close_after_workdays: int, *, report: Any 
         except AppError as exc:
             log.error("integrity check failed: %s", exc.message)
             return HousekeepingResult((), (), False, (("", "完整性检查", exc.message),), integrity=exc.message)
-    deemed = _step("视为受理", lambda: sweep_deemed_acceptance(ctx), failed)
+    deemed = _step("视为受理", lambda: sweep_deemed_acceptance(ctx), failed) + _step(
+        "一件事视为受理", lambda: sweep_deemed_bundles(ctx), failed)
     closed = _step("逾期未补正办结", lambda: sweep_unanswered(ctx, close_after_workdays), failed) \
         if close_after_workdays > 0 else ()
     pruned = _step("办结办件到期清除", lambda: SweepResult(retention.prune(ctx, retention_days), ()), failed)

@@ -16,7 +16,7 @@ from db.base import Base, new_uuid, utcnow
 
 # The comprehensive window's desk reads only the bundles still needing work; SQLite uses the partial
 # index only when the query repeats this WHERE word for word (app/bundles/bundle_desk.py does).
-BUNDLE_DESK_WHERE = "state IN ('open', 'notified', 'ready', 'stopped')"
+BUNDLE_DESK_WHERE = "state IN ('received', 'open', 'notified', 'ready', 'stopped')"
 
 
 class CatalogTheme(Base):

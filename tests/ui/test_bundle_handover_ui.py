@@ -19,6 +19,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from app.bundles.bundle_intake import PaperInput, accept_bundle, notify_bundle
+from app.bundles.bundle_receipt import receive_bundle
 from app.core.context import AppContext
 from db.models import Attachment, Bundle, Delivery
 from tests import cups_printer
@@ -142,3 +143,26 @@ def test_a_paper_scanned_once_is_beside_every_part_needing_it(qtbot: QtBot, ctx:
     assert sorted(rows) == sorted(parts[c].id for c in (REGISTRATION, SIGN))  # the two parts that ask for it
     view.do_scan("经营场所使用相关文件", [str(tmp_path / "missing.pdf")])  # a file gone meanwhile: said, no crash
     assert "missing.pdf" in view.ready_line.text() or "No such file" in view.ready_line.text()
+
+
+def test_received_then_examined_from_the_follow_up(qtbot: QtBot, ctx: AppContext) -> None:
+    """收件 at the counter, 审查收件… within five working days: one paper missing → one combined notice."""
+    set_clock(ctx, at_local(2026, 11, 20, 9, 30))
+    result = receive_bundle(ctx, clerk(ctx), application(ctx))
+    set_clock(ctx, at_local(2026, 11, 24, 10, 0))
+    view = _view(qtbot, ctx, None)
+    qtbot.waitUntil(view.examine_button.isEnabled)
+    assert not view.supplement_button.isEnabled() and not view.handover_button.isEnabled()
+    qtbot.mouseClick(view.examine_button, Qt.MouseButton.LeftButton)
+    dialog = view.examine_dialog
+    assert dialog is not None and dialog.isVisible()
+    dialog.papers.all_received()
+    row = next(r for r in dialog.papers.rows if r.paper.key == "经营场所使用相关文件")
+    row.status.setCurrentIndex(row.status.findData("missing"))
+    dialog.decide("accept")  # not complete: said in the dialog, nothing recorded
+    assert dialog.isVisible() and "一次性告知书" in dialog.general.text()
+    with qtbot.waitSignal(view.supplemented, timeout=30_000) as done:
+        dialog.decide("notify")
+    assert done.args[0].state == "notified" and "一次性告知书" in view.ready_line.text()
+    assert {c.state for c in parts_of(ctx, result.bundle_id).values()} == {"notified"}
+    qtbot.waitUntil(view.supplement_button.isEnabled)  # next: 补正 when the applicant comes back

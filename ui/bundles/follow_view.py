@@ -32,6 +32,7 @@ from app.bundles.bundle_handover import (
 )
 from app.bundles.bundle_intake import BUNDLE_STATES, PaperInput
 from app.bundles.bundle_progress import BundleProgress, bundle_progress
+from app.bundles.bundle_receipt import received_theme
 from app.bundles.bundle_scans import attach_bundle_scan, scannable_papers
 from app.bundles.bundle_supplement import bundle_outstanding, supplement_bundle
 from app.cases.lights import LIGHT_COLORS, LIGHT_LABELS
@@ -40,6 +41,7 @@ from app.core.auth import Action, may
 from app.core.changes import CASE_TABLES
 from app.core.context import Actor, AppContext, to_local
 from app.core.errors import AppError
+from ui.bundles.examine_dialog import ExamineDialog
 from ui.cases.dialogs import SupplementDialog
 from ui.certificates.delivery_dialog import DeliveryDialog
 from ui.printing.document_actions import DocumentPrinter
@@ -72,6 +74,7 @@ class BundleFollowView(QWidget):
         self.readiness: HandoverReadiness | None = None
         self.delivery_dialog: DeliveryDialog | None = None
         self.supplement_dialog: SupplementDialog | None = None
+        self.examine_dialog: ExamineDialog | None = None
         self.runner = TaskRunner(self)
         split = QSplitter(Qt.Orientation.Vertical)  # full width for the parts: 1280 px holds every column
         left = QWidget()
@@ -101,6 +104,12 @@ class BundleFollowView(QWidget):
         self.ready_line = QLabel(objectName="bundleReadiness")
         self.ready_line.setWordWrap(True)
         self.actions.addWidget(self.ready_line, 1)
+        self.examine_button = QPushButton("审查收件…", objectName="bundleExamine")
+        self.examine_button.setToolTip("收件后五个工作日内审查：全部受理，或出具一份合并的一次性告知书")
+        self.examine_button.setEnabled(False)
+        self.examine_button.setVisible(may(actor, Action.INTAKE))
+        self.examine_button.clicked.connect(self.open_examine)
+        self.actions.addWidget(self.examine_button)
         self.scan_button = QPushButton("扫描材料…", objectName="bundleScan")
         self.scan_button.setToolTip("一份材料只扫描一次，附到需要它的每个事项，各部门窗口同步后可见")
         self.scan_button.setEnabled(False)
@@ -191,6 +200,7 @@ class BundleFollowView(QWidget):
             light = self.parts.item(r, len(PART_HEADERS) - 1)
             light.setForeground(QColor(LIGHT_COLORS[x.light]).darker(120))
         self.supplement_button.setEnabled(p.state == "notified" and may(self.actor, Action.INTAKE))
+        self.examine_button.setEnabled(p.state == "received" and may(self.actor, Action.INTAKE))
         self.scan_button.setEnabled(p.state != "handed_over" and may(self.actor, Action.INTAKE))
         self.progress_shown.emit(p)
         self.runner.run(lambda **_: handover_readiness(self.ctx, self.actor, p.bundle_id), quiet=True,
@@ -247,6 +257,26 @@ class BundleFollowView(QWidget):
                 return
         if paths:
             self.ready_line.setText(f"已附扫描件：{len(paths)} 份，附到 {done // len(paths)} 个事项")
+
+    def open_examine(self) -> None:
+        p = self.progress
+        if p is None or p.state != "received":
+            return
+        theme = received_theme(self.ctx, self.actor, p.bundle_id)
+        self.examine_dialog = ExamineDialog(self.ctx, self.actor, p.bundle_id, p.bundle_no, theme, self)
+        self.examine_dialog.finished.connect(lambda _r: self._examined(self.examine_dialog))
+        self.examine_dialog.open()
+
+    def _examined(self, dialog: ExamineDialog | None) -> None:
+        result = dialog.result_value if dialog is not None else None
+        if isinstance(result, AppError):  # too late: the law accepted every part, its notice is on file
+            self.ready_line.setText(result.message)
+        elif result is not None:
+            self.ready_line.setText("审查后全部事项已受理" if result.state == "open" else "已出具合并的一次性告知书")
+            if self.printer is not None and result.document_ids:
+                self.printer.print_all(list(result.document_ids))
+            self.supplemented.emit(result)
+        self.live.reload()
 
     def open_supplement(self) -> None:
         p = self.progress

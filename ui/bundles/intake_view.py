@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from app.bundles.adhoc import ADHOC, adhoc_theme
 from app.bundles.bundle_intake import BundleInput, BundleResult, PartRefusal, accept_bundle, notify_bundle
+from app.bundles.bundle_receipt import receive_bundle
 from app.core.context import Actor, AppContext
 from app.core.errors import AppError
 from app.documents.data import Refusal
@@ -133,6 +134,7 @@ class BundleIntakeView(QWidget):
         add_action_buttons(self, row, (("材料全部已收 (Alt+A)", "Alt+A", self.papers.all_received, "allReceived"),
                                       ("受理 (Alt+S)", "Alt+S", self.do_accept, "bundleAccept"),
                                       ("一次性告知 (Alt+G)", "Alt+G", self.do_notify, "bundleNotify"),
+                                      ("收件待审 (Alt+R)", "Alt+R", self.do_receive, "bundleReceive"),
                                       ("单项不予受理 (Alt+B)", "Alt+B", self.refuse_part, "bundleRefusePart"),
                                       ("清空", "", self.clear_form, "bundleClear")))
         outer.addLayout(row)
@@ -258,13 +260,17 @@ class BundleIntakeView(QWidget):
     def do_accept(self) -> None:
         self._run("受理", accept_bundle)
 
+    def do_receive(self) -> None:
+        """收件: papers taken in for examination; every part is accepted or told within five working days."""
+        self._run("收件", receive_bundle)
+
     def do_notify(self) -> None:
         self._run("出具一次性告知书", notify_bundle)
 
     def _done(self, result: BundleResult) -> None:
         self._busy = False
         self.clear_form()  # ready for the next applicant: nothing of this one can become a second bundle
-        head = "已出具一次性告知书" if result.state == "notified" else "已受理"
+        head = {"notified": "已出具一次性告知书", "received": "已收件（五个工作日内审查）"}.get(result.state, "已受理")
         refused = [p.item_name for p in result.parts if p.state == "refused"]
         self.status.setText(f"{head}：一件事编号 {result.bundle_no}，{len(result.parts)} 个事项"
                             + (f"（不予受理：{'、'.join(refused)}）" if refused else ""))
