@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -41,3 +43,27 @@ def ctx(demo_dir: Path) -> Iterator[object]:
     context = open_data_dir(demo_dir, demo=True)
     yield context
     context.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _collect_on_the_ui_thread() -> Iterator[None]:
+    """As the program does (ui/widgets/ui_gc.py): once the run has a QApplication, garbage is collected on the UI
+    thread only — and after each test — so no worker thread frees the last test's widgets (a crash)."""
+
+    def app() -> object | None:
+        qt = sys.modules.get("PySide6.QtWidgets")
+        return qt.QApplication.instance() if qt is not None else None
+
+    def install() -> bool:
+        running = app()
+        if running is None:
+            return False
+        from ui.widgets.ui_gc import collect_on_ui_thread
+
+        collect_on_ui_thread(running)  # type: ignore[arg-type]
+        return True
+
+    install()
+    yield
+    if install():
+        gc.collect()

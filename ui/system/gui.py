@@ -24,6 +24,7 @@ from ui.system.fonts import install_fonts
 from ui.system.login_dialog import LoginDialog
 from ui.system.translations import install_translations
 from ui.widgets.tasks import TaskRunner
+from ui.widgets.ui_gc import collect_on_ui_thread
 
 if TYPE_CHECKING:
     from app.core.context import Actor, AppContext
@@ -125,6 +126,7 @@ def run_gui(root: Path, *, demo: bool, as_user: str | None = None) -> int:
     app.setOrganizationName("OneWindow")
     install_fonts(app)
     install_translations(app)
+    collect_on_ui_thread(app)  # never a widget freed by a worker thread's garbage collection
     data = DataDir(root)
     data.ensure()
     install_excepthook(setup_logging(data.logs))

@@ -6,4 +6,4 @@ Public modules are listed in __all__; the others are private to this package
 """
 
 __all__ = ["action_buttons", "dialog_buttons", "field_errors", "live", "preferences", "rows_model", "table_helpers",
-           "tasks"]  # public modules: other packages import only these
+           "tasks", "ui_gc"]  # public modules: other packages import only these

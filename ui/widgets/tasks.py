@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
@@ -66,7 +67,13 @@ class TaskRunner(QObject):
         self._keep.add(signals)
         dialog: list[QProgressDialog] = []
         cursor = QTimer(self, singleShot=True, interval=BUSY_CURSOR_MS)
-        cursor.timeout.connect(lambda: QApplication.setOverrideCursor(Qt.CursorShape.BusyCursor))
+        busy: list[bool] = []
+
+        def busy_cursor() -> None:
+            QApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
+            busy.append(True)
+
+        cursor.timeout.connect(busy_cursor)
         show = QTimer(self, singleShot=True, interval=PROGRESS_DIALOG_MS)
 
         def show_dialog() -> None:
@@ -98,12 +105,25 @@ class TaskRunner(QObject):
                 d.close()
             self._keep.discard(signals)
 
+        def gone() -> bool:
+            """The page that asked was closed meanwhile (its C++ side deleted): nobody to tell."""
+            if shiboken6.isValid(self._parent):
+                return False
+            self._keep.discard(signals)
+            if busy:  # its timers went with it; the cursor is the application's
+                QApplication.restoreOverrideCursor()
+            return True
+
         def done(result: Any) -> None:
+            if gone():
+                return
             cleanup()
             if on_done:
                 on_done(result)
 
         def failed(exc: BaseException) -> None:
+            if gone():
+                return
             cleanup()
             if on_error:
                 on_error(exc)
