@@ -31,7 +31,7 @@ from app.core import audit, outbox
 from app.core.auth import Action, require
 from app.core.context import Actor, AppContext, to_local
 from app.core.errors import AppError, ValidationError
-from app.intake.outcomes import SweepResult, sweep_each
+from app.intake.outcomes import SweepResult, set_verdict, sweep_each
 from app.reference import workdays
 from app.reference.catalog import Theme
 from db.models import Bundle, Case
@@ -98,9 +98,7 @@ def decide_received_bundle(ctx: AppContext, actor: Actor, bundle_id: str, outcom
             for row in case.materials:
                 u = given.get(theme.paper_key(row.name))
                 if u is not None and not row.defect.startswith("由“"):  # a paper shared from a 前置 stays so
-                    row.status, row.defect = u.status, u.defect.strip() or ("未提交" if u.status == "missing" else "")
-                    row.original_checked, row.copies_received = u.original_checked, u.copies_received
-                    row.deferred_due = u.deferred_due
+                    set_verdict(row, u)
         problems = [m for c in cases.values() for m in c.materials if m.status in ("missing", "defective")]
         now = ctx.now()
         if outcome == "accept":

@@ -23,6 +23,7 @@ from app.core import audit, outbox
 from app.core.auth import Action, require
 from app.core.context import Actor, AppContext
 from app.core.errors import AppError, NotFound, ValidationError
+from app.intake.correction import record_returned
 from db.models import Bundle, Case, CaseEvent, CaseMaterial
 
 
@@ -68,15 +69,8 @@ def _apply(theme_key: str, row: CaseMaterial, u: PaperInput) -> None:
     listed = row.notice_document_id is not None
     if not listed and (u.status != row.status or u.copies_received < row.copies_received):
         raise ValidationError(f"papers.{theme_key}", f"材料“{row.name}”不在一次性告知书所列范围内，不能要求补正")
-    if not listed:
-        return
-    if u.status == "defective" and not u.defect.strip():
-        raise ValidationError(f"papers.{theme_key}", f"请写明材料“{row.name}”的问题及补正要求")
-    if u.status == "received" and u.copies_received < row.copies_required:
-        raise ValidationError(f"papers.{theme_key}",
-                              f"材料“{row.name}”应收 {row.copies_required} 份，实收 {u.copies_received} 份")
-    row.status, row.copies_received, row.original_checked = u.status, u.copies_received, u.original_checked
-    row.defect = u.defect.strip() if u.status != "received" else row.defect
+    if listed:
+        record_returned(row, f"papers.{theme_key}", u.status, u.defect, u.copies_received, u.original_checked)
 
 
 def supplement_bundle(ctx: AppContext, actor: Actor, bundle_id: str,

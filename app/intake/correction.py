@@ -51,6 +51,17 @@ def _verify_override(session: Session, actor: Actor, case: Case, override: Overr
     return chief
 
 
+def record_returned(row: CaseMaterial, field: str, status: str, defect: str, copies: int, original: bool) -> None:
+    """One listed paper's verdict at 补正, checked as at intake (a defect says what is wrong, a received paper
+    has its copies); `field` is where a refusal is shown. Shared by the case's and the 一件事's 补正."""
+    if status == "defective" and not defect.strip():
+        raise ValidationError(field, f"请写明材料“{row.name}”的问题及补正要求")
+    if status == "received" and copies < row.copies_required:
+        raise ValidationError(field, f"材料“{row.name}”应收 {row.copies_required} 份，实收 {copies} 份")
+    row.status, row.copies_received, row.original_checked = status, copies, original
+    row.defect = defect.strip() if status != "received" else row.defect
+
+
 def supplement(ctx: AppContext, actor: Actor, case_id: str, updates: tuple[MaterialInput, ...],
                override: Override | None = None, due_days: int = 0) -> IntakeResult:
     """Record what came back; accept when nothing is outstanding (the clock restarts tomorrow)."""
@@ -74,13 +85,8 @@ def supplement(ctx: AppContext, actor: Actor, case_id: str, updates: tuple[Mater
                 new_problems.append(row)
             elif not listed and u.status != row.status:
                 raise ValidationError(f"materials.{row.item_material_id}", f"材料“{row.name}”不在一次性告知书所列范围内")
-            if u.status == "defective" and not u.defect.strip():
-                raise ValidationError(f"materials.{row.item_material_id}", f"请写明材料“{row.name}”的问题及补正要求")
-            if u.status == "received" and u.copies_received < row.copies_required:
-                raise ValidationError(f"materials.{row.item_material_id}",
-                                      f"材料“{row.name}”应收 {row.copies_required} 份，实收 {u.copies_received} 份")
-            row.status, row.copies_received, row.original_checked = u.status, u.copies_received, u.original_checked
-            row.defect = u.defect.strip() if u.status != "received" else row.defect
+            record_returned(row, f"materials.{row.item_material_id}", u.status, u.defect, u.copies_received,
+                            u.original_checked)
             if u.status == "received":
                 row.resolved_at = now
         docs: list[str] = []

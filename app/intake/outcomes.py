@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -282,6 +283,12 @@ def _received_day(case: Case) -> date:
     return to_local(case.received_at).date()
 
 
+def set_verdict(row: CaseMaterial, v: Any) -> None:
+    """The examination's verdict on one material row (a MaterialInput, or a 一件事's PaperInput: same fields)."""
+    row.status, row.defect = v.status, v.defect.strip() or ("未提交" if v.status == "missing" else "")
+    row.original_checked, row.copies_received, row.deferred_due = v.original_checked, v.copies_received, v.deferred_due
+
+
 def decide_received(ctx: AppContext, actor: Actor, case_id: str, outcome: str,
                     materials: tuple[MaterialInput, ...] = (), refusal: Refusal | None = None,
                     due_days: int = 0) -> IntakeResult:
@@ -304,9 +311,7 @@ def decide_received(ctx: AppContext, actor: Actor, case_id: str, outcome: str,
         for row in case.materials:
             m = by_id.get(row.item_material_id) if row.item_material_id else None
             if m is not None:
-                row.status, row.defect = m.status, m.defect.strip() or ("未提交" if m.status == "missing" else "")
-                row.original_checked, row.copies_received, row.deferred_due = (m.original_checked, m.copies_received,
-                                                                               m.deferred_due)
+                set_verdict(row, m)
         if outcome == "accept":
             docs = _accept(s, ctx, actor, case, _received_day(case), "审查后受理")
         elif outcome == "notify":
