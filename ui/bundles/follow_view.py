@@ -7,6 +7,7 @@ The list is read a page at a time (keyset, see app/bundles/bundle_desk.py); 更�
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -104,30 +105,14 @@ class BundleFollowView(QWidget):
         self.ready_line = QLabel(objectName="bundleReadiness")
         self.ready_line.setWordWrap(True)
         self.actions.addWidget(self.ready_line, 1)
-        self.examine_button = QPushButton("审查收件…", objectName="bundleExamine")
-        self.examine_button.setToolTip("收件后五个工作日内审查：全部受理，或出具一份合并的一次性告知书")
-        self.examine_button.setEnabled(False)
-        self.examine_button.setVisible(may(actor, Action.INTAKE))
-        self.examine_button.clicked.connect(self.open_examine)
-        self.actions.addWidget(self.examine_button)
-        self.scan_button = QPushButton("扫描材料…", objectName="bundleScan")
-        self.scan_button.setToolTip("一份材料只扫描一次，附到需要它的每个事项，各部门窗口同步后可见")
-        self.scan_button.setEnabled(False)
-        self.scan_button.setVisible(may(actor, Action.INTAKE))
-        self.scan_button.clicked.connect(lambda: self.do_scan())
-        self.actions.addWidget(self.scan_button)
-        self.supplement_button = QPushButton("补正…", objectName="bundleSupplement")
-        self.supplement_button.setToolTip("申请人补回一次性告知书所列材料；补齐后全部事项一并受理")
-        self.supplement_button.setEnabled(False)
-        self.supplement_button.setVisible(may(actor, Action.INTAKE))
-        self.supplement_button.clicked.connect(self.open_supplement)
-        self.actions.addWidget(self.supplement_button)
-        self.handover_button = QPushButton("统一出件…", objectName="bundleHandover")
-        self.handover_button.setToolTip("各事项全部办结、制证后，在本综合窗口一次送达全部决定书和证照，出具一张送达回证")
-        self.handover_button.setEnabled(False)
-        self.handover_button.setVisible(may(actor, Action.DELIVER))
-        self.handover_button.clicked.connect(self.open_handover)
-        self.actions.addWidget(self.handover_button)
+        self.examine_button = self._action("审查收件…", "bundleExamine", Action.INTAKE, self.open_examine,
+                                           "收件后五个工作日内审查：全部受理，或出具一份合并的一次性告知书")
+        self.scan_button = self._action("扫描材料…", "bundleScan", Action.INTAKE, lambda: self.do_scan(),
+                                        "一份材料只扫描一次，附到需要它的每个事项，各部门窗口同步后可见")
+        self.supplement_button = self._action("补正…", "bundleSupplement", Action.INTAKE, self.open_supplement,
+                                              "申请人补回一次性告知书所列材料；补齐后全部事项一并受理")
+        self.handover_button = self._action("统一出件…", "bundleHandover", Action.DELIVER, self.open_handover,
+                                            "各事项全部办结、制证后，在本综合窗口一次送达全部决定书和证照，出具一张送达回证")
         rlay.addLayout(self.actions)
         split.addWidget(right)
         split.setSizes([260, 420])
@@ -136,6 +121,16 @@ class BundleFollowView(QWidget):
         self.live = LiveRefresh(self, ctx, self._first_page, self._shown, tables=CASE_TABLES | {"bundle"})
         if not deferred:
             self.live.reload()
+
+    def _action(self, text: str, name: str, needs: Action, handler: Callable[[], object], tip: str) -> QPushButton:
+        """A button of the selected bundle's row: shown to whom the role allows, enabled by the bundle's state."""
+        button = QPushButton(text, objectName=name)
+        button.setToolTip(tip)
+        button.setEnabled(False)
+        button.setVisible(may(self.actor, needs))
+        button.clicked.connect(handler)
+        self.actions.addWidget(button)
+        return button
 
     # -- the list -----------------------------------------------------------------------------
 
