@@ -193,7 +193,7 @@ def main(n: int = 1_000_000, runs: int = 300, keep: Path | None = None) -> None:
     with ctx.read() as s:
         window = current_window(s, ctx.today(), 3)
 
-    def compare(label: str, queries: list[CaseQuery], pages: int = 1, fts: bool = False) -> None:
+    def compare(label: str, queries: list[CaseQuery], pages: int = 1, fts: bool = False, goal: float = 3.0) -> None:
         """Ours beside the same SQL bare, or (fts) beside the bare FTS5 trigram query of the same fragment."""
         ours: list[float] = []
         raw: list[float] = []
@@ -216,7 +216,7 @@ def main(n: int = 1_000_000, runs: int = 300, keep: Path | None = None) -> None:
         ratio = pct(ours, 0.95) / max(pct(raw, 0.95), 1e-6)
         print(f"{label:34s} ours p50 {pct(ours, .5):7.2f} p95 {pct(ours, .95):7.2f} ms | bare p50 "
               f"{pct(raw, .5):7.2f} p95 {pct(raw, .95):7.2f} ms | p95 ratio {ratio:4.2f}× "
-              f"(goal ≤ 3×) | rows/page {statistics.mean(hits):5.1f}", flush=True)
+              f"(goal ≤ {goal:g}×) | rows/page {statistics.mean(hits):5.1f}", flush=True)
 
     rng.shuffle(two)
     rng.shuffle(three)
@@ -228,9 +228,10 @@ def main(n: int = 1_000_000, runs: int = 300, keep: Path | None = None) -> None:
     compare("ID fragment (6) vs bare FTS5", [CaseQuery(text=t) for t in fragments], fts=True)
     compare("ID fragment (10) vs bare FTS5", [CaseQuery(text=t) for t in long_fragments], fts=True)
     compare("ID fragment (4, trigram)", [CaseQuery(text=t[:4]) for t in long_fragments])
-    compare("list, first 5 pages", [CaseQuery()], pages=5)
-    compare("list by state, 5 pages", [CaseQuery(states=("delivered",))], pages=5)
-    compare("due soon (red + yellow)", [CaseQuery(light="due")])
+    # Paging is held to the bare SQL more tightly than searching (#18: ≤ 1.5×).
+    compare("list, first 5 pages", [CaseQuery()], pages=5, goal=1.5)
+    compare("list by state, 5 pages", [CaseQuery(states=("delivered",))], pages=5, goal=1.5)
+    compare("due soon (red + yellow)", [CaseQuery(light="due")], goal=1.5)
     compare("name + state filter", [CaseQuery(text=t, states=("approved",)) for t in two])
     bare.close()
     ctx.dispose()

@@ -38,6 +38,7 @@ from app.station.bootstrap import open_data_dir  # noqa: E402
 from bench.hall import hall  # noqa: E402
 from ui.printing.printers import print_pdf  # noqa: E402
 from ui.widgets.tasks import TaskRunner, off_ui_thread  # noqa: E402
+from ui.widgets.ui_gc import collect_on_ui_thread, keep_for_session  # noqa: E402
 
 PROBE_MS = 10
 
@@ -107,6 +108,7 @@ def run_in_runner(owner: QWidget, calls: list[Callable[[], Any]]) -> list[Any]:
 def main(n: int) -> None:
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("OneWindow bench")
+    collect_on_ui_thread(app)  # the program's garbage collection (ui/system/gui.py): on the UI thread only
     owner = QWidget()
     probe = Probe()
     with tempfile.TemporaryDirectory(prefix="ow-lag-") as tmp:
@@ -114,6 +116,7 @@ def main(n: int) -> None:
         actor = clerk(ctx)
         data = complete(item_named(ctx, "食品经营许可"), person("王䶮"))
         accept_case(ctx, actor, data)  # the signer and the fonts loaded once, as after the first intake of a day
+        keep_for_session()  # as the program does once its main window is up (ui/widgets/ui_gc.py)
         results: list[Any] = []
         phase(probe, "5 acceptances with sealing (task runner)",
               lambda: results.extend(run_in_runner(owner, [lambda: accept_case(ctx, actor, data)] * 5)))

@@ -66,4 +66,5 @@ def _collect_on_the_ui_thread() -> Iterator[None]:
     install()
     yield
     if install():
+        gc.unfreeze()  # the last test's main window was kept for its session (ui_gc.keep_for_session)
         gc.collect()

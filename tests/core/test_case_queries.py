@@ -340,12 +340,45 @@ def test_the_migration_repeats_the_index_text_exactly() -> None:
     assert migration.ddl() == GRAM_DDL and migration.fill() == GRAM_REBUILD[1]
 
 
-def test_list_times_are_hall_time_with_and_without_the_old_summer_time() -> None:
-    from app.cases.queries import _received
+def _raw(state: str = "accepted", received: str = "2026-11-20 01:00:00.000000", promised: str | None = None,
+         legal: str | None = None, id_number: str = "11010519491231002X") -> tuple[object, ...]:
+    """A row as the list's SELECT returns it (columns as app.cases.queries._COLUMNS names them)."""
+    return (1, "id", "000120261120100001", state, "330999-SJ-XK-009", "药品零售许可", 1, "person", "王䶮",
+            id_number, received, promised, legal, 0, promised, 0, "promised")
 
-    assert _received("2026-11-20 01:00:00.000000") == datetime(2026, 11, 20, 9, 0)
-    assert _received("2026-06-30 16:30:00.000000") == datetime(2026, 7, 1, 0, 30)  # across midnight
-    assert _received("1988-06-01 00:00:00.000000") == datetime(1988, 6, 1, 9, 0)  # 1986–1991 summers: UTC+9
+
+_WINDOW = LightWindow(date(2026, 11, 20), date(2026, 11, 26))
+
+
+def test_list_times_are_hall_time_with_and_without_the_old_summer_time() -> None:
+    from app.cases.queries import _rows
+
+    def received(stamp: str) -> datetime:
+        return _rows([_raw(received=stamp)], _WINDOW)[0].received_at
+
+    assert received("2026-11-20 01:00:00.000000") == datetime(2026, 11, 20, 9, 0)
+    assert received("2026-06-30 16:30:00.000000") == datetime(2026, 7, 1, 0, 30)  # across midnight
+    assert received("1988-06-01 00:00:00.000000") == datetime(1988, 6, 1, 9, 0)  # 1986–1991 summers: UTC+9
+
+
+def test_the_list_rows_light_and_mask_as_the_rules_do() -> None:
+    """The list builds its rows in one inlined loop (#18); its lights and masks must be those of
+    app.cases.lights.case_lights and app.core.masking.mask_id for every state and deadline."""
+    from app.cases.lights import case_lights
+    from app.cases.queries import _rows
+    from app.cases.states import State
+    from app.core.masking import mask_id
+
+    days = [None, "2026-11-19", "2026-11-20", "2026-11-25", "2026-11-26", "2027-01-04"]
+    for state in State:
+        for promised in days:
+            for legal in days:
+                row = _rows([_raw(str(state), promised=promised, legal=legal)], _WINDOW)[0]
+                as_dates = [date.fromisoformat(d) if d else None for d in (promised, legal)]
+                assert (row.promised_light, row.legal_light) == case_lights(str(state), *as_dates, _WINDOW)
+                assert (row.promised_deadline, row.legal_deadline) == tuple(as_dates)
+    for number in ("11010519491231002X", "91350100M000100Y43", "AB123456", "H12345678", ""):
+        assert _rows([_raw(id_number=number)], _WINDOW)[0].applicant_id_number == mask_id(number)
 
 
 @pytest.mark.parametrize("window_id", [None, 1])

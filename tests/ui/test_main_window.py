@@ -43,6 +43,7 @@ def test_catalog_search_by_initials(qtbot: QtBot, ctx: AppContext) -> None:
     qtbot.addWidget(view)
     qtbot.keyClicks(view.search, "spjy")
     qtbot.waitUntil(lambda: bool(view.model.items) and view.model.items[0].name.startswith("食品经营"))
+    qtbot.waitUntil(lambda: "食品经营" in view.guide.toPlainText())  # the guide is read off the UI thread
     html = view.guide.toHtml()
     assert "申请材料" in html and "设定依据" in html and "投诉电话" in html
 
@@ -80,16 +81,18 @@ def test_the_catalog_page_warns_on_a_promise_over_half_the_legal_limit(qtbot: Qt
     actor = login(ctx, _user(ctx, "clerk"), DEMO_PASSWORD)
     calm = CatalogView(ctx, actor)
     qtbot.addWidget(calm)
+    qtbot.waitUntil(lambda: bool(calm.model.items))  # the page loads off the UI thread
     assert calm.promise_warning.isHidden()  # the demo catalog keeps every promise
     with ctx.write("catalog") as s:
         load_catalog(s, slow_catalog(), "test")
     view = CatalogView(ctx, actor)
     qtbot.addWidget(view)
-    assert not view.promise_warning.isHidden()
+    qtbot.waitUntil(lambda: not view.promise_warning.isHidden())
     assert "1 个事项" in view.promise_warning.text() and "药品零售许可" in view.promise_warning.text()
     qtbot.keyClicks(view.search, "yplsxk")  # pinyin initials of 药品零售许可
     qtbot.waitUntil(lambda: bool(view.model.items) and view.model.items[0].name == "药品零售许可")
     assert "提速率低于50%" in view.model.data(view.model.index(0, 3))
+    qtbot.waitUntil(lambda: "药品零售许可" in view.guide.toPlainText())
     assert "警告" in view.guide.toPlainText() and "提速率 25%" in view.guide.toPlainText()
 
 

@@ -39,6 +39,7 @@ from ui.bundles.papers_panel import PapersPanel
 from ui.intake.refusal_dialog import RefusalDialog
 from ui.widgets.action_buttons import add_action_buttons
 from ui.widgets.field_errors import FieldErrors, error_label, show_failure
+from ui.widgets.table_helpers import fit_to_contents
 from ui.widgets.tasks import TaskRunner
 
 PART_HEADERS = ("事项（承诺/法定）", "办理窗口", "前置事项", "本次")
@@ -115,7 +116,7 @@ class BundleIntakeView(QWidget):
         self.parts.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.parts.verticalHeader().hide()
         header = self.parts.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        fit_to_contents(header)
         for col in (0, 1):  # the long names wrap instead of being cut at 1280 px; the 前置 column fits its name
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
         self.parts.setWordWrap(True)

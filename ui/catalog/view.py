@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
+from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
 from PySide6.QtWidgets import (
@@ -27,6 +29,8 @@ from app.reference.catalog import (
     search_items,
     slow_promises,
 )
+from ui.widgets.table_helpers import fit_to_contents
+from ui.widgets.tasks import TaskRunner
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -120,7 +124,7 @@ class CatalogView(QWidget):
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        fit_to_contents(header)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.setWordWrap(False)
         self.guide = QTextBrowser(objectName="catalogGuide")
@@ -133,12 +137,9 @@ class CatalogView(QWidget):
         top.addWidget(self.search)
         layout.addLayout(top)
         # 二七区: 提速率不得低于50% — the catalog's own promises, checked at every import and shown here.
-        warnings = slow_promises(ctx, actor)
         self.promise_warning = QLabel(objectName="catalogPromiseWarning", wordWrap=True)
         self.promise_warning.setStyleSheet("color:#b00020")
-        self.promise_warning.setText(f"{len(warnings)} 个事项的承诺时限超过法定时限的一半（提速率低于 50%）：\n"
-                                     + "\n".join(warnings))
-        self.promise_warning.setVisible(bool(warnings))
+        self.promise_warning.setVisible(False)
         layout.addWidget(self.promise_warning)
         layout.addWidget(split)
         # Debounce typing: one query per pause, not per keystroke.
@@ -146,10 +147,38 @@ class CatalogView(QWidget):
         self._debounce.timeout.connect(self.refresh)
         self.search.textChanged.connect(lambda _t: self._debounce.start())
         self.table.selectionModel().currentRowChanged.connect(self._show_current)
-        self.refresh()
+        # The look-ups run off the UI thread (#18: the page's first build held it 60–110 ms); a reply to
+        # an older search or selection than the latest is dropped.
+        self.runner = TaskRunner(self)
+        self._asked = {"items": 0, "guide": 0}
+        self.refresh(warnings=True)
 
-    def refresh(self) -> None:
-        self.model.set_items(search_items(self.ctx, self.actor, self.search.text()))
+    def _ask(self, what: str, call: Callable[[], Any], show: Callable[[Any], None]) -> None:
+        self._asked[what] += 1
+        turn = self._asked[what]
+
+        def done(result: Any) -> None:
+            if turn == self._asked[what]:
+                show(result)
+
+        self.runner.run(lambda *, report, cancel: call(), quiet=True, on_done=done)
+
+    def refresh(self, warnings: bool = False) -> None:
+        text = self.search.text()
+
+        def load() -> tuple[list[ItemSummary], list[str] | None]:
+            return (search_items(self.ctx, self.actor, text),
+                    slow_promises(self.ctx, self.actor) if warnings else None)
+
+        self._ask("items", load, self._show_items)
+
+    def _show_items(self, result: tuple[list[ItemSummary], list[str] | None]) -> None:
+        items, warnings = result
+        if warnings is not None:
+            self.promise_warning.setText(f"{len(warnings)} 个事项的承诺时限超过法定时限的一半（提速率低于 50%）：\n"
+                                         + "\n".join(warnings))
+            self.promise_warning.setVisible(bool(warnings))
+        self.model.set_items(items)
         if self.model.items:
             self.table.selectRow(0)
         else:
@@ -157,5 +186,5 @@ class CatalogView(QWidget):
 
     def _show_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if current.isValid():
-            item = self.model.items[current.row()]
-            self.guide.setHtml(guide_html(get_item(self.ctx, self.actor, item.id)))
+            item_id = self.model.items[current.row()].id
+            self._ask("guide", lambda: guide_html(get_item(self.ctx, self.actor, item_id)), self.guide.setHtml)

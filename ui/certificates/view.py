@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -55,6 +54,7 @@ from ui.printing.document_actions import DocumentPrinter
 from ui.widgets.field_errors import FieldErrors, error_label
 from ui.widgets.live import LiveRefresh
 from ui.widgets.rows_model import RowsModel
+from ui.widgets.table_helpers import fit_columns_once
 
 TYPE_FILTER = (("", "全部证照"), ("FOOD_BUSINESS", "食品经营许可证"), ("PUBLIC_PLACE_HYGIENE", "公共场所卫生许可证"),
                ("DRUG_RETAIL", "药品经营许可证"))
@@ -66,7 +66,7 @@ def _table(model: RowsModel, name: str) -> QTableView:
     view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
     view.verticalHeader().hide()
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    fit_columns_once(view)
     view.horizontalHeader().setStretchLastSection(True)
     return view
 

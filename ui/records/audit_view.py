@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -18,6 +17,7 @@ from app.core.context import Actor, AppContext
 from app.tools.audit_search import AuditQuery, AuditRow, chain_status, known_actions, search_audit
 from ui.records.seal_views import date_range_row, picked
 from ui.widgets.rows_model import RowsModel
+from ui.widgets.table_helpers import fit_columns_once
 
 AUDIT_HEADERS = ("序号", "时间", "人员", "操作", "对象", "详情")
 
@@ -54,9 +54,8 @@ class AuditLogPanel(QWidget):
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        fit_columns_once(self.table)
+        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setWordWrap(False)
         layout.addWidget(self.table, 1)
         self.count = QLabel(objectName="auditCount")

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -37,6 +36,7 @@ from app.seal.custody import (
     seal_away,
     withdraw_authorisation,
 )
+from ui.widgets.table_helpers import fit_to_contents
 
 
 def _fill(table: QTableWidget, headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
@@ -55,7 +55,7 @@ def _table(name: str) -> QTableWidget:
     t.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
     t.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
     t.verticalHeader().hide()
-    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    fit_to_contents(t.horizontalHeader())
     t.horizontalHeader().setStretchLastSection(True)
     return t
 

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -31,6 +30,7 @@ from app.seal.custody import custodian_of_window
 from app.seal.usage_register import RegisterQuery, SealUseRow, export_register, register_pdf, search_seal_uses
 from ui.widgets.preferences import Preferences
 from ui.widgets.rows_model import RowsModel
+from ui.widgets.table_helpers import fit_columns_once
 
 
 class CustodianPasswordDialog(QDialog):
@@ -136,7 +136,7 @@ class SealRegisterPanel(QWidget):
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        fit_columns_once(self.table)
         self.table.setWordWrap(False)
         layout.addWidget(self.table, 1)
         self.status = QLabel(objectName="registerStatus")

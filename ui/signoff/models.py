@@ -16,6 +16,8 @@ Index = QModelIndex | QPersistentModelIndex
 SORT_ROLE = Qt.ItemDataRole.UserRole
 R = TypeVar("R")
 LATE, NEAR = QColor("#c00000"), QColor("#b36b00")
+_ANSWERED = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.ForegroundRole,
+                       SORT_ROLE})
 
 
 def _day(d: date | None) -> str:
@@ -54,21 +56,24 @@ class _RowsModel(QAbstractTableModel, Generic[R]):
         raise NotImplementedError
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid():
+        # The role first: sizing a column asks each cell for some eight roles, and the ones this model
+        # does not answer must cost nothing (a desk of a few hundred rows held the UI thread, #18).
+        if role not in _ANSWERED or not index.isValid():
             return None
         row = self.rows[index.row()]
-        value = self.cells(row)[index.column()]
-        if role == SORT_ROLE:
-            # Dates sort as dates (ISO strings); a missing deadline sorts last.
-            return value.isoformat() if isinstance(value, date) else ("9999" if value is None else str(value))
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return _day(value) if isinstance(value, date) or value is None else str(value)
         if role == Qt.ItemDataRole.ForegroundRole:
             promised, legal = self.deadlines(row)
             if legal and legal < self.today:
                 return LATE
             if promised and promised <= self.today:
                 return NEAR
+            return None
+        value = self.cells(row)[index.column()]
+        if role == SORT_ROLE:
+            # Dates sort as dates (ISO strings); a missing deadline sorts last.
+            return value.isoformat() if isinstance(value, date) else ("9999" if value is None else str(value))
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return _day(value) if isinstance(value, date) or value is None else str(value)
         return None
 
 

@@ -15,7 +15,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTableView,
@@ -43,6 +42,7 @@ from ui.records.seal_views import CustodianPasswordDialog
 from ui.signoff.models import DeskModel, QueueModel, sorted_proxy
 from ui.signoff.review_dialog import OpinionDialog, ReviewDialog
 from ui.widgets.live import LiveRefresh
+from ui.widgets.table_helpers import fit_columns_once
 from ui.widgets.tasks import TaskRunner
 
 
@@ -61,7 +61,7 @@ def _table(name: str, model: Any, multi: bool = False) -> QTableView:
     table.setSelectionMode(QTableView.SelectionMode.ExtendedSelection if multi
                            else QTableView.SelectionMode.SingleSelection)
     table.verticalHeader().hide()
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    fit_columns_once(table)
     table.horizontalHeader().setStretchLastSection(True)
     table.setWordWrap(False)
     return table

@@ -24,7 +24,7 @@ from ui.system.fonts import install_fonts
 from ui.system.login_dialog import LoginDialog
 from ui.system.translations import install_translations
 from ui.widgets.tasks import TaskRunner
-from ui.widgets.ui_gc import collect_on_ui_thread
+from ui.widgets.ui_gc import collect_on_ui_thread, end_of_session
 
 if TYPE_CHECKING:
     from app.core.context import Actor, AppContext
@@ -113,6 +113,7 @@ def _main_window(app: QApplication, ctx: AppContext, actor: Actor, demo: bool) -
             sign_out(ctx, actor)  # the program closes: nothing signs in this person's name any more
             return code
         window.deleteLater()
+        end_of_session()
         dialog = LoginDialog(None)
         dialog.set_context(ctx)
         if dialog.exec() != LoginDialog.DialogCode.Accepted or dialog.actor is None:

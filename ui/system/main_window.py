@@ -34,6 +34,7 @@ from ui.signoff.view import SignoffView
 from ui.sync.view import SyncController, SyncView
 from ui.system.settings_dialog import SettingsDialog
 from ui.widgets.preferences import Preferences
+from ui.widgets.ui_gc import keep_for_session
 
 SECTIONS = (
     ("intake", "受理"),
@@ -159,6 +160,7 @@ class MainWindow(QMainWindow):
             self.pages.removeWidget(placeholder)
             placeholder.deleteLater()
             self.pages.setCurrentIndex(current)
+            keep_for_session()  # a page lives until sign-out: out of the full collections' walk
         return built
 
     # The pages by name, as the rest of the window and the tests reach them.

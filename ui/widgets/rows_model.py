@@ -34,12 +34,12 @@ class RowsModel(QAbstractTableModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid():
             return None
-        row = self.rows[index.row()]
+        # Roles this model does not answer cost no row look-up (sizing asks each cell for eight roles).
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            value = self.cells(row)[index.column()]
+            value = self.cells(self.rows[index.row()])[index.column()]
             return "" if value is None else str(value)
         if role == Qt.ItemDataRole.ForegroundRole and index.column() == 0 and self.colour is not None:
-            colour = self.colour(row)
+            colour = self.colour(self.rows[index.row()])
             return QColor(colour) if colour else None
         return None
 
