@@ -249,38 +249,37 @@ def _rows(raw: Sequence[Sequence[Any]], window: LightWindow) -> tuple[CaseRow, .
     today, green = window.today.isoformat(), window.green_from.isoformat()
     red, yellow, green_light, none, paused = Light.RED, Light.YELLOW, Light.GREEN, Light.NONE, Light.PAUSED
     labels, beijing, no_dst, out = _LABELS, _BEIJING, _NO_DST_SINCE, []
+    # Locals, not globals, inside the loop: a global look-up is a dictionary probe per use.
+    running, suspended, new, row_type, iso_day, iso_stamp = _RUNNING, _SUSPENDED, _new_row, CaseRow, _iso_day, _iso_stamp
     for r in raw:
-        state, promised, legal, number, at = r[3], r[11], r[12], r[9], _iso_stamp(r[10])
-        if state in _RUNNING:
+        state, promised, legal, number, at = r[3], r[11], r[12], r[9], iso_stamp(r[10])
+        if state in running:
             p_light = none if promised is None else red if promised < today else (
                 yellow if promised < green else green_light)
             l_light = none if legal is None else red if legal < today else yellow if legal < green else green_light
-        elif state == _SUSPENDED:
+        elif state == suspended:
             p_light = l_light = paused
         else:
             p_light = l_light = none
-        out.append(_new_row(CaseRow, (
+        out.append(new(row_type, (
             r[1], r[2], state, labels.get(state, state), r[4], r[5], r[6], r[7], r[8],
             number if len(number) <= 8 else f"{number[:4]}{'*' * (len(number) - 8)}{number[-4:]}",
-            at + beijing if at >= no_dst else local_naive(at), promised and _iso_day(promised),
-            legal and _iso_day(legal), r[13] == 1, r[14] and _iso_day(r[14]), r[15] == 1, r[16], p_light, l_light)))
+            at + beijing if at >= no_dst else local_naive(at), promised and iso_day(promised),
+            legal and iso_day(legal), r[13] == 1, r[14] and iso_day(r[14]), r[15] == 1, r[16], p_light, l_light)))
     return tuple(out)
 
 
 @contextmanager
 def _reading(ctx: AppContext) -> Iterator[sqlite3.Connection]:
-    """A pooled connection of the read engine, used bare: a list page is one SELECT in autocommit
-    mode, and the ORM session around it would cost more than the indexed query itself."""
-    pooled = ctx.read_engine.raw_connection()
+    """This thread's read connection, used bare: a list page is one SELECT in autocommit mode, and the
+    ORM session (or even the pool's check-out) around it would cost more than the indexed query itself."""
     try:
-        yield pooled.driver_connection  # type: ignore[misc]
+        yield ctx.thread_reader()
     except DRIVER_ERRORS as exc:
         known = classify(exc)
         if known is not None:
             raise known from exc
         raise
-    finally:
-        pooled.close()
 
 
 _windows: dict[tuple[str, int, date, int], LightWindow] = {}

@@ -6,6 +6,7 @@ Passed explicitly to every use case; there is no global application object.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -77,6 +78,8 @@ class AppContext:
     # `fence` holds the message every write is refused with from then on.
     checks_pending: bool = False
     fence: str = ""
+    # Each thread's own read connection for the list pages (app.cases.queries), out of the pool.
+    _thread_readers: dict[int, Any] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self._writer = make_session_factory(self.engine)
@@ -130,7 +133,23 @@ class AppContext:
         with session_scope(self._reader) as session:
             yield session
 
+    def thread_reader(self) -> Any:
+        """This thread's own DB-API connection on the read engine, detached from the pool and kept until
+        `dispose`: for single autocommit SELECTs (a list page), which never leave a transaction open.
+        Checking a connection out of the pool and back costs some 25 µs of Python per page — a sixth of
+        a 100-row page at a million cases (#18)."""
+        key = threading.get_ident()
+        pooled = self._thread_readers.get(key)
+        if pooled is None:
+            pooled = self.read_engine.raw_connection()
+            pooled.detach()  # closed for good by dispose(), never handed to another pool user
+            self._thread_readers[key] = pooled
+        return pooled.dbapi_connection  # (driver_connection goes with the pool record at detach)
+
     def dispose(self) -> None:
+        for pooled in list(self._thread_readers.values()):
+            pooled.close()
+        self._thread_readers.clear()
         self.engine.dispose()
         self.read_engine.dispose()
 
