@@ -101,15 +101,14 @@ def issue_missing(s: Session, ctx: AppContext, actor: Actor, bundle: Bundle) -> 
 
 
 def issue_termination_notice(ctx: AppContext, actor: Actor, bundle_id: str) -> list[str]:
-    """The 终止办理告知书 of every stopped part of the bundle, issued where missing: the ids of all of them (those
-    on file and the new ones), in case-number order, to print. A second call issues nothing new."""
+    """Issue the 终止办理告知书 of every stopped part of the bundle that has none yet; returns the new ones' ids,
+    in case-number order, to print (none when every stopped part has its notice: a reprint is the case desk's)."""
     require(actor, Action.ISSUE_NOTICE)
     with ctx.write("bundle_termination") as s:
         bundle = s.get(Bundle, bundle_id)
         if bundle is None:
             raise NotFound("一件事办件不存在")
-        issue_missing(s, ctx, actor, bundle)
-        notices = [current_document(s, part, DocKind.TERMINATION) for part in stopped_parts(s, bundle.id)]
-        if not notices:
+        new = issue_missing(s, ctx, actor, bundle)
+        if not new and not stopped_parts(s, bundle.id):
             raise AppError("nothing_stopped", f"“{bundle.theme_name}”{bundle.bundle_no} 没有因前置事项未准予而终止办理的事项")
-        return [d.id for d in notices if d is not None]
+        return [d.id for d in new]
