@@ -137,7 +137,7 @@ def test_the_sample_seal_is_not_the_windows(run: dict[str, Any]) -> None:
     finally:
         ctx.dispose()
     sealed = [d for d in run["docs"] if d.seal is not None]
-    assert len(sealed) == 11 and all(d.seal.code not in codes and d.seal.purpose == "样张" for d in sealed)
+    assert len(sealed) == 12 and all(d.seal.code not in codes and d.seal.purpose == "样张" for d in sealed)
 
 
 def test_dates_follow_the_official_calendar(run: dict[str, Any]) -> None:
