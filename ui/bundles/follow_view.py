@@ -251,9 +251,7 @@ class BundleFollowView(QWidget):
 
     def _said(self, exc: BaseException) -> None:
         """A refusal of the core (another window, no seal authorisation …) said on the action line."""
-        if not isinstance(exc, AppError):
-            raise exc
-        self.ready_line.setText(exc.message)
+        self._failed(exc, self.ready_line)
         self.live.reload()
 
     def open_handover(self) -> None:
@@ -349,7 +347,7 @@ class BundleFollowView(QWidget):
         self.handed_over.emit(result)
         self.live.reload()
 
-    def _failed(self, exc: BaseException) -> None:
+    def _failed(self, exc: BaseException, line: QLabel | None = None) -> None:
         if not isinstance(exc, AppError):
             raise exc
-        self.head.setText(exc.message)
+        (line or self.head).setText(exc.message)
