@@ -9,4 +9,4 @@ Public modules are listed in __all__; the others are private to this package
 
 __all__ = ["adhoc", "bundle_desk", "bundle_figures", "bundle_handover", "bundle_intake", "bundle_papers",
            "bundle_path", "bundle_progress", "bundle_receipt", "bundle_scans",
-           "bundle_supplement"]  # public modules: other packages import only these
+           "bundle_supplement", "bundle_termination"]  # public modules: other packages import only these

@@ -3,7 +3,9 @@
 
 The handover is one transaction: a Delivery row per part (the single-case delivery's own code), one 送达回证
 listing every decision and certificate (item, department, number), the bundle handed over, the audit line and
-the ops the server needs to deliver each part at its own window's record.
+the ops the server needs to deliver each part at its own window's record. A part a refused 前置 stopped is handed
+its 终止办理告知书 (app/bundles/bundle_termination.py), issued in the same transaction if not yet on file; the part
+stays stopped.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.bundles.bundle_termination import current_document, issue_missing
 from app.cases.case_documents import case_facts
 from app.cases.states import STATE_LABELS, State
 from app.certificates.delivery import (
@@ -44,6 +47,7 @@ OUTCOME_LABELS = {"certificate_issued": "准予许可，证照已制发", "appro
                   "refused": "不予受理（受理时已告知）", "stopped": "前置未准予，终止办理", "delivered": "已送达",
                   "open": "办理中"}
 _DONE = frozenset({"certificate_issued", "approved", "denied", "refused", "stopped", "delivered"})
+PENDING = "待出具"  # the number of a 终止办理告知书 not yet issued: the handover issues it
 
 
 @dataclass(frozen=True)
@@ -84,13 +88,7 @@ class BundleHandoverResult:
     proof_document_id: str
     delivery_ids: tuple[int, ...]
     at: datetime  # hall local, to the minute
-
-
-def _decision(s: Session, case: Case, kind: DocKind) -> Document | None:
-    """The case's current decision (a replaced one is void and left out)."""
-    return s.execute(select(Document).where(Document.case_id == case.id, Document.kind == str(kind),
-                                            Document.void.is_(False))
-                     .order_by(Document.created_at.desc())).scalars().first()
+    termination_ids: tuple[str, ...] = ()  # 终止办理告知书 issued with the handover, to print with the proof
 
 
 def _part(s: Session, case: Case, dept: str) -> tuple[PartHandover, Certificate | None, Document | None]:
@@ -99,7 +97,7 @@ def _part(s: Session, case: Case, dept: str) -> tuple[PartHandover, Certificate 
     cert: Certificate | None = None
     decision: Document | None = None
     if state in (State.APPROVED, State.CERTIFICATE_ISSUED):
-        decision = _decision(s, case, DocKind.APPROVAL)
+        decision = current_document(s, case, DocKind.APPROVAL)
         cert = s.execute(select(Certificate).where(Certificate.case_id == case.id,
                                                    Certificate.status == "issued")).scalars().first()
         item = s.get(Item, case.item_id) if case.item_id else None
@@ -110,8 +108,13 @@ def _part(s: Session, case: Case, dept: str) -> tuple[PartHandover, Certificate 
             issues = item is not None and type_of(s, item.certificate_type_code) is not None
             outcome = "awaiting_certificate" if issues else "approved"
     elif state == State.DENIED:
-        decision, outcome = _decision(s, case, DocKind.DENIAL), "denied"
-    elif state in (State.REFUSED, State.STOPPED, State.DELIVERED):
+        decision, outcome = current_document(s, case, DocKind.DENIAL), "denied"
+    elif state == State.STOPPED:
+        # Its 终止办理告知书 is what the applicant takes away for it; the handover issues it when still missing.
+        decision, outcome = current_document(s, case, DocKind.TERMINATION), "stopped"
+        if decision is None:
+            docs.append(HandoverDocument(KIND_TITLES[DocKind.TERMINATION], PENDING, None))
+    elif state in (State.REFUSED, State.DELIVERED):
         outcome = str(state)
     else:
         outcome = "open"
@@ -184,7 +187,8 @@ def hand_over_bundle(ctx: AppContext, actor: Actor, bundle_id: str, *, method: s
                      recipient_id_type: str = str(IdType.RESIDENT), recipient_id_number: str = "",
                      relation: str = SELF, tracking_no: str = "", place: str = "",
                      at: datetime | None = None) -> BundleHandoverResult:
-    """Hand every part's decision and certificate over together, with one 送达回证 for the bundle."""
+    """Hand every part's decision and certificate (a stopped part's 终止办理告知书) over together, with one 送达回证
+    for the bundle."""
     require(actor, Action.DELIVER)
     data = HandoverInput("", method, recipient_name, recipient_id_type, recipient_id_number, relation, tracking_no,
                          place, at)
@@ -197,10 +201,16 @@ def hand_over_bundle(ctx: AppContext, actor: Actor, bundle_id: str, *, method: s
         if not readiness.ready:
             raise AppError("not_ready", readiness.missing)
         giving = [r for r in rows if r[1].documents]
-        issued = max(d.created_at for _, _, c, dec in giving for d in (dec, *(
-            [s.get(Document, c.document_id)] if c is not None and c.document_id else [])) if d is not None)
+        # Papers issued before the handover bound its time; a 终止办理告知书 issued with it below does not.
+        issued = max((d.created_at for _, _, c, dec in giving for d in (dec, *(
+            [s.get(Document, c.document_id)] if c is not None and c.document_id else [])) if d is not None),
+            default=ctx.now())
         first = giving[0][0]
         h = handed(ctx, s, data, first, bundle.window_id, issued)
+        terminations = tuple(d.id for d in issue_missing(s, ctx, actor, bundle))
+        if terminations:  # read again: the stopped parts now list their notices' numbers
+            bundle, rows = _load(s, bundle_id)
+            giving = [r for r in rows if r[1].documents]
         facts = DeliveryFacts(
             document_name=_proof_lines([r[1] for r in giving]),
             document_no=f"“{bundle.theme_name}”一件事 {bundle.bundle_no}（共 {sum(len(r[1].documents) for r in giving)} 件）", recipient=h.name, recipient_id=id_text(h),
@@ -222,4 +232,4 @@ def hand_over_bundle(ctx: AppContext, actor: Actor, bundle_id: str, *, method: s
                      {"method": h.method, "relation": h.relation, "proof": proof.number,
                       "parts": [r[1].case_no for r in giving]}, at=now)
         return BundleHandoverResult(bundle.id, bundle.bundle_no, proof.id, tuple(ids),
-                                    to_local(h.at).replace(tzinfo=None))
+                                    to_local(h.at).replace(tzinfo=None), terminations)

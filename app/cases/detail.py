@@ -50,6 +50,7 @@ EVENT_LABELS: dict[str, str] = {
     "certificate_reissued": "补发证照", "delivered": "送达", "synced": "经中心服务器同步", "case_no_clash": "编号冲突",
     "commitment_checked": "告知承诺核查", "approval_revoked": "撤销行政许可（承诺不实）",
     "bundle_started": "前置事项准予，开始计时", "bundle_stopped": "前置事项未准予，终止办理",
+    "termination_notice": "出具终止办理告知书",
 }
 WHICH_LABELS = {"promised": "承诺办结日期", "legal": "法定期限届满日", "notice": "一次性告知期限", "issue": "制证期限",
                 "forward": "上报期限", "post_check": "告知承诺核查期限"}

@@ -149,8 +149,9 @@ def id_text(h: Handed) -> str:
 
 def record_delivery(s: Session, ctx: AppContext, actor: Actor, case: Case, h: Handed, proof_id: str, *,
                     cert: Certificate | None, document_id: str | None, what: str) -> Delivery:
-    """The Delivery row of one case, its certificate marked delivered, the case delivered, its event, the ops
-    the server needs and the audit line (caller's transaction). `what` names the delivered paper's number."""
+    """The Delivery row of one case, its certificate marked delivered, the case delivered (a stopped 一件事 part
+    stays stopped), its event, the ops the server needs and the audit line (caller's transaction). `what` names
+    the delivered paper's number."""
     row = Delivery(case_id=case.id, certificate_id=cert.id if cert else None, document_id=document_id,
                    recipient_name=h.name, recipient_id_type=h.id_type, recipient_id_number=h.id_number,
                    relation=h.relation, method=h.method, tracking_no=h.tracking, place=h.place, at=h.at,
@@ -173,7 +174,11 @@ def record_delivery(s: Session, ctx: AppContext, actor: Actor, case: Case, h: Ha
                     "number": what, "recipient": h.name, "recipient_id_number": h.id_number,
                     "relation": h.relation, "method": h.method, "tracking_no": h.tracking, "place": h.place,
                     "at": h.at}, now)
-    outbox.enqueue(s, "case", case.id, "delivered", case_snapshot(case), now)
+    # A stopped part handed its 终止办理告知书 stays stopped (a final state): nothing of the case changes, and the
+    # server takes nothing but a delivery of another window's part from the comprehensive window — the delivery
+    # op above records it. At the part's own window the op still carries its documents up.
+    if case.state != State.STOPPED or case.window_id == actor.window_id:
+        outbox.enqueue(s, "case", case.id, "delivered", case_snapshot(case), now)
     return row
 
 

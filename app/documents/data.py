@@ -27,6 +27,7 @@ class DocKind(StrEnum):
     SITE_VISIT = "site_visit_notice"  # 现场核查通知书 (A4, one page, sealed)
     COMMITMENT = "commitment_letter"  # 告知承诺书 (A4, one page, not sealed: signed by the applicant and the window)
     REVOCATION = "revocation_decision"  # 撤销行政许可决定书 after a false commitment (A4, sealed)
+    TERMINATION = "termination_notice"  # 终止办理告知书: a 一件事 part stopped by a refused 前置 (A4, one page, sealed)
 
 
 KIND_TITLES: dict[DocKind, str] = {
@@ -45,12 +46,13 @@ KIND_TITLES: dict[DocKind, str] = {
     DocKind.SITE_VISIT: "现场核查通知书",
     DocKind.COMMITMENT: "告知承诺书",
     DocKind.REVOCATION: "撤销行政许可决定书",
+    DocKind.TERMINATION: "终止办理告知书",
 }
 
 # Which kinds carry the window's special seal (DESIGN §5; the receipt and proof of delivery do not).
 SEALED_KINDS = frozenset({DocKind.ACCEPTANCE, DocKind.CORRECTION, DocKind.REFUSAL, DocKind.SPECIAL_PROCEDURE,
                           DocKind.EXTENSION, DocKind.APPROVAL, DocKind.DENIAL, DocKind.CERTIFICATE_ORIGINAL,
-                          DocKind.CERTIFICATE_COPY, DocKind.SITE_VISIT, DocKind.REVOCATION})
+                          DocKind.CERTIFICATE_COPY, DocKind.SITE_VISIT, DocKind.REVOCATION, DocKind.TERMINATION})
 CERTIFICATE_KINDS = frozenset({DocKind.CERTIFICATE_ORIGINAL, DocKind.CERTIFICATE_COPY})
 
 
@@ -262,6 +264,24 @@ class BundlePartLine:
 
 
 @dataclass(frozen=True)
+class Termination:
+    """终止办理 of a 一件事 part: its 前置 received a 不予行政许可决定, so the part cannot go on (the case printed
+    is the stopped part; this says which bundle it belongs to and which 前置 was refused, by whom and when)."""
+
+    bundle_no: str
+    theme_name: str
+    department: str  # the stopped part's department
+    prerequisite_name: str
+    prerequisite_case_no: str
+    prerequisite_department: str
+    denial_no: str  # the 前置's 不予行政许可决定书; "" when its file has not reached this workstation
+    denied_on: date | None
+    reconsideration_body: str
+    court: str
+    place: str  # where the materials are collected: the comprehensive window
+
+
+@dataclass(frozen=True)
 class DocumentData:
     """Everything one document prints."""
 
@@ -283,3 +303,4 @@ class DocumentData:
     commitment: Commitment | None = None
     revocation: Revocation | None = None
     bundle_parts: tuple[BundlePartLine, ...] = ()  # a 一件事 bundle's parts: one notice lists them all
+    termination: Termination | None = None

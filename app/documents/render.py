@@ -27,6 +27,7 @@ MODULES: dict[DocKind, str] = {
     DocKind.SITE_VISIT: "site_visit_notice",
     DocKind.COMMITMENT: "commitment",
     DocKind.REVOCATION: "commitment",
+    DocKind.TERMINATION: "termination_notice",
 }
 
 DELIVERY_METHODS = ("直接送达", "留置送达", "邮寄送达", "委托送达", "电子送达", "公告送达")
@@ -225,6 +226,20 @@ def _revocation(doc: DocumentData) -> None:
     _need(r.court.strip(), "revocation.court", "撤销决定书须载明提起行政诉讼的人民法院")
 
 
+def _termination(doc: DocumentData) -> None:
+    t = doc.termination
+    _need(t is not None, "termination", "终止办理告知书须载明一件事、终止的事项和未准予的前置事项")
+    assert t is not None
+    _need(t.bundle_no.strip() and t.theme_name.strip(), "termination.bundle_no", "终止办理告知书须载明一件事名称和编号")
+    _need(t.department.strip(), "termination.department", "终止办理告知书须载明终止事项的承办部门")
+    _need(t.prerequisite_name.strip() and t.prerequisite_case_no.strip(), "termination.prerequisite_name",
+          "终止办理告知书须载明未准予的前置事项及其办件编号")
+    _need(t.prerequisite_department.strip(), "termination.prerequisite_department", "终止办理告知书须载明前置事项的办理部门")
+    _need(t.place.strip(), "termination.place", "终止办理告知书须载明取回申请材料的地点")
+    _need(t.reconsideration_body.strip(), "termination.reconsideration_body", "终止办理告知书须载明行政复议机关")
+    _need(t.court.strip(), "termination.court", "终止办理告知书须载明提起行政诉讼的人民法院")
+
+
 CHECKS: dict[DocKind, Callable[[DocumentData], None]] = {
     DocKind.RECEIPT: _receipt,
     DocKind.ACCEPTANCE: _acceptance,
@@ -240,4 +255,5 @@ CHECKS: dict[DocKind, Callable[[DocumentData], None]] = {
     DocKind.SITE_VISIT: _site_visit,
     DocKind.COMMITMENT: _commitment,
     DocKind.REVOCATION: _revocation,
+    DocKind.TERMINATION: _termination,
 }

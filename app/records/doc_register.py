@@ -32,6 +32,7 @@ NUMBER_WORDS: dict[DocKind, str] = {
     DocKind.CONSULTATION: "询", DocKind.SITE_VISIT: "查",
     DocKind.COMMITMENT: "诺",
     DocKind.REVOCATION: "撤",
+    DocKind.TERMINATION: "终",
 }
 
 

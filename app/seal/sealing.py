@@ -24,8 +24,10 @@ from app.records import doc_register
 from app.seal.seals import STATUS_LABELS, SealInfo, credential_paths, seal_of_window
 from db.models import Document, SealAuthorization, SealUse, Setting, Staff, Window
 
+# Procedural notices, not decisions. The 终止办理告知书 tells a consequence of a 不予许可 already decided (and
+# sealed with the custodian's password): the counter issues it under the standing authorisation.
 ROUTINE_KINDS = frozenset({DocKind.ACCEPTANCE, DocKind.CORRECTION, DocKind.REFUSAL, DocKind.SPECIAL_PROCEDURE,
-                           DocKind.EXTENSION, DocKind.SITE_VISIT})  # procedural notices, not decisions
+                           DocKind.EXTENSION, DocKind.SITE_VISIT, DocKind.TERMINATION})
 _signers: dict[str, object] = {}
 _signers_lock = threading.Lock()
 

@@ -44,6 +44,7 @@ from app.documents.data import (
     SealImpression,
     SiteVisitFacts,
     Suspension,
+    Termination,
 )
 from app.documents.legal_text import cn_date
 from app.documents.render import render
@@ -235,6 +236,11 @@ def _documents(issuer: Issuer, case: CaseFacts, correcting: CaseFacts, t: Timeli
         doc(DocKind.REVOCATION, t.legal, 14, revocation=Revocation(
             approval_no, t.decided, "经核查，经营场所距离旱厕不足25米，申请人的承诺与实际情况不符",
             (certificate_no,) if ctype else (), RECONSIDERATION, COURT)),
+        # The sample item as a part of a 一件事 whose 前置 (the business registration) was refused.
+        doc(DocKind.TERMINATION, t.decided, 15, termination=Termination(
+            f"YJ{SAMPLE_DEVICE}{t.received:%Y%m%d}000001", "开办餐饮店", issuer.department_name,
+            "个体工商户设立登记", f"{SAMPLE_DEVICE}{t.received:%Y%m%d}000001", issuer.department_name,
+            sample_number(8), t.decided, RECONSIDERATION, COURT, f"{issuer.hall_name} {issuer.window_name}")),
     ]
     if ctype is not None:
         for kind, copy in ((DocKind.CERTIFICATE_ORIGINAL, "original"), (DocKind.CERTIFICATE_COPY, "copy")):

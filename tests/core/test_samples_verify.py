@@ -109,7 +109,7 @@ def test_every_page_says_sample_and_carries_a_sample_number(run: dict[str, Any])
         assert found, pdf.name
         numbers.update(found)
         assert "〔2026〕" not in text, pdf.name  # no number of the real series (云市监受〔2026〕0001-00001)
-    assert numbers == {f"{n:04d}" for n in range(1, 15)}
+    assert numbers == {f"{n:04d}" for n in range(1, 16)}
 
 
 def test_nothing_is_registered_and_no_real_number_is_taken(run: dict[str, Any]) -> None:
@@ -137,7 +137,7 @@ def test_the_sample_seal_is_not_the_windows(run: dict[str, Any]) -> None:
     finally:
         ctx.dispose()
     sealed = [d for d in run["docs"] if d.seal is not None]
-    assert len(sealed) == 11 and all(d.seal.code not in codes and d.seal.purpose == "样张" for d in sealed)
+    assert len(sealed) == 12 and all(d.seal.code not in codes and d.seal.purpose == "样张" for d in sealed)
 
 
 def test_dates_follow_the_official_calendar(run: dict[str, Any]) -> None:

@@ -42,8 +42,11 @@ def test_the_comprehensive_window_delivers_every_part_on_the_server(
     assert ready.ready, ready.missing
     assert {p.outcome for p in ready.parts} == {"denied", "stopped"}
 
-    hand_over_bundle(a01.ctx, a01.actor("zhangmin"), result.bundle_id, method="in_person",
-                     recipient_name=person().name, recipient_id_number=person().id_number)
+    handed = hand_over_bundle(a01.ctx, a01.actor("zhangmin"), result.bundle_id, method="in_person",
+                              recipient_name=person().name, recipient_id_number=person().id_number)
+    # Each stopped part (of D01, B02, A02) gets its 终止办理告知书 at W01 from the pulled denial, and stays stopped:
+    # no change of another window's part is pushed for it, so nothing is rejected.
+    assert len(handed.termination_ids) == sum(1 for p in ready.parts if p.outcome == "stopped") == 3
     outcome = a01.sync("zhangmin")
     assert outcome.ok and outcome.rejected == 0
     window, record = _server_records(live_server)[ids[REGISTRATION]]

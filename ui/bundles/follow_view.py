@@ -3,6 +3,8 @@ each part stands — state, department, window, deadline — with the bundle's l
 
 The list is read a page at a time (keyset, see app/bundles/bundle_desk.py); 更多 reads the next page.
 统一出件 hands every part's decision and certificate over at once when all are done (app/bundles/bundle_handover.py).
+终止办理告知书 prints the notice of each part a refused 前置 stopped as soon as it stopped, without waiting for the
+统一出件 (app/bundles/bundle_termination.py); the handover issues any still missing and prints them with its proof.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from app.bundles.bundle_desk import PAGE_SIZE, BundleRow, open_bundles
 from app.bundles.bundle_handover import (
+    PENDING,
     BundleHandoverResult,
     HandoverReadiness,
     hand_over_bundle,
@@ -36,6 +39,7 @@ from app.bundles.bundle_progress import BundleProgress, bundle_progress
 from app.bundles.bundle_receipt import received_theme
 from app.bundles.bundle_scans import attach_bundle_scan, scannable_papers
 from app.bundles.bundle_supplement import bundle_outstanding, supplement_bundle
+from app.bundles.bundle_termination import issue_termination_notice
 from app.cases.lights import LIGHT_COLORS, LIGHT_LABELS
 from app.certificates.delivery import HandoverInput
 from app.core.auth import Action, may
@@ -65,6 +69,7 @@ class BundleFollowView(QWidget):
     readiness_shown = Signal(object)  # HandoverReadiness of the selected bundle
     handed_over = Signal(object)  # BundleHandoverResult
     supplemented = Signal(object)  # BundleResult of a 补正
+    terminated = Signal(object)  # the ids of the 终止办理告知书 just issued (and sent to the printer)
 
     def __init__(self, ctx: AppContext, actor: Actor, deferred: bool = False,
                  printer: DocumentPrinter | None = None) -> None:
@@ -73,6 +78,7 @@ class BundleFollowView(QWidget):
         self.rows: list[BundleRow] = []
         self.progress: BundleProgress | None = None
         self.readiness: HandoverReadiness | None = None
+        self.note: tuple[str, str] = ("", "")  # (bundle id, what was just done to it): kept over its reloads
         self.delivery_dialog: DeliveryDialog | None = None
         self.supplement_dialog: SupplementDialog | None = None
         self.examine_dialog: ExamineDialog | None = None
@@ -111,6 +117,9 @@ class BundleFollowView(QWidget):
                                         "一份材料只扫描一次，附到需要它的每个事项，各部门窗口同步后可见")
         self.supplement_button = self._action("补正…", "bundleSupplement", Action.INTAKE, self.open_supplement,
                                               "申请人补回一次性告知书所列材料；补齐后全部事项一并受理")
+        self.termination_button = self._action(
+            "终止办理告知书", "bundleTermination", Action.ISSUE_NOTICE, self.print_termination,
+            "前置事项未准予而终止办理的事项：每个事项出具一份终止办理告知书并打印，交申请人签收")
         self.handover_button = self._action("统一出件…", "bundleHandover", Action.DELIVER, self.open_handover,
                                             "各事项全部办结、制证后，在本综合窗口一次送达全部决定书和证照，出具一张送达回证")
         rlay.addLayout(self.actions)
@@ -175,6 +184,7 @@ class BundleFollowView(QWidget):
             return
         self.readiness = None
         self.handover_button.setEnabled(False)
+        self.termination_button.setEnabled(False)
         self.ready_line.setText("")
         bundle_id = self.rows[row].bundle_id
         self.runner.run(lambda **_: bundle_progress(self.ctx, self.actor, bundle_id), quiet=True,
@@ -210,11 +220,39 @@ class BundleFollowView(QWidget):
         papers = sum(len(p.documents) for p in r.parts)
         waiting = sum(1 for p in r.parts if p.outcome in ("open", "awaiting_certificate"))
         short = f"尚有 {waiting} 个事项未办结或未制证（见上表），全部办结、制证后才能统一出件"
-        self.ready_line.setText(f"可以统一出件：{sum(1 for p in r.parts if p.documents)} 个事项、{papers} 件文书"
-                                if r.ready else r.missing if len(r.missing) <= 90 or not waiting else short)
+        line = (f"可以统一出件：{sum(1 for p in r.parts if p.documents)} 个事项、{papers} 件文书"
+                if r.ready else r.missing if len(r.missing) <= 90 or not waiting else short)
+        self.ready_line.setText(f"{self.note[1]}。{line}" if self.note[0] == r.bundle_id else line)
         self.ready_line.setToolTip(r.missing)  # the whole list, when the line gives only the count
         self.handover_button.setEnabled(r.ready and may(self.actor, Action.DELIVER))
+        # A stopped part whose notice is not issued yet: the applicant is told now, not at the handover.
+        self.termination_button.setEnabled(not r.handed_over and may(self.actor, Action.ISSUE_NOTICE) and any(
+            d.number == PENDING for p in r.parts if p.outcome == "stopped" for d in p.documents))
         self.readiness_shown.emit(r)
+
+    def print_termination(self) -> None:
+        r = self.readiness
+        if r is None or not self.termination_button.isEnabled():
+            return
+        self.termination_button.setEnabled(False)  # one press, one notice per part
+        bundle_id = r.bundle_id
+        self.runner.run(lambda **_: issue_termination_notice(self.ctx, self.actor, bundle_id),
+                        title="正在出具终止办理告知书…", on_done=self._terminated, on_error=self._said)
+
+    def _terminated(self, ids: list[str]) -> None:
+        if self.readiness is not None:  # the page reloads on the commit: the line says it until then and after
+            self.note = (self.readiness.bundle_id, f"已出具终止办理告知书 {len(ids)} 份，请交申请人签收" if ids
+                         else "终止办理告知书均已出具，需要时在“办件 → 文书”中补打")
+        self.ready_line.setText(self.note[1])
+        if self.printer is not None and ids:
+            self.printer.print_all(ids)
+        self.terminated.emit(ids)
+        self.live.reload()
+
+    def _said(self, exc: BaseException) -> None:
+        """A refusal of the core (another window, no seal authorisation …) said on the action line."""
+        self._failed(exc, self.ready_line)
+        self.live.reload()
 
     def open_handover(self) -> None:
         r = self.readiness
@@ -302,11 +340,14 @@ class BundleFollowView(QWidget):
 
     def _handed(self, result: BundleHandoverResult) -> None:
         self.handover_button.setEnabled(False)
+        self.note = ("", "")
+        if self.printer is not None and result.termination_ids:  # the dialog printed the proof
+            self.printer.print_all(list(result.termination_ids))
         self.ready_line.setText(f"已统一出件：{result.bundle_no}，{result.at:%Y-%m-%d %H:%M}")
         self.handed_over.emit(result)
         self.live.reload()
 
-    def _failed(self, exc: BaseException) -> None:
+    def _failed(self, exc: BaseException, line: QLabel | None = None) -> None:
         if not isinstance(exc, AppError):
             raise exc
-        self.head.setText(exc.message)
+        (line or self.head).setText(exc.message)
