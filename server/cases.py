@@ -103,6 +103,14 @@ def clean_fields(payload: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _with_notices(record: dict[str, Any], sent: list[Any]) -> list[Any]:
+    """The case's documents with the sender's 终止办理告知书 added (the others stay as the owning window sent them)."""
+    held = list(record.get("documents") or [])
+    numbers = {d.get("number") for d in held if isinstance(d, dict)}
+    return held + [d for d in sent if isinstance(d, dict) and d.get("kind") == "termination_notice"
+                   and d.get("number") not in numbers]
+
+
 def record_of(case: Case) -> dict[str, Any]:
     return json.loads(case.record_json)
 
@@ -178,6 +186,12 @@ def _apply(session: Session, device: Device, op: Op, case: Case | None, now: dat
     # of where the bundle was received, and for the delivery alone.
     handover = (case is not None and target == "delivered"
                 and record_of(case).get("bundle_window") == device.window_code)
+    # 终止办理告知书: that window files the notice it issued for a part its refused 前置 stopped — the notice
+    # alone joins the part's record; nothing else of another window's case is taken from it.
+    notice = (case is not None and op.op == "termination_notice" and target == "stopped"
+              and record_of(case).get("state") == "stopped"
+              and record_of(case).get("bundle_window") == device.window_code)
+    handover = handover or notice
     actor = _staff(session, op.actor)
     if actor is None or not (actor.window_code == device.window_code or actor.role == "admin"):
         raise Rejected("unknown_actor", f"操作人“{op.actor}”不是本窗口的工作人员")
@@ -190,6 +204,8 @@ def _apply(session: Session, device: Device, op: Op, case: Case | None, now: dat
             (handover or signing) and case is not None and p.get("window_code") == case.window_code):
         raise Rejected("not_your_window", "本机只能提交本窗口的办件")
     fields = clean_fields(p)
+    if notice:
+        fields = {"documents": _with_notices(record_of(case), fields.get("documents") or [])}  # type: ignore[arg-type]
     try:
         proposal = proposal_of(p)
     except NotAProposal as exc:

@@ -20,8 +20,9 @@ from sqlalchemy.orm import Session
 
 from app.cases.bundle_parts import prerequisites
 from app.cases.case_documents import case_facts
+from app.cases.snapshot import case_snapshot
 from app.cases.states import State
-from app.core import audit
+from app.core import audit, outbox
 from app.core.auth import Action, require
 from app.core.context import Actor, AppContext, to_local
 from app.core.errors import AppError, NotFound, PermissionDenied
@@ -80,6 +81,8 @@ def _issue_one(s: Session, ctx: AppContext, actor: Actor, bundle: Bundle, part: 
     add_event(s, part.id, actor.staff_id, "termination_notice", now,
               f"{KIND_TITLES[DocKind.TERMINATION]} {doc.number}：前置事项“{termination.prerequisite_name}”"
               f"（{termination.prerequisite_case_no}）不予许可，本事项终止办理", document=doc.number)
+    # The server files it with the part's record, and the part's own window fetches it from there.
+    outbox.enqueue(s, "case", part.id, "termination_notice", case_snapshot(part), now)
     audit.record(s, actor.staff_id, "termination_notice", part.case_no,
                  {"bundle": bundle.bundle_no, "document": doc.number, "prerequisite": termination.prerequisite_case_no},
                  at=now)

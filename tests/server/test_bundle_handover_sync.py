@@ -5,11 +5,12 @@ another window's part from W01."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
 
 from bundle_kit import REGISTRATION, application
-from bundle_windows_kit import STAFF, refuse_prerequisite
+from bundle_windows_kit import FIRE, STAFF, refuse_prerequisite
 from ow_testkit import person
 from sqlalchemy import select
 from sync_testkit import LiveServer, Workstation, enrolled
@@ -19,7 +20,7 @@ from app.bundles.bundle_intake import accept_bundle
 from app.cases.snapshot import case_snapshot
 from app.core import outbox
 from db.models import Case as ClientCase
-from db.models import OutboxOp
+from db.models import Document, OutboxOp
 from server.models import Case
 
 
@@ -54,6 +55,23 @@ def test_the_comprehensive_window_delivers_every_part_on_the_server(
     assert a02.sync("lina").rejected == 0  # the owning window learns it was delivered
     with a02.ctx.read() as s:
         assert s.get(ClientCase, ids[REGISTRATION]).state == "delivered"  # type: ignore[union-attr]
+    # The notices join the stopped parts' records on the server, and reach their own windows: D01's part
+    # holds its 终止办理告知书 after D01's next sync, the file fetched and matching its hash.
+    records = _server_records(live_server)
+    stopped = [cid for cid, (_w, rec) in records.items() if rec["state"] == "stopped"]
+    assert len(stopped) == 3
+    for cid in stopped:
+        kinds = [d["kind"] for d in records[cid][1]["documents"]]
+        assert kinds.count("termination_notice") == 1, kinds
+    d01 = made["d01"][0]
+    assert d01.sync("fangqing").rejected == 0
+    with d01.ctx.read() as s:
+        fire = s.get(ClientCase, ids[FIRE])
+        assert fire is not None and fire.state == "stopped"
+        notices = s.execute(select(Document).where(Document.case_id == fire.id,
+                                                   Document.kind == "termination_notice")).scalars().all()
+        assert len(notices) == 1 and (d01.ctx.data.root / notices[0].path).exists()
+        assert hashlib.sha256((d01.ctx.data.root / notices[0].path).read_bytes()).hexdigest() == notices[0].sha256
     with a01.ctx.read() as s:
         assert s.execute(select(OutboxOp).where(OutboxOp.state == "pending")).first() is None
 
@@ -68,3 +86,14 @@ def test_the_comprehensive_window_delivers_every_part_on_the_server(
         result_json = s.execute(select(OutboxOp.result_json).where(OutboxOp.state == "rejected")).scalar_one()
     assert json.loads(result_json)["code"] == "not_your_window"
     assert _server_records(live_server)[ids[REGISTRATION]][1]["state"] == "delivered"
+
+    # Filing a notice is all it may send for a stopped part: the other fields it carries are not taken.
+    fire_record = _server_records(live_server)[ids[FIRE]][1]
+    with a01.ctx.write() as s:
+        part = s.get(ClientCase, ids[FIRE])
+        assert part is not None
+        outbox.enqueue(s, "case", part.id, "termination_notice", {**case_snapshot(part), "applicant_name": "某某"},
+                       a01.ctx.now())
+    assert a01.sync("zhangmin").rejected == 0  # applied: the notice is filed, nothing else taken
+    after = _server_records(live_server)[ids[FIRE]][1]
+    assert after["applicant_name"] == fire_record["applicant_name"] and after["documents"] == fire_record["documents"]
