@@ -35,6 +35,17 @@ def check_of(session: Session, case_id: str) -> CommitmentCheck | None:
     return session.get(CommitmentCheck, case_id)
 
 
+def own_check(session: Session, actor: Actor, case_id: str, who: str) -> tuple[Case, CommitmentCheck]:
+    """The case accepted on a commitment and its post-check, for the staff of its own window only
+    (`who`: 人员 / 首席代表, as the refusal names them)."""
+    case, row = session.get(Case, case_id), check_of(session, case_id)
+    if case is None or row is None:
+        raise NotFound("该办件不是告知承诺办件")
+    if actor.window_id != case.window_id:
+        raise AppError("other_window", f"只有受理该办件窗口的{who}可以办理")
+    return case, row
+
+
 def start_check(session: Session, cal: WorkCalendar, case: Case, terms: CommitmentTerms, on: date,
                 at: datetime) -> CommitmentCheck:
     """The post-check task of a case accepted on a commitment (caller's transaction)."""
@@ -135,11 +146,7 @@ def record_check(ctx: AppContext, actor: Actor, case_id: str, result: str, note:
     if result != "true" and not note:
         raise ValidationError("note", "请写明核查发现的情况" if result == "false" else "请写明暂无法核实的原因")
     with ctx.write("commitment_check") as s:
-        case, row = s.get(Case, case_id), check_of(s, case_id)
-        if case is None or row is None:
-            raise NotFound("该办件不是告知承诺办件")
-        if actor.window_id != case.window_id:
-            raise AppError("other_window", "只有受理该办件的窗口人员可以登记核查结果")
+        case, row = own_check(s, actor, case_id, "工作人员")
         if case.state not in DECIDED_STATES:
             raise AppError("bad_state", "作出准予许可决定后才能登记核查结果")
         if row.result in ("true", "false"):

@@ -274,7 +274,8 @@ def _reading(ctx: AppContext) -> Iterator[sqlite3.Connection]:
     """This thread's read connection, used bare: a list page is one SELECT in autocommit mode, and the
     ORM session (or even the pool's check-out) around it would cost more than the indexed query itself."""
     try:
-        yield ctx.thread_reader()
+        with ctx.thread_reader() as con:
+            yield con
     except DRIVER_ERRORS as exc:
         known = classify(exc)
         if known is not None:

@@ -12,15 +12,15 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from app.cases.case_documents import issue_for_case
-from app.cases.commitments import check_of
+from app.cases.commitments import own_check
 from app.certificates.issuance import _void
 from app.core import audit, outbox
 from app.core.auth import Action, require
 from app.core.context import Actor, AppContext, to_local
-from app.core.errors import AppError, NotFound
+from app.core.errors import AppError
 from app.documents.data import DocKind, Revocation
 from app.records.case_events import add_event
-from db.models import Case, Certificate, CreditRecord, Document, Hall
+from db.models import Certificate, CreditRecord, Document, Hall
 
 FALSE_COMMITMENT = "false_commitment"  # the credit record's kind (信用记录: 告知承诺不实)
 
@@ -38,11 +38,7 @@ def revoke_on_false_commitment(ctx: AppContext, actor: Actor, case_id: str, *,
     """The chief revokes an approval whose commitment the post-check found 不属实."""
     require(actor, Action.REVOKE_APPROVAL)
     with ctx.write("commitment_revoke") as s:
-        case, row = s.get(Case, case_id), check_of(s, case_id)
-        if case is None or row is None:
-            raise NotFound("该办件不是告知承诺办件")
-        if actor.window_id != case.window_id:
-            raise AppError("other_window", "只有受理该办件窗口的首席代表可以撤销")
+        case, row = own_check(s, actor, case_id, "首席代表")
         if row.revoked_at is not None:
             raise AppError("already_revoked", f"办件 {case.case_no} 的许可决定已撤销")
         if row.result != "false" or case.decision != "approved":

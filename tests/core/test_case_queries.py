@@ -392,3 +392,39 @@ def test_the_moved_list_walks_only_moved_cases(ctx: AppContext, window_id: int |
     finally:
         con.close()
     assert "ix_case_moved" in plan[0], plan
+
+
+def test_dispose_waits_for_a_page_being_read_on_another_thread(tmp_path: object) -> None:
+    """List pages read on each thread's own connection (AppContext.thread_reader); closing the data while a
+    worker reads must neither close the connection under its query (a crash) nor leave it open."""
+    import threading
+    from pathlib import Path
+
+    from app.station.bootstrap import open_data_dir
+
+    own = open_data_dir(Path(str(tmp_path)) / "data", demo=True)
+    actor = clerk(own)
+    for n in range(150):
+        _add(own, f"王{n}")
+    stop, pages, failures = threading.Event(), [], []
+
+    def read() -> None:
+        while not stop.is_set():
+            try:
+                pages.append(len(search_cases(own, actor, CaseQuery()).rows))
+            except Exception as exc:  # noqa: BLE001 — any failure is the finding
+                failures.append(exc)
+
+    worker = threading.Thread(target=read)
+    worker.start()
+    while len(pages) < 5:
+        threading.Event().wait(0.01)
+    own.dispose()  # while the worker reads on its own connection
+    after = len(pages)
+    while len(pages) < after + 3:  # and it reads on after it (a pooled connection, as before)
+        threading.Event().wait(0.01)
+    stop.set()
+    worker.join()
+    own.dispose()
+    assert not failures and set(pages) == {100}
+    assert not own._thread_readers  # nothing left open
