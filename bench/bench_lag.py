@@ -6,8 +6,10 @@ Phases, each as the window runs it (through the task runner or off_ui_thread), t
 5 acceptances with a sealed, signed notice; printing 3 A4 pages (the acceptance notices, rendered and
 painted at 300 dpi into a PDF printer); 60 searches at the hall's size (ID fragments, names, case
 numbers); and the main window built at that size with its pages opened one after another. Per
-phase: p99 and max of the probe's lateness (goal p99 ≤ 50 ms, max ≤ 100 ms). The 1,000-case sync is
-measured by bench/bench_sync.py against a real server. Prints figures; never fails.
+phase: p99 and max of the probe's lateness (goal p99 ≤ 50 ms, max ≤ 100 ms). And a 1,000-case sync: one
+enrolled workstation of the prepared sync hall (bench/sync_hall.py, 1 × 1000 cases taken offline, made once
+and kept beside the benchmark halls) runs a whole sync (clock, documents, push, reference data, pull …)
+through the task runner against the real server in a child process. Prints figures; never fails.
 """
 
 from __future__ import annotations
@@ -105,6 +107,40 @@ def run_in_runner(owner: QWidget, calls: list[Callable[[], Any]]) -> list[Any]:
     return out
 
 
+def sync_phase(probe: Probe, owner: QWidget) -> None:
+    """A whole sync of 1,000 cases taken offline, as the sync page runs it (the task runner)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from sync_hall import USERNAME, copy_sqlite, copy_stations, prepare, sign_in
+    from sync_server import ServerProcess
+    from sync_testkit import free_port
+
+    from app.sync.client import DeviceCredential, SyncClient
+    from app.sync.credentials import CredentialStore
+    from app.sync.engine import sync_once
+    from bench.hall import halls_root
+
+    prepared = prepare(halls_root() / "sync", 1, 1000)
+    with tempfile.TemporaryDirectory(prefix="ow-lag-sync-") as tmp:
+        work = Path(tmp)
+        copy_sqlite(prepared.server_db, work / "server.sqlite")
+        dirs = copy_stations(prepared, work)
+        server = ServerProcess(f"sqlite:///{work / 'server.sqlite'}", free_port())
+        try:
+            station = prepared.stations[0]
+            token = sign_in(server.url, prepared.stations, dirs)[station.name]
+            ctx = open_data_dir(dirs[station.name], demo=True)
+            client = SyncClient(server.url, DeviceCredential(station.device_id, station.secret), token)
+            outcome: list[Any] = []
+            phase(probe, f"a sync of {prepared.cases_each:,} cases (task runner)", lambda: outcome.extend(
+                run_in_runner(owner, [lambda: sync_once(ctx, CredentialStore(True), USERNAME, client=client)])))
+            print(f"  {outcome[0].message}: {outcome[0].pushed} ops pushed, {outcome[0].rejected} rejected, "
+                  f"{outcome[0].pulled} pulled", flush=True)
+            client.close()
+            ctx.dispose()
+        finally:
+            server.stop()
+
+
 def main(n: int) -> None:
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("OneWindow bench")
@@ -135,6 +171,7 @@ def main(n: int) -> None:
 
         phase(probe, "printing 3 A4 pages at 300 dpi (off_ui_thread)", print_three)
         ctx.dispose()
+    sync_phase(probe, owner)
 
     root = hall(n)
     big = open_data_dir(root, demo=True)
