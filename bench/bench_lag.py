@@ -131,6 +131,7 @@ def sync_phase(probe: Probe, owner: QWidget) -> None:
             ctx = open_data_dir(dirs[station.name], demo=True)
             client = SyncClient(server.url, DeviceCredential(station.device_id, station.secret), token)
             outcome: list[Any] = []
+            keep_for_session()  # the data opened before the window, as at the program's start
             phase(probe, f"a sync of {prepared.cases_each:,} cases (task runner)", lambda: outcome.extend(
                 run_in_runner(owner, [lambda: sync_once(ctx, CredentialStore(True), USERNAME, client=client)])))
             print(f"  {outcome[0].message}: {outcome[0].pushed} ops pushed, {outcome[0].rejected} rejected, "

@@ -3,7 +3,8 @@
 Left automatic, the collector runs in whichever thread happens to allocate: a worker of the task runner can
 then free a widget (or any QObject caught in a cycle) outside the thread that owns it, and Qt crashes the
 program. So automatic collection is turned off and a timer on the UI thread collects instead: young objects
-every second (cheap), everything once a minute.
+every quarter second, everything once a minute. A young collection walks what survived since the last one:
+once a second, a sync's worker left enough to hold the UI thread 55–60 ms; four times a second, a quarter.
 
 A full collection walks every object the program holds: at the main window that is some 140,000 (modules,
 classes, widgets), 55–85 ms on the UI thread each minute (#18, bench/bench_lag.py). What stays for the
@@ -18,8 +19,8 @@ import gc
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer
 
-YOUNG_MS = 1_000
-FULL_EVERY = 60  # young collections per full one
+YOUNG_MS = 250
+FULL_EVERY = 240  # young collections per full one: a full collection once a minute
 
 
 class _Collector(QObject):
