@@ -30,9 +30,11 @@ def fit_columns_once(view: QTableView) -> None:
     fitted: list[bool] = []
 
     def fit() -> None:
-        if not fitted and model.rowCount() > 0:
+        if fitted:
+            return
+        view.resizeColumnsToContents()  # while empty, to the headers' text (no cell to ask)
+        if model.rowCount() > 0:
             fitted.append(True)
-            view.resizeColumnsToContents()
 
     model.modelReset.connect(fit)
     model.rowsInserted.connect(fit)
