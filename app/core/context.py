@@ -56,6 +56,9 @@ class Actor:
     department_name: str
 
 
+MAX_THREAD_READERS = 6  # the UI thread, the task pool's threads (one per core) and a sync's
+
+
 @dataclass
 class _HeldReader:
     pooled: Any  # SQLAlchemy's proxy of the detached DB-API connection (its close() closes it)
@@ -153,8 +156,9 @@ class AppContext:
         with self._readers_lock:
             held = self._thread_readers.get(key)
             if held is None and not self._readers_closed:
+                self._retire_idle_readers()
                 pooled = self.read_engine.raw_connection()
-                pooled.detach()  # closed for good by dispose(), never handed to another pool user
+                pooled.detach()  # closed by dispose() or when retired, never handed to another pool user
                 held = self._thread_readers[key] = _HeldReader(pooled, threading.RLock())
         if held is not None:
             with held.lock:
@@ -166,6 +170,20 @@ class AppContext:
             yield pooled.dbapi_connection
         finally:
             pooled.close()
+
+    def _retire_idle_readers(self) -> None:
+        """Keep at most MAX_THREAD_READERS: the task pool's threads end after 30 s idle and new ones take
+        their place all day, so the connections of threads that are gone (or idle) are closed, oldest
+        first — never one in use (its lock is not free). Called under `_readers_lock`."""
+        for key in list(self._thread_readers)[:max(0, len(self._thread_readers) - MAX_THREAD_READERS + 1)]:
+            reader = self._thread_readers[key]
+            if reader.lock.acquire(blocking=False):
+                try:
+                    reader.closed = True
+                    reader.pooled.close()
+                    del self._thread_readers[key]
+                finally:
+                    reader.lock.release()
 
     def dispose(self) -> None:
         with self._readers_lock:

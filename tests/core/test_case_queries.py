@@ -428,3 +428,35 @@ def test_dispose_waits_for_a_page_being_read_on_another_thread(tmp_path: object)
     own.dispose()
     assert not failures and set(pages) == {100}
     assert not own._thread_readers  # nothing left open
+
+
+def test_the_threads_read_connections_stay_few_as_threads_come_and_go(ctx: AppContext) -> None:
+    """The task pool's threads end when idle and new ones come all day: their list connections are retired,
+    the oldest idle first, so a day of threads never piles up open connections."""
+    import threading
+
+    from app.core.context import MAX_THREAD_READERS
+
+    actor = clerk(ctx)
+    _add(ctx, "王䶮")
+    found: list[int] = []
+    done = threading.Event()
+
+    def read() -> None:
+        found.append(len(search_cases(ctx, actor, CaseQuery()).rows))
+        done.wait()  # alive until all have read: every thread has its own ident
+
+    workers = [threading.Thread(target=read, daemon=True) for _ in range(MAX_THREAD_READERS * 3)]
+    held = []
+    try:
+        for n, worker in enumerate(workers, 1):
+            worker.start()
+            while len(found) < n:
+                threading.Event().wait(0.005)
+            held.append(len(ctx._thread_readers))
+    finally:
+        done.set()
+        for worker in workers:
+            worker.join()
+    assert max(held) <= MAX_THREAD_READERS
+    assert found == [1] * (MAX_THREAD_READERS * 3)
