@@ -98,10 +98,13 @@ def _main_window(app: QApplication, ctx: AppContext, actor: Actor, demo: bool) -
     prefs = Preferences(demo)
     while True:  # one turn per person at the counter: 注销（换班）brings the sign-in back
         window = MainWindow(ctx, actor, hall_info(ctx), prefs=prefs)
-        window.resize(1280, 800)
+        # 1280×800 where it fits; on the halls' common 1366×768 screens that cut off the action buttons'
+        # lower edge and the status bar (sync state), so a smaller screen gets the window maximised.
+        room = app.primaryScreen().availableGeometry()
+        window.resize(min(1280, room.width()), min(800, room.height()))
         idle = IdleLock(window, ctx, actor, int(prefs.get("security/idle_lock_minutes")))
         app.installEventFilter(idle)
-        window.show()
+        window.showMaximized() if room.height() < 800 or room.width() < 1280 else window.show()
         app.processEvents()
         if _probe("main"):
             return 0
