@@ -20,30 +20,25 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any, NamedTuple
+from functools import lru_cache
+from typing import Any
 
 from sqlalchemy.orm import Session
 
+from app.cases.case_rows import AT, COLUMNS, CaseRow, make_rows
 from app.cases.commitments import CheckRow, open_checks
 from app.cases.forwarding import ForwardRow, pending_forwards
-from app.cases.lights import RUNNING_SQL, RUNNING_STATES, Light, LightWindow, light_window
+from app.cases.lights import RUNNING_SQL, Light, LightWindow, light_window
 from app.cases.search_index import GRAM, ensure_search_index, rarest_piece
-from app.cases.states import STATE_LABELS, State
 from app.core.auth import Action, require
-from app.core.context import HALL_TZ, Actor, AppContext, local_naive
+from app.core.context import HALL_TZ, Actor, AppContext
 from app.reference import workdays
 from db.errors import DRIVER_ERRORS, classify
 
 PAGE_SIZE = 100
 LIGHT_FILTERS = ("red", "yellow", "green", "due", "paused", "moved")
 
-_COLUMNS = ("c.rowid, c.id, c.case_no, c.state, c.item_code, c.item_name, c.window_id, c.applicant_kind, "
-            "c.applicant_name, c.applicant_id_number, c.received_at, c.promised_deadline, c.legal_deadline, "
-            "c.deadline_provisional, c.printed_promised, c.deadline_moved, c.processing_type")
 _ALNUM = re.compile(r"[0-9A-Z]+")
-# Beijing time has had no daylight saving since 1991: a fixed offset turns stored UTC into hall time
-# without a zoneinfo lookup per row.
-_LABELS = {str(k): v for k, v in STATE_LABELS.items()}
 _CASE_NO = re.compile(r"\d{18}")  # DESIGN §3: device 4 + date 8 + epoch 1 + counter 5
 
 
@@ -59,31 +54,6 @@ class CaseQuery:
     received_from: date | None = None  # hall-local dates, both included
     received_to: date | None = None
     yellow_workdays: int = 3
-
-
-class CaseRow(NamedTuple):
-    """One line of the case list (a named tuple: a page builds a hundred of them, and a frozen dataclass
-    costs fifteen times as much to make as a tuple — #18's list page against the bare query)."""
-
-    id: str
-    case_no: str
-    state: str
-    state_label: str
-    item_code: str
-    item_name: str
-    window_id: int
-    applicant_kind: str
-    applicant_name: str
-    applicant_id_number: str  # masked (1101**********002X): the full number only through personal_data.reveal
-    received_at: datetime  # hall local time
-    promised_deadline: date | None
-    legal_deadline: date | None
-    provisional: bool
-    printed_promised: date | None
-    deadline_moved: bool
-    processing_type: str
-    promised_light: Light
-    legal_light: Light
 
 
 @dataclass(frozen=True)
@@ -121,9 +91,13 @@ def _next_string(prefix: str) -> str:
     return prefix[:-1] + chr(ord(prefix[-1]) + 1)
 
 
+@lru_cache(maxsize=512)
 def normalise_search(raw: str) -> tuple[str, str]:
-    """(mode, term): full-width digits and letters folded, spaces dropped from numbers."""
-    folded = unicodedata.normalize("NFKC", raw).strip()
+    """(mode, term): full-width digits and letters folded, spaces dropped from numbers.
+
+    Remembered: the list asks again for every page of the same search, and the panels for each refresh."""
+    # Plain ASCII is its own NFKC form: skip the Unicode pass for the common case (scanned numbers, pinyin).
+    folded = (raw if raw.isascii() else unicodedata.normalize("NFKC", raw)).strip()
     if not folded:
         return "list", ""
     compact = re.sub(r"\s+", "", folded)
@@ -158,7 +132,9 @@ def _filters(q: CaseQuery, window: LightWindow) -> tuple[list[str], dict[str, An
     if q.received_to:
         where.append("c.received_at < :rt")
         params["rt"] = _local_midnight_utc(q.received_to + timedelta(days=1))
-    params["today"], params["green_from"] = window.today.isoformat(), window.green_from.isoformat()
+    if q.light in ("red", "yellow", "green", "due"):
+        # Bound only where used: a statement with unused parameters still binds them on every page.
+        params["today"], params["green_from"] = window.today.isoformat(), window.green_from.isoformat()
     light = {
         "red": f"{RUNNING_SQL} AND c.promised_deadline < :today",
         "yellow": f"{RUNNING_SQL} AND c.promised_deadline >= :today AND c.promised_deadline < :green_from",
@@ -202,11 +178,12 @@ def _plan(q: CaseQuery, window: LightWindow, search: tuple[str, str] | None = No
         column = "c.applicant_name" if mode == "name" else "c.applicant_id_number"
         params.update(lo=term, hi=_next_string(term))
         return _Plan(mode, '"case" c', [f"{column} >= :lo", f"{column} < :hi", *where], params,
-                     (column, "c.rowid"), True, (8 if mode == "name" else 9, 0))
+                     (column, "c.rowid"), True, (AT[column[2:]], 0))
     if q.light in ("red", "yellow", "green", "due"):
         # Most urgent first, along the partial index of running cases.
-        return _Plan("deadline", '"case" c', where, params, ("c.promised_deadline", "c.rowid"), False, (11, 0))
-    return _Plan("list", '"case" c', where, params, ("c.received_at", "c.rowid"), True, (10, 0))
+        return _Plan("deadline", '"case" c', where, params, ("c.promised_deadline", "c.rowid"), False,
+                     (AT["promised_deadline"], 0))
+    return _Plan("list", '"case" c', where, params, ("c.received_at", "c.rowid"), True, (AT["received_at"], 0))
 
 
 def _sql(plan: _Plan, after: Sequence[Any] | None, limit: int) -> tuple[str, dict[str, Any]]:
@@ -221,7 +198,7 @@ def _sql(plan: _Plan, after: Sequence[Any] | None, limit: int) -> tuple[str, dic
     clause = f" WHERE {' AND '.join(where)}" if where else ""
     # The limit is written into the SQL, not bound: SQLCipher's SQLite (3.51) lets the planner use a bound
     # LIMIT's value, so each call re-prepared the statement (68 against 16 µs per page at 100k, #19).
-    return f"SELECT {_COLUMNS} FROM {plan.source}{clause} ORDER BY {order} LIMIT {int(limit) + 1}", params
+    return f"SELECT {COLUMNS} FROM {plan.source}{clause} ORDER BY {order} LIMIT {int(limit) + 1}", params
 
 
 def page_sql(q: CaseQuery, window: LightWindow, after: Sequence[Any] | None = None, limit: int = PAGE_SIZE,
@@ -229,44 +206,6 @@ def page_sql(q: CaseQuery, window: LightWindow, after: Sequence[Any] | None = No
     """The SQL and parameters of one page (the benchmark runs it bare beside search_cases; `search`
     forces a mode, e.g. ("digits", fragment) for the FTS5 trigram query of a long fragment)."""
     return _sql(_plan(q, window, search, piece), after, limit)
-
-
-# UTC+8 all year since 1991: adding it is the zone conversion of a received time, at a tenth of its cost.
-_BEIJING = timedelta(hours=8)
-_NO_DST_SINCE = datetime(1992, 1, 1)
-_RUNNING = frozenset(str(s) for s in RUNNING_STATES)
-_SUSPENDED = str(State.SUSPENDED)
-_new_row = tuple.__new__
-_iso_day = date.fromisoformat
-_iso_stamp = datetime.fromisoformat
-
-
-def _rows(raw: Sequence[Sequence[Any]], window: LightWindow) -> tuple[CaseRow, ...]:
-    """The page's rows in one loop, each made as a tuple (the list's cost per row is this loop's, #18).
-
-    Deadlines stay ISO text until their light is known (ISO dates compare as text as they do as dates);
-    the lights follow app.cases.lights.case_lights and the masking app.core.masking.mask_id, inlined."""
-    today, green = window.today.isoformat(), window.green_from.isoformat()
-    red, yellow, green_light, none, paused = Light.RED, Light.YELLOW, Light.GREEN, Light.NONE, Light.PAUSED
-    labels, beijing, no_dst, out = _LABELS, _BEIJING, _NO_DST_SINCE, []
-    # Locals, not globals, inside the loop: a global look-up is a dictionary probe per use.
-    running, suspended, new, row_type, iso_day, iso_stamp = _RUNNING, _SUSPENDED, _new_row, CaseRow, _iso_day, _iso_stamp
-    for r in raw:
-        state, promised, legal, number, at = r[3], r[11], r[12], r[9], iso_stamp(r[10])
-        if state in running:
-            p_light = none if promised is None else red if promised < today else (
-                yellow if promised < green else green_light)
-            l_light = none if legal is None else red if legal < today else yellow if legal < green else green_light
-        elif state == suspended:
-            p_light = l_light = paused
-        else:
-            p_light = l_light = none
-        out.append(new(row_type, (
-            r[1], r[2], state, labels.get(state, state), r[4], r[5], r[6], r[7], r[8],
-            number if len(number) <= 8 else f"{number[:4]}{'*' * (len(number) - 8)}{number[-4:]}",
-            at + beijing if at >= no_dst else local_naive(at), promised and iso_day(promised),
-            legal and iso_day(legal), r[13] == 1, r[14] and iso_day(r[14]), r[15] == 1, r[16], p_light, l_light)))
-    return tuple(out)
 
 
 @contextmanager
@@ -344,7 +283,7 @@ def search_cases(ctx: AppContext, actor: Actor, query: CaseQuery, after: Sequenc
         raw = con.execute(sql, params).fetchall()
     more = len(raw) > limit
     raw = raw[:limit]
-    rows = _rows(raw, window)
+    rows = make_rows(raw, window)
     key = tuple(raw[-1][i] for i in plan.key_columns) if more and raw else None
     return CasePage(rows, key, plan.mode)
 
@@ -357,8 +296,8 @@ def find_case_no(ctx: AppContext, actor: Actor, case_no: str, yellow_workdays: i
         return None
     with _reading(ctx) as con:
         window = _light_window(ctx, con, yellow_workdays)
-        r = con.execute(f'SELECT {_COLUMNS} FROM "case" c WHERE c.case_no = :no', {"no": number}).fetchone()
-    return _rows((r,), window)[0] if r is not None else None
+        r = con.execute(f'SELECT {COLUMNS} FROM "case" c WHERE c.case_no = :no', {"no": number}).fetchone()
+    return make_rows((r,), window)[0] if r is not None else None
 
 
 def looks_like_case_no(raw: str) -> bool:

@@ -60,6 +60,8 @@ def test_search_modes_from_what_was_typed() -> None:
     assert normalise_search("12") == ("prefix", "12")
     assert normalise_search("000120261120000001") == ("exact", "000120261120000001")
     assert normalise_search("") == ("list", "")
+    assert normalise_search("  ") == ("list", "") and normalise_search("--") == ("name", "--")
+    assert normalise_search("ｗａｎｇ") == ("name", "wang") and normalise_search(" 91350100m ") == ("fragment", "91350100M")
     assert looks_like_case_no("000120261120000001") and not looks_like_case_no("0001202611200000")
 
 
@@ -125,6 +127,25 @@ def test_name_pages_continue_after_the_last_key(ctx: AppContext) -> None:
     third = search_cases(ctx, actor, CaseQuery(text="王芳"), second.after, limit=3)
     got = [r.id for p in (first, second, third) for r in p.rows]
     assert len(got) == 7 == len(set(got)) and third.after is None
+
+
+def test_due_and_id_prefix_pages_continue_after_the_last_key(ctx: AppContext) -> None:
+    """The page key is read from the selected row by column name (app.cases.case_rows.AT): a key taken
+    from the wrong column repeats or skips cases on the second page."""
+    set_clock(ctx, at_local(2026, 9, 30, 10))
+    due = [_add(ctx, f"临期{i}", f"1101051949123{i:04d}X", promised=date(2026, 10, 1 + i % 3)) for i in range(7)]
+    actor = clerk(ctx)
+    for query, expected in ((CaseQuery(light="due"), set(due)), (CaseQuery(text="11"), set(due))):
+        got, after = [], None
+        while True:
+            page = search_cases(ctx, actor, query, after, limit=3)
+            got += [r.id for r in page.rows]
+            after = page.after
+            if after is None:
+                break
+        assert len(got) == len(expected) == len(set(got)) and set(got) == expected, query
+    ordered = [r.promised_deadline for r in search_cases(ctx, actor, CaseQuery(light="due")).rows]
+    assert ordered == sorted(ordered)
 
 
 def test_filters_by_state_item_window_and_local_dates(ctx: AppContext) -> None:
@@ -342,16 +363,16 @@ def test_the_migration_repeats_the_index_text_exactly() -> None:
 
 def _raw(state: str = "accepted", received: str = "2026-11-20 01:00:00.000000", promised: str | None = None,
          legal: str | None = None, id_number: str = "11010519491231002X") -> tuple[object, ...]:
-    """A row as the list's SELECT returns it (columns as app.cases.queries._COLUMNS names them)."""
+    """A row as the list's SELECT returns it (columns as app.cases.case_rows.COLUMNS names them)."""
     return (1, "id", "000120261120100001", state, "330999-SJ-XK-009", "药品零售许可", 1, "person", "王䶮",
-            id_number, received, promised, legal, 0, promised, 0, "promised")
+            received, promised, legal, 0, promised, 0, "promised", id_number)
 
 
 _WINDOW = LightWindow(date(2026, 11, 20), date(2026, 11, 26))
 
 
 def test_list_times_are_hall_time_with_and_without_the_old_summer_time() -> None:
-    from app.cases.queries import _rows
+    from app.cases.case_rows import make_rows as _rows
 
     def received(stamp: str) -> datetime:
         return _rows([_raw(received=stamp)], _WINDOW)[0].received_at
@@ -362,10 +383,10 @@ def test_list_times_are_hall_time_with_and_without_the_old_summer_time() -> None
 
 
 def test_the_list_rows_light_and_mask_as_the_rules_do() -> None:
-    """The list builds its rows in one inlined loop (#18); its lights and masks must be those of
+    """The list decodes its rows on access (#18); their lights and masks must be those of
     app.cases.lights.case_lights and app.core.masking.mask_id for every state and deadline."""
+    from app.cases.case_rows import make_rows as _rows
     from app.cases.lights import case_lights
-    from app.cases.queries import _rows
     from app.cases.states import State
     from app.core.masking import mask_id
 
@@ -378,7 +399,13 @@ def test_the_list_rows_light_and_mask_as_the_rules_do() -> None:
                 assert (row.promised_light, row.legal_light) == case_lights(str(state), *as_dates, _WINDOW)
                 assert (row.promised_deadline, row.legal_deadline) == tuple(as_dates)
     for number in ("11010519491231002X", "91350100M000100Y43", "AB123456", "H12345678", ""):
-        assert _rows([_raw(id_number=number)], _WINDOW)[0].applicant_id_number == mask_id(number)
+        row = _rows([_raw(id_number=number)], _WINDOW)[0]
+        assert row.applicant_id_number == mask_id(number)
+        assert len(number) <= 8 or number not in repr(row)  # the full number never sits in a row
+    row = _rows([_raw(promised="2026-11-25")], _WINDOW)[0]
+    assert (row.state_label, row.provisional, row.deadline_moved) == ("已受理", False, False)
+    assert row.printed_promised == date(2026, 11, 25) and row.item_name == "药品零售许可"
+    assert row.applicant_name == "王䶮" and row.case_no == "000120261120100001"
 
 
 @pytest.mark.parametrize("window_id", [None, 1])
