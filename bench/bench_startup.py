@@ -101,12 +101,17 @@ def startup(runs: int) -> None:
             t, m = _until_marker([*app_args, "--as", "zhangmin"], {**env, "ONEWINDOW_STARTUP_PROBE": "main"})
             mains.append(t)
             main_mem.append(m)
+        # Every page built in the quiet (MainWindow.prebuild_pages): what a workstation holds after its first
+        # minute, so the memory goal is read there too. About seven seconds a run (it waits for quiet).
+        all_pages = [_until_marker([*app_args, "--as", "zhangmin"], {**env, "ONEWINDOW_STARTUP_PROBE": "pages"})[1]
+                     for _ in range(min(runs, 3))]
         b, o = statistics.median(bare), statistics.median(ours)
         print(f"login dialog shown, demo, cold (bytecode): ours {o * 1000:6.0f} ms | bare PySide6 window "
               f"{b * 1000:6.0f} ms | ratio {o / b:4.2f}× (goal ≤ 2.5×)")
         print(f"main window shown (--as zhangmin), demo: {statistics.median(mains) * 1000:6.0f} ms from spawn")
         print(f"peak memory at the main window, demo: {max(main_mem) / 1024:5.0f} MiB | bare PySide6 window "
               f"{max(bare_mem) / 1024:5.0f} MiB (goal ≤ 150 MiB)")
+        print(f"peak memory once every page is built, demo: {max(all_pages) / 1024:5.0f} MiB")
 
 
 def window_at(halls: list[int], runs: int) -> None:

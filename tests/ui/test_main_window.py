@@ -122,3 +122,38 @@ def test_the_figures_mark_each_item_against_the_fifty_percent_line(qtbot: QtBot,
             for r in range(view.items.rowCount())}
     assert rows["食品经营许可"][5:] == ["50%", "达标"]
     assert rows["药品零售许可"][3:] == ["15", "20", "25%", "低于 50%"]
+
+
+def test_unopened_pages_are_built_while_the_counter_is_quiet(qtbot: QtBot, ctx: AppContext,
+                                                             monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A page's first build holds the UI thread (#18): it is done between applicants, never while the clerk
+    types or the window is locked, in the navigation's order, and the page the clerk then opens is the one
+    built."""
+    import ui.system.main_window as main_window
+
+    monkeypatch.setattr(main_window, "PREBUILD_EVERY_MS", 20)
+    actor = login(ctx, _user(ctx, "clerk"), DEMO_PASSWORD)
+    win = MainWindow(ctx, actor, hall_info(ctx))
+    qtbot.addWidget(win)
+    win.show()
+    quiet = {"ms": 0}
+    win.prebuild_pages(lambda: quiet["ms"])
+    opened = set(win._built)
+    assert opened == {"intake"}
+    qtbot.wait(150)
+    assert set(win._built) == opened  # the clerk is typing: nothing built
+    quiet["ms"] = main_window.PREBUILD_QUIET_MS
+    qtbot.waitUntil(lambda: len(win._built) > len(opened), timeout=2000)
+    order = [k for k, _t in SECTIONS if k not in opened]
+    assert [k for k in win._built if k not in opened] == order[:len(win._built) - len(opened)]  # in turn
+    win.setEnabled(False)  # the lock screen disables the window: nothing is built behind it
+    built = set(win._built)
+    qtbot.wait(150)
+    assert set(win._built) == built
+    win.setEnabled(True)
+    with qtbot.waitSignal(win.every_page_built, timeout=5000):
+        pass
+    assert set(win._built) == {k for k, _t in SECTIONS}
+    cases = win.cases
+    win.show_section("cases")
+    assert win.pages.currentWidget() is cases  # opening it shows the page built in the quiet

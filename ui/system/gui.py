@@ -3,8 +3,9 @@
 The dialog is on screen before the database layer, the migrations and the pages are imported: those
 load, and the data directory opens (integrity check, migration, first-start seeding), on a worker
 thread while the person types. Signing in waits for them only if it comes first.
-Set ONEWINDOW_STARTUP_PROBE=login|main to print when the dialog / the main window is on screen and
-quit there (bench/bench_startup.py times it from outside the process).
+Set ONEWINDOW_STARTUP_PROBE=login|main|pages to print when the dialog / the main window / every page
+(built in the quiet, MainWindow.prebuild_pages) is on screen and quit there (bench/bench_startup.py times
+it from outside the process).
 """
 
 from __future__ import annotations
@@ -110,6 +111,8 @@ def _main_window(app: QApplication, ctx: AppContext, actor: Actor, demo: bool) -
             return 0
         start_housekeeping(window, ctx, int(prefs.get("intake/close_unanswered_workdays")),
                            int(prefs.get("privacy/retention_days")))
+        window.every_page_built.connect(lambda: _probe("pages") and app.quit())
+        window.prebuild_pages(idle.since_input.elapsed)
         code = app.exec()
         app.removeEventFilter(idle)
         if not window.shift_change:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QElapsedTimer, QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -116,6 +116,9 @@ class IdleLock(QObject):
         self.timer.timeout.connect(self.lock)
         self.set_minutes(minutes)
         self.locked = False
+        # Time since the last input, for work that waits for a quiet counter (MainWindow.prebuild_pages).
+        self.since_input = QElapsedTimer()
+        self.since_input.start()
 
     def set_minutes(self, minutes: int) -> None:
         self.minutes = minutes
@@ -125,8 +128,10 @@ class IdleLock(QObject):
             self.timer.stop()
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
-        if event.type() in self._INPUT and not self.locked and self.minutes > 0:
-            self.timer.start(self.minutes * 60_000)
+        if event.type() in self._INPUT:
+            self.since_input.restart()
+            if not self.locked and self.minutes > 0:
+                self.timer.start(self.minutes * 60_000)
         return False
 
     def lock(self) -> None:
