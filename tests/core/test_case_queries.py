@@ -398,7 +398,7 @@ def test_the_list_rows_light_and_mask_as_the_rules_do() -> None:
                 as_dates = [date.fromisoformat(d) if d else None for d in (promised, legal)]
                 assert (row.promised_light, row.legal_light) == case_lights(str(state), *as_dates, _WINDOW)
                 assert (row.promised_deadline, row.legal_deadline) == tuple(as_dates)
-    for number in ("11010519491231002X", "91350100M000100Y43", "AB123456", "H12345678", ""):
+    for number in ("11010519491231002X", "91350100M000100Y43", "AB123456", "H12345678", "", "X" * 90):
         row = _rows([_raw(id_number=number)], _WINDOW)[0]
         assert row.applicant_id_number == mask_id(number)
         assert len(number) <= 8 or number not in repr(row)  # the full number never sits in a row
