@@ -146,8 +146,8 @@ def _stamped_revision(conn: Connection) -> str | None:
     if not rows:
         return None
     if len(rows) > 1 or rows[0] not in known_revisions():
-        raise SchemaRefused(f"服务器数据库的版本 {'、'.join(rows)} 比本程序新或未知（本程序最高为 {head_revision()}），"
-                            "本程序未做任何改动；请使用对应版本的服务器程序")
+        raise SchemaRefused(f"服务器数据库的版本 {'、'.join(rows)} 比本程序新或未知"
+                            f"（本程序最高为 {head_revision()}），本程序未做任何改动；请使用对应版本的服务器程序")
     return rows[0]
 
 
@@ -183,7 +183,7 @@ def backup_sqlite(path: Path, label: str) -> Path:
 
 
 def upgrade_to_head(engine: Engine) -> Migration:
-    """Create, recognise or upgrade the schema so it is at head; raises SchemaRefused, changing nothing.
+    """Create, recognise or upgrade the schema so it is at head; raises SchemaError, changing nothing.
 
     Everything happens in one transaction (DDL is transactional on SQLite and PostgreSQL), so an upgrade that
     fails leaves the database as it was. Two servers starting together must not both migrate: on SQLite the
