@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from app.sync.protocol import ProtocolError
@@ -18,6 +18,7 @@ from server import admin
 from server.cases import Rejected, decide_forwarded
 from server.config import ServerConfig, default_db_url
 from server.db import create_schema, make_engine, session_factory, transaction
+from server.migrate import SchemaError
 from server.models import Hall
 from server.security import hash_password
 
@@ -34,7 +35,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="由反向代理（nginx 等）终结 HTTPS，本服务只监听代理可达的地址")
     sub = p.add_subparsers(dest="command")
     sub.add_parser("serve", help="启动服务（默认）")
-    sub.add_parser("init", help="建表")
+    sub.add_parser("init", help="建表（已有的数据库升级到本程序的版本）")
+    sub.add_parser("migrate", help="将数据库升级到本程序的版本（SQLite 文件先在旁边留一份副本）")
     lh = sub.add_parser("load-hall", help="导入大厅、部门、窗口、人员、印章与授权（hall.json 格式）")
     lh.add_argument("file", type=Path)
     st = sub.add_parser("staff", help="人员账号").add_subparsers(dest="action", required=True)
@@ -176,12 +178,33 @@ def _command(args: argparse.Namespace, s: Session, now: Any, config: ServerConfi
     raise admin.AdminError(f"未知命令 {cmd}")
 
 
+def _schema(engine: Engine, command: str | None) -> bool:
+    """Bring the database to head before any command; False (and why, printed) when it is refused.
+
+    serve, init and migrate always say where the database stands; the other commands only when an old
+    database was upgraded, so their output stays what scripts read."""
+    try:
+        migration = create_schema(engine)
+    except SchemaError as exc:
+        print(f"错误：{exc}")
+        return False
+    if command in (None, "serve", "init", "migrate") or migration.changed_old_database:
+        prefix = "启动前检查数据库：" if command in (None, "serve") else ""
+        print(prefix + migration.describe())
+    return True
+
+
 def run(argv: list[str], serve: Callable[[ServerConfig, str, int], None] | None = None) -> int:
     args = _parser().parse_args(argv)
     config = ServerConfig(args.db or default_db_url(args.demo))
+    engine = make_engine(config.db_url)
+    if not _schema(engine, args.command):
+        engine.dispose()
+        return 1
+    if args.command == "migrate":
+        engine.dispose()
+        return 0
     if args.command in (None, "serve"):
-        engine = make_engine(config.db_url)
-        create_schema(engine)
         if args.demo:
             with transaction(session_factory(engine)) as s:
                 ensure_demo(s, config)
@@ -196,8 +219,6 @@ def run(argv: list[str], serve: Callable[[ServerConfig, str, int], None] | None 
         tls = (args.tls_cert, args.tls_key) if args.tls_cert else None
         (serve or (lambda c, h, p: _serve(c, h, p, tls)))(config, args.host, args.port)
         return 0
-    engine = make_engine(config.db_url)
-    create_schema(engine)
     try:
         with transaction(session_factory(engine)) as s:
             if args.demo:

@@ -12,7 +12,8 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from server.models import Base, ChangeCounter
+from server.migrate import Migration, upgrade_to_head
+from server.models import ChangeCounter
 
 
 def sqlite_url(path: Path) -> str:
@@ -79,12 +80,14 @@ def _queue_writers(engine: Engine) -> None:
     event.listen(engine.pool, "invalidate", returned)
 
 
-def create_schema(engine: Engine) -> None:
-    """Tables and the change counter's one row (the reference server has no migrations yet)."""
-    Base.metadata.create_all(engine)
+def create_schema(engine: Engine) -> Migration:
+    """The schema at head (a new database built, an old one upgraded: server.migrate) and the change
+    counter's one row. Raises SchemaError, the database left as it was, when that cannot be done."""
+    migration = upgrade_to_head(engine)
     with Session(engine) as s, s.begin():
         if s.execute(select(ChangeCounter.id)).first() is None:
             s.add(ChangeCounter(id=1, last=0))
+    return migration
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
