@@ -112,21 +112,10 @@ class CaseRow(NamedTuple):
 _new = tuple.__new__
 
 
-class _Stars(dict[int, str]):
-    """The mask's middle by length, made once per length (not a string repeat per row)."""
-
-    def __missing__(self, n: int) -> str:
-        self[n] = "*" * n
-        return self[n]
-
-
-_STARS = _Stars()
-
-
 def make_rows(raw: Sequence[Sequence[Any]], window: LightWindow) -> tuple[CaseRow, ...]:
     """The page's rows: each the selected columns up to the ID number, the masked number (as
     app.core.masking.mask_id masks it), and the page's light days — one slice and one tuple a row."""
     days = (window.today.isoformat(), window.green_from.isoformat())
-    new, row_type, kept, stars = _new, CaseRow, _KEPT, _STARS  # locals: a global is a dictionary probe per use
+    new, row_type, kept = _new, CaseRow, _KEPT  # locals: a global look-up is a dictionary probe per use
     return tuple([new(row_type, r[:kept] + (
-        n if len(n := r[kept]) <= 8 else n[:4] + stars[len(n) - 8] + n[-4:], days)) for r in raw])
+        n if len(n := r[kept]) <= 8 else f"{n[:4]}{'*' * (len(n) - 8)}{n[-4:]}", days)) for r in raw])
