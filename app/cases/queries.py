@@ -37,6 +37,7 @@ from db.errors import DRIVER_ERRORS, classify
 
 PAGE_SIZE = 100
 LIGHT_FILTERS = ("red", "yellow", "green", "due", "paused", "moved")
+_DEADLINE_LIGHTS = LIGHT_FILTERS[:4]  # filters on the promised deadline: walked along it, with today's window
 
 _ALNUM = re.compile(r"[0-9A-Z]+")
 _CASE_NO = re.compile(r"\d{18}")  # DESIGN §3: device 4 + date 8 + epoch 1 + counter 5
@@ -132,7 +133,7 @@ def _filters(q: CaseQuery, window: LightWindow) -> tuple[list[str], dict[str, An
     if q.received_to:
         where.append("c.received_at < :rt")
         params["rt"] = _local_midnight_utc(q.received_to + timedelta(days=1))
-    if q.light in ("red", "yellow", "green", "due"):
+    if q.light in _DEADLINE_LIGHTS:
         # Bound only where used: a statement with unused parameters still binds them on every page.
         params["today"], params["green_from"] = window.today.isoformat(), window.green_from.isoformat()
     light = {
@@ -179,7 +180,7 @@ def _plan(q: CaseQuery, window: LightWindow, search: tuple[str, str] | None = No
         params.update(lo=term, hi=_next_string(term))
         return _Plan(mode, '"case" c', [f"{column} >= :lo", f"{column} < :hi", *where], params,
                      (column, "c.rowid"), True, (AT[column[2:]], 0))
-    if q.light in ("red", "yellow", "green", "due"):
+    if q.light in _DEADLINE_LIGHTS:
         # Most urgent first, along the partial index of running cases.
         return _Plan("deadline", '"case" c', where, params, ("c.promised_deadline", "c.rowid"), False,
                      (AT["promised_deadline"], 0))
